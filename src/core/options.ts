@@ -84,3 +84,16 @@ export const seedCheck: Check<number> = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 4294967295
     ? undefined
     : 'an integer seed in [-2^31, 2^32)';
+
+// ---- data checks shared by the estimators' fit/predict -----------------------------------------
+
+/** Throws a RangeError naming the first non-finite cell (sklearn's check_array force_all_finite). */
+export function assertFiniteMatrix(X: { rows: number; cols: number; data: Float64Array }, who: string): void {
+  const x = X.data;
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) {
+      const r = Math.floor(i / X.cols), c = i - r * X.cols;
+      throw new RangeError(`${who}: input has a non-finite value (${x[i]}) at row ${r}, column ${c}`);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fromRows, matrix, type Matrix } from './matrix.ts';
+import { createRng } from './random.ts';
+import { KMeans, FittedKMeans, KMEANS_DEFAULTS, kmeansPlusPlus } from './kmeans.ts';
+import { adjustedRandIndex } from './adjusted-rand.ts';
+
+/** n rows per centre, isotropic normal noise of the given sd. */
+function blobs(centres: number[][], n: number, sd: number, seed: number): { X: Matrix; y: Int32Array } {
+  const rng = createRng(seed);
+  const d = centres[0].length;
+  const X = matrix(centres.length * n, d);
+  const y = new Int32Array(centres.length * n);
+  for (let c = 0; c < centres.length; c++) {
+    for (let i = 0; i < n; i++) {
+      const r = c * n + i;
+      y[r] = c;
+      for (let j = 0; j < d; j++) X.data[r * d + j] = centres[c][j] + sd * rng.normal();
+    }
+  }
+  return { X, y };
+}
+
+const CENTRES = [[0, 0, 0], [10, 0, 0], [0, 10, 0], [0, 0, 10]];
+
+test('defaults are valid and fit works with no options', () => {
+  const { X } = blobs(CENTRES, 30, 1, 1);
+  const m = new KMeans().fit(X);
+  assert.deepEqual(m.options, KMEANS_DEFAULTS);
+  assert.equal(m.centroids.rows, KMEANS_DEFAULTS.k);
+});
+
+test('recovers well-separated blobs', () => {
+  const { X, y } = blobs(CENTRES, 50, 0.5, 2);
+  const m = new KMeans({ k: 4, nInit: 3, seed: 7 }).fit(X);
+  assert.equal(adjustedRandIndex(y, m.labels), 1);
+  // Each true centre has a fitted centroid within 0.3.
+  for (const c of CENTRES) {
+    let best = Infinity;
+    for (let r = 0; r < 4; r++) {
+      let s = 0;
+      for (let j = 0; j < 3; j++) s += (m.centroids.data[r * 3 + j] - c[j]) ** 2;
+      best = Math.min(best, Math.sqrt(s));
+    }
+    assert.ok(best < 0.3, `centre ${c} off by ${best}`);
+  }
+  // Inertia is the sum of squared distances to the assigned centre.
+  let inertia = 0;
+  for (let i = 0; i < X.rows; i++) for (let j = 0; j < 3; j++) inertia += (X.data[i * 3 + j] - m.centroids.data[m.labels[i] * 3 + j]) ** 2;
+  assert.ok(Math.abs(inertia - m.inertia) < 1e-9 * inertia);
+  assert.deepEqual(m.predict(X), m.labels);
+  assert.ok(m.nIter >= 1 && m.nIter <= 300);
+});
+
+test('known answer: two pairs on a line', () => {
+  const X = fromRows([[0], [1], [10], [11]]);
+  const m = new KMeans({ k: 2, nInit: 2 }).fit(X);
+  assert.equal(m.inertia, 1);
+  const cs = Array.from(m.centroids.data).sort((a, b) => a - b);
+  assert.deepEqual(cs, [0.5, 10.5]);
+  assert.equal(m.labels[0], m.labels[1]);
+  assert.notEqual(m.labels[1], m.labels[2]);
+});
+
+test('seeded determinism; different seeds may differ but nInit keeps the best', () => {
+  const { X } = blobs([[0, 0], [3, 0], [0, 3], [3, 3], [1.5, 1.5]], 40, 0.9, 3);
+  const a = new KMeans({ k: 5, nInit: 4, seed: 11 }).fit(X);
+  const b = new KMeans({ k: 5, nInit: 4, seed: 11 }).fit(X);
+  assert.deepEqual(a.centroids.data, b.centroids.data);
+  assert.deepEqual(a.labels, b.labels);
+  assert.equal(a.inertia, b.inertia);
+  const single = new KMeans({ k: 5, nInit: 1, seed: 11 }).fit(X);
+  assert.ok(a.inertia <= single.inertia);
+});
+
+test('state round-trip gives identical predictions', () => {
+  const { X } = blobs(CENTRES, 20, 1, 4);
+  const m = new KMeans({ k: 4, nInit: 2, seed: 3 }).fit(X);
+  const s = m.toState();
+  assert.equal(s.kind, 'kmeans');
+  assert.equal(s.formatVersion, 1);
+  // config must survive JSON; arrays are copied as the model store would.
+  const r = FittedKMeans.fromState({ ...s, config: JSON.parse(JSON.stringify(s.config)), arrays: { centroids: s.arrays.centroids.slice(), labels: s.arrays.labels.slice() } });
+  assert.deepEqual(r.predict(X), m.predict(X));
+  assert.equal(r.inertia, m.inertia);
+  assert.equal(r.nIter, m.nIter);
+  assert.deepEqual(r.options, m.options);
+  assert.deepEqual(r.labels, m.labels);
+  assert.throws(() => FittedKMeans.fromState({ ...s, formatVersion: 2 }), /format version 2/);
+  assert.throws(() => FittedKMeans.fromState({ ...s, kind: 'gmm' }), /expected a kmeans/);
+});
+
+test('wrong width is rejected', () => {
+  const { X } = blobs(CENTRES, 10, 1, 5);
+  const m = new KMeans({ k: 4, nInit: 1 }).fit(X);
+  assert.throws(() => m.predict(matrix(2, 2)), /fitted on 3 features but got 2/);
+});
+
+test('option and input validation happens in fit, naming the field', () => {
+  const X = fromRows([[0], [1], [2]]);
+  const bad = new KMeans({ k: 0 }); // constructor only stores
+  assert.throws(() => bad.fit(X), /option "k" must be an integer ≥ 1, got 0/);
+  assert.throws(() => new KMeans({ k: 4 }).fit(X), /"k" must be ≤ the number of rows \(3\)/);
+  assert.throws(() => new KMeans({ nInit: 0 }).fit(X), /"nInit"/);
+  assert.throws(() => new KMeans({ maxIter: 1.5 }).fit(X), /"maxIter"/);
+  assert.throws(() => new KMeans({ tol: -1 }).fit(X), /"tol"/);
+  assert.throws(() => new KMeans({ k: 2, seed: 0.5 }).fit(X), /"seed"/);
+  assert.throws(() => new KMeans({ k: 2 }).fit(fromRows([[0], [NaN], [1]])), /non-finite value \(NaN\) at row 1/);
+});
+
+test('duplicate points: more clusters than distinct points still terminates', () => {
+  const X = fromRows([[1, 1], [1, 1], [1, 1], [2, 2]]);
+  const m = new KMeans({ k: 3, nInit: 2 }).fit(X);
+  assert.ok(Number.isFinite(m.inertia));
+  assert.ok(m.inertia < 1e-12);
+});
+
+test('k-means++ picks distinct far-apart seeds on clear blobs', () => {
+  const { X } = blobs(CENTRES, 25, 0.2, 6);
+  const c = kmeansPlusPlus(X, 4, createRng(1));
+  const owners = new Set<number>();
+  for (let r = 0; r < 4; r++) {
+    let best = 0, bestD = Infinity;
+    for (let t = 0; t < 4; t++) {
+      let s = 0;
+      for (let j = 0; j < 3; j++) s += (c.data[r * 3 + j] - CENTRES[t][j]) ** 2;
+      if (s < bestD) { bestD = s; best = t; }
+    }
+    owners.add(best);
+  }
+  assert.equal(owners.size, 4);
+});

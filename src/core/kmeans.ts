@@ -1,0 +1,384 @@
+/**
+ * K-Means (Lloyd) with greedy k-means++ seeding and `nInit` restarts, following scikit-learn's
+ * `cluster/_kmeans.py`:
+ *
+ * - Seeding: sklearn's greedy k-means++ — the first centre uniformly at random, then at each step
+ *   `2 + floor(ln k)` candidates drawn with probability ∝ D(x)², keeping the candidate that lowers
+ *   the potential (sum of squared distances to the nearest centre) most.
+ * - Iterations: assign every row to its nearest centre, move centres to the means. An emptied
+ *   cluster is re-seeded with the row farthest from its centre (sklearn's relocation).
+ * - Stop when labels do not change ("strict convergence") or when the total squared centre shift
+ *   is ≤ `tol · mean(column variances)` (sklearn's `_tolerance`), or after `maxIter` iterations.
+ *   Without strict convergence a final assignment step makes labels match the returned centres.
+ * - Restarts: `nInit` runs from one seeded generator, in sequence; the lowest inertia wins
+ *   (the first run on ties).
+ *
+ * Kernels are plain loops over Float64Array with squared norms precomputed and no allocation
+ * inside the iteration loop.
+ */
+import { assertWidth, matrix, type Matrix } from './matrix.ts';
+import { checkState, requireArray, type ModelState } from './model-state.ts';
+import { assertFiniteMatrix, finite, integer, resolveOptions, seedCheck } from './options.ts';
+import { createRng, type Rng } from './random.ts';
+
+export interface KMeansOptions {
+  /** Number of clusters. */
+  k: number;
+  /** Independent k-means++ restarts; the lowest inertia is kept. */
+  nInit: number;
+  /** Lloyd iterations per restart. */
+  maxIter: number;
+  /** Relative tolerance on the total squared centre shift (scaled by the mean column variance). */
+  tol: number;
+  seed: number;
+}
+
+export const KMEANS_DEFAULTS: KMeansOptions = { k: 4, nInit: 10, maxIter: 300, tol: 1e-4, seed: 0 };
+
+const KMEANS_CHECKS = {
+  k: integer(1),
+  nInit: integer(1),
+  maxIter: integer(1),
+  tol: finite({ min: 0 }),
+  seed: seedCheck,
+};
+
+export function resolveKMeansOptions(partial?: Partial<KMeansOptions>): KMeansOptions {
+  return resolveOptions(KMEANS_DEFAULTS, partial, KMEANS_CHECKS, 'KMeans');
+}
+
+export class KMeans {
+  readonly options: Partial<KMeansOptions>;
+  constructor(options: Partial<KMeansOptions> = {}) {
+    this.options = { ...options };
+  }
+
+  fit(X: Matrix): FittedKMeans {
+    const o = resolveKMeansOptions(this.options);
+    if (X.rows < o.k) throw new RangeError(`KMeans: option "k" must be ≤ the number of rows (${X.rows}), got ${o.k}`);
+    if (X.cols < 1) throw new RangeError('KMeans: input has no columns');
+    assertFiniteMatrix(X, 'KMeans');
+    const r = kmeansFit(X, o, createRng(o.seed));
+    return new FittedKMeans(o, X.cols, r.centroids, r.inertia, r.nIter, r.labels);
+  }
+}
+
+export class FittedKMeans {
+  constructor(
+    readonly options: KMeansOptions,
+    readonly nFeatures: number,
+    /** k × nFeatures. */
+    readonly centroids: Matrix,
+    /** Sum of squared distances of the training rows to their centre. */
+    readonly inertia: number,
+    /** Lloyd iterations of the winning restart. */
+    readonly nIter: number,
+    /** Cluster of each training row. */
+    readonly labels: Int32Array,
+  ) {}
+
+  get k(): number {
+    return this.centroids.rows;
+  }
+
+  /** Index of the nearest centre for each row. */
+  predict(X: Matrix): Int32Array {
+    assertWidth(X, this.nFeatures, 'KMeans');
+    const labels = new Int32Array(X.rows);
+    assignNearest(X, this.centroids, labels, null);
+    return labels;
+  }
+
+  /** Minus the inertia of X against the fitted centres (sklearn's `score`). */
+  score(X: Matrix): number {
+    assertWidth(X, this.nFeatures, 'KMeans');
+    const labels = this.predict(X);
+    return -inertiaOf(X, this.centroids, labels);
+  }
+
+  toState(): ModelState {
+    return {
+      kind: 'kmeans',
+      formatVersion: 1,
+      config: { options: { ...this.options }, nFeatures: this.nFeatures, inertia: this.inertia, nIter: this.nIter },
+      arrays: { centroids: Float64Array.from(this.centroids.data), labels: Int32Array.from(this.labels) },
+    };
+  }
+
+  static fromState(s: ModelState): FittedKMeans {
+    checkState(s, 'kmeans', 1);
+    const options = resolveKMeansOptions(s.config.options as Partial<KMeansOptions>);
+    const nFeatures = s.config.nFeatures as number;
+    const c = requireArray<Float64Array>(s, 'centroids');
+    if (!Number.isInteger(nFeatures) || nFeatures < 1 || c.length !== options.k * nFeatures) {
+      throw new Error(`kmeans state: centroids hold ${c.length} values, expected k=${options.k} × nFeatures=${nFeatures}`);
+    }
+    const labels = Int32Array.from(requireArray<Int32Array>(s, 'labels'));
+    return new FittedKMeans(
+      options,
+      nFeatures,
+      matrix(options.k, nFeatures, Float64Array.from(c)),
+      s.config.inertia as number,
+      s.config.nIter as number,
+      labels,
+    );
+  }
+}
+
+// ---- private kernels (take validated arrays) -------------------------------------------------
+
+export interface KMeansRun {
+  centroids: Matrix;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+}
+
+/** All restarts; options must already be validated and X checked. */
+export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng): KMeansRun {
+  const n = X.rows, d = X.cols, k = o.k;
+  const xNorms = squaredNorms(X);
+  const tolAbs = o.tol * meanColumnVariance(X);
+  const ws = new LloydWorkspace(n, d, k);
+  let best: KMeansRun | null = null;
+  for (let run = 0; run < o.nInit; run++) {
+    const init = kmeansPlusPlus(X, k, rng);
+    const r = lloyd(X, xNorms, init, o.maxIter, tolAbs, ws);
+    if (best === null || r.inertia < best.inertia) best = r;
+  }
+  return best!;
+}
+
+/** Squared Euclidean norm of each row. */
+export function squaredNorms(X: Matrix): Float64Array {
+  const n = X.rows, d = X.cols, x = X.data;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    const o = i * d;
+    for (let j = 0; j < d; j++) s += x[o + j] * x[o + j];
+    out[i] = s;
+  }
+  return out;
+}
+
+function meanColumnVariance(X: Matrix): number {
+  const n = X.rows, d = X.cols, x = X.data;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= n;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const t = x[o + j] - mean[j];
+      total += t * t;
+    }
+  }
+  return total / n / d;
+}
+
+/**
+ * sklearn's greedy k-means++: returns k × d initial centres. Uses two n-length distance buffers
+ * (current best and candidate) instead of a trials × n matrix.
+ */
+export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
+  // Distances here are computed directly (x − c)²: exact, and as cheap as the norm expansion for small d.
+  const n = X.rows, d = X.cols, x = X.data;
+  const centres = matrix(k, d);
+  const c = centres.data;
+  const nLocal = 2 + Math.floor(Math.log(k));
+  let closest = new Float64Array(n);
+  let candDist = new Float64Array(n);
+  let bestDist = new Float64Array(n);
+  const cumsum = new Float64Array(n);
+  const candIds = new Int32Array(nLocal);
+
+  const first = rng.int(n);
+  c.set(x.subarray(first * d, first * d + d), 0);
+  for (let i = 0; i < n; i++) closest[i] = sqDistRows(x, i * d, x, first * d, d);
+
+  for (let ci = 1; ci < k; ci++) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      acc += closest[i];
+      cumsum[i] = acc;
+    }
+    for (let t = 0; t < nLocal; t++) candIds[t] = searchSorted(cumsum, rng.next() * acc);
+    let bestPot = Infinity;
+    let bestId = candIds[0];
+    for (let t = 0; t < nLocal; t++) {
+      const cid = candIds[t];
+      const co = cid * d;
+      let p = 0;
+      for (let i = 0; i < n; i++) {
+        const dd = sqDistRows(x, i * d, x, co, d);
+        const m = dd < closest[i] ? dd : closest[i];
+        candDist[i] = m;
+        p += m;
+      }
+      if (p < bestPot) {
+        bestPot = p;
+        bestId = cid;
+        const tmp = bestDist; bestDist = candDist; candDist = tmp;
+      }
+    }
+    const tmp = closest; closest = bestDist; bestDist = tmp;
+    c.set(x.subarray(bestId * d, bestId * d + d), ci * d);
+  }
+  return centres;
+}
+
+/** First index i with cumsum[i] ≥ v (numpy searchsorted 'left'), clipped to n − 1. */
+function searchSorted(cumsum: Float64Array, v: number): number {
+  let lo = 0, hi = cumsum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cumsum[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function sqDistRows(a: Float64Array, ao: number, b: Float64Array, bo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = a[ao + j] - b[bo + j];
+    s += t * t;
+  }
+  return s;
+}
+
+class LloydWorkspace {
+  readonly labelsOld: Int32Array;
+  readonly dist: Float64Array;
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+  readonly cNorms: Float64Array;
+  constructor(n: number, d: number, k: number) {
+    this.labelsOld = new Int32Array(n);
+    this.dist = new Float64Array(n);
+    this.sums = new Float64Array(k * d);
+    this.counts = new Float64Array(k);
+    this.cNorms = new Float64Array(k);
+  }
+}
+
+/** One Lloyd run from the given centres (which it takes over). */
+function lloyd(X: Matrix, xNorms: Float64Array, init: Matrix, maxIter: number, tolAbs: number, ws: LloydWorkspace): KMeansRun {
+  const n = X.rows, d = X.cols, k = init.rows, x = X.data;
+  let centres: Float64Array = init.data;
+  let next: Float64Array = new Float64Array(k * d);
+  const labels = new Int32Array(n);
+  const { labelsOld, dist, sums, counts, cNorms } = ws;
+  labelsOld.fill(-1);
+  let strict = false;
+  let it = 0;
+  for (; it < maxIter; ) {
+    // E-step + accumulation of the M-step sums in the same pass.
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += centres[c * d + j] * centres[c * d + j];
+      cNorms[c] = s;
+    }
+    sums.fill(0);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const xo = i * d;
+      let best = 0, bestD = Infinity;
+      for (let c = 0; c < k; c++) {
+        const co = c * d;
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += x[xo + j] * centres[co + j];
+        const dd = cNorms[c] - 2 * dot;
+        if (dd < bestD) { bestD = dd; best = c; }
+      }
+      labels[i] = best;
+      dist[i] = bestD + xNorms[i];
+      counts[best] += 1;
+      const so = best * d;
+      for (let j = 0; j < d; j++) sums[so + j] += x[xo + j];
+    }
+    relocateEmpty(x, d, k, labels, dist, sums, counts);
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      const co = c * d;
+      const cnt = counts[c];
+      for (let j = 0; j < d; j++) {
+        const v = cnt > 0 ? sums[co + j] / cnt : centres[co + j];
+        const t = v - centres[co + j];
+        shift += t * t;
+        next[co + j] = v;
+      }
+    }
+    const tmp = centres; centres = next; next = tmp;
+    it++;
+    let same = true;
+    for (let i = 0; i < n; i++) if (labels[i] !== labelsOld[i]) { same = false; break; }
+    if (same) { strict = true; break; }
+    if (shift <= tolAbs) break;
+    labelsOld.set(labels);
+  }
+  const centroids = matrix(k, d, centres);
+  if (!strict) assignNearest(X, centroids, labels, null);
+  return { centroids, labels, inertia: inertiaOf(X, centroids, labels), nIter: it };
+}
+
+/**
+ * sklearn's `_relocate_empty_clusters_dense`: each empty cluster takes one of the rows farthest
+ * from their centre; that row's weight moves from its old cluster's sums (labels are unchanged).
+ */
+function relocateEmpty(x: Float64Array, d: number, k: number, labels: Int32Array, dist: Float64Array, sums: Float64Array, counts: Float64Array): void {
+  let nEmpty = 0;
+  for (let c = 0; c < k; c++) if (counts[c] === 0) nEmpty++;
+  if (nEmpty === 0) return;
+  // The nEmpty largest distances (nEmpty ≤ k is small: selection by repeated scans).
+  const taken = new Set<number>();
+  for (let c = 0; c < k; c++) {
+    if (counts[c] !== 0) continue;
+    let far = -1, farD = -Infinity;
+    for (let i = 0; i < dist.length; i++) if (dist[i] > farD && !taken.has(i)) { farD = dist[i]; far = i; }
+    if (far < 0) return;
+    taken.add(far);
+    const old = labels[far];
+    const fo = far * d;
+    for (let j = 0; j < d; j++) {
+      sums[old * d + j] -= x[fo + j];
+      sums[c * d + j] = x[fo + j];
+    }
+    counts[old] -= 1;
+    counts[c] = 1;
+  }
+}
+
+/** Nearest centre of each row into `labels`; optionally its squared distance into `dist`. */
+export function assignNearest(X: Matrix, centroids: Matrix, labels: Int32Array, dist: Float64Array | null): void {
+  const n = X.rows, d = X.cols, k = centroids.rows, x = X.data, cen = centroids.data;
+  const cNorms = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += cen[c * d + j] * cen[c * d + j];
+    cNorms[c] = s;
+  }
+  for (let i = 0; i < n; i++) {
+    const xo = i * d;
+    let best = 0, bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      const co = c * d;
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += x[xo + j] * cen[co + j];
+      const dd = cNorms[c] - 2 * dot;
+      if (dd < bestD) { bestD = dd; best = c; }
+    }
+    labels[i] = best;
+    if (dist) dist[i] = sqDistRows(x, xo, cen, best * d, d);
+  }
+}
+
+/** Exact sum of squared distances of rows to their labelled centre. */
+export function inertiaOf(X: Matrix, centroids: Matrix, labels: Int32Array): number {
+  const n = X.rows, d = X.cols, x = X.data, cen = centroids.data;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += sqDistRows(x, i * d, cen, labels[i] * d, d);
+  return s;
+}
