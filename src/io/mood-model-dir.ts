@@ -1,0 +1,52 @@
+/**
+ * Saving and loading a trained mood model directory (see model-store.ts for the file layout).
+ */
+import { createHash } from 'node:crypto';
+import { FittedMoodClassifier } from '../core/mood-classifier.ts';
+import type { Matrix } from '../core/matrix.ts';
+import type { ModelState } from '../core/model-state.ts';
+import { loadModelDir, saveModelDir, type ModelManifest } from './model-store.ts';
+
+/** What a model directory says about how the model was made and how good it is. */
+export interface MoodModelInfo {
+  /** 'label' (human/playlist moods from a column) or 'clusters' (the original's K-Means ids). */
+  target: { type: 'label'; column: string } | { type: 'clusters'; k: number; method: string };
+  training: { file: string; rows: number; fingerprint: string };
+  metrics: Record<string, unknown>;
+  /** Cluster names and their evidence, when the model was trained from clusters. */
+  clusters?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+export interface LoadedMoodModel {
+  readonly model: FittedMoodClassifier;
+  readonly info: MoodModelInfo;
+  readonly manifest: ModelManifest;
+  readonly extraStages: Record<string, ModelState>;
+}
+
+export async function saveMoodModel(
+  dir: string,
+  model: FittedMoodClassifier,
+  info: MoodModelInfo,
+  extraStages: Record<string, ModelState> = {},
+): Promise<void> {
+  const { config, stages } = model.toStates();
+  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages } });
+}
+
+export async function loadMoodModel(dir: string): Promise<LoadedMoodModel> {
+  const { manifest, meta, stages } = await loadModelDir(dir);
+  const { classifier, kind: _kind, ...info } = meta as Record<string, unknown>;
+  const model = FittedMoodClassifier.fromStates(classifier as Record<string, unknown>, stages);
+  const { scaler: _s, classifier: _c, ...extraStages } = stages;
+  return { model, info: info as MoodModelInfo, manifest, extraStages };
+}
+
+/** A fingerprint of training data: SHA-256 over the feature values and labels, in row order. */
+export function fingerprint(X: Matrix, labels: ArrayLike<number>): string {
+  const h = createHash('sha256');
+  h.update(Buffer.from(X.data.buffer, X.data.byteOffset, X.data.byteLength));
+  h.update(Buffer.from(Int32Array.from(labels).buffer));
+  return 'sha256:' + h.digest('hex');
+}
