@@ -1,0 +1,611 @@
+/**
+ * Streaming CSV ingest of track catalogues into a TrackTable.
+ *
+ * The file is read in byte chunks and cut into records by a hand-written RFC 4180 scanner
+ * (comma separated, CRLF / LF / CR line ends, quoted fields with `""` escapes and embedded commas
+ * and newlines, UTF-8 BOM). Numeric feature cells are parsed straight from the bytes
+ * (see number.ts); only text columns are decoded to strings. At most one partial record is carried
+ * between chunks, so the file is never one string in memory.
+ *
+ * Cleaning, in order: rows that fail validation throw (or, with `lenient`, are dropped and listed
+ * in `report.rejected`); rows repeating an earlier non-empty id are dropped (`duplicates`);
+ * non-required feature columns more than `maxMissingFraction` empty (default 50 %) are dropped
+ * (`droppedColumns`); then remaining gaps are filled or their rows dropped per `missing`.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { FEATURE_SPEC, OPTIONAL_FEATURES, REQUIRED_FEATURES } from '../../core/features.ts';
+import type { TrackTable } from '../../core/track-table.ts';
+import { InputError } from '../../core/errors.ts';
+import { dropSparseColumns, imputeMissing, type MissingStrategy, type SparseColumn } from '../../core/clean.ts';
+import { NOT_A_NUMBER, parseNumberBytes, parseNumberText } from './number.ts';
+import { IdIndex } from './id-set.ts';
+import { normaliseTrackId, planHeader, type ColumnMapping } from './header.ts';
+
+export type { ColumnMapping, ColumnKind } from './header.ts';
+export type { MissingStrategy } from '../../core/clean.ts';
+
+export interface ReadOptions {
+  /** Drop invalid rows (listed in report.rejected) instead of throwing. Default false. */
+  lenient: boolean;
+  /** How gaps in the feature columns are handled. Default 'median'. */
+  missing: MissingStrategy;
+  /**
+   * A feature column that is not required and has more than this share of empty cells is dropped
+   * from the table (and reported in droppedColumns / missingOptional). Default 0.5.
+   */
+  maxMissingFraction: number;
+  /** Drop rows whose non-empty id already appeared (keeping the first). Default true. */
+  dedupe: boolean;
+  /** Extra cell texts meaning "missing" in feature columns (an empty cell always does). Default none. */
+  naValues: readonly string[];
+  /** Called after every chunk with the bytes read so far and the file size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Read chunk size in bytes. Default 1 MiB. */
+  chunkSize: number;
+}
+
+export interface RejectedRow {
+  /** 1-based record number, the header being row 1. */
+  row: number;
+  column?: string;
+  message: string;
+}
+
+export interface IngestReport {
+  file: string;
+  /** Data records in the file (header and blank lines not counted). */
+  rowsRead: number;
+  /** Rows in the returned table. */
+  rowsKept: number;
+  /** Rows dropped because their id already appeared earlier in the file. */
+  duplicates: number;
+  /** Cells filled per feature column (mean / median strategies). */
+  imputed: Record<string, number>;
+  /** The value used to fill each imputed column. */
+  fillValues: Record<string, number>;
+  /** Rows dropped by the 'drop' strategy because a feature was missing. */
+  droppedMissing: number;
+  /** Rows dropped in lenient mode, with the reason. */
+  rejected: RejectedRow[];
+  /** OPTIONAL_FEATURES absent from the table (not in the file, or dropped as too sparse). */
+  missingOptional: string[];
+  /** Feature columns dropped because they were entirely or mostly empty. */
+  droppedColumns: SparseColumn[];
+  columns: ColumnMapping[];
+  bytes: number;
+}
+
+export interface IngestResult {
+  table: TrackTable;
+  report: IngestReport;
+}
+
+export const DEFAULT_READ_OPTIONS: Readonly<ReadOptions> = {
+  lenient: false,
+  missing: 'median',
+  maxMissingFraction: 0.5,
+  naValues: [],
+  dedupe: true,
+  chunkSize: 1 << 20,
+};
+
+/** Longest record accepted; anything longer is almost certainly an unterminated quote. */
+const MAX_RECORD_BYTES = 64 << 20;
+
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+const K_IGNORED = 0;
+const K_NUMERIC = 1;
+const K_TEXT = 2;
+
+/** Node's Buffer has these (undocumented but long-standing) fast slice decoders. */
+interface FastSlices {
+  latin1Slice(start: number, end: number): string;
+}
+
+class GrowableF64 {
+  data = new Float64Array(1024);
+  push(i: number, v: number): void {
+    if (i >= this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[i] = v;
+  }
+}
+
+/** Incremental parser: feed byte chunks with push(), then call finish(). */
+class TrackCsvParser {
+  private readonly opts: ReadOptions;
+  private readonly file: string;
+  private readonly naValues: Set<string>;
+
+  private leftover: Buffer | null = null;
+  private started = false;
+  private header: string[] | null = null;
+
+  // Layout, set from the header.
+  private ncols = 0;
+  private kinds = new Uint8Array(0);
+  private slots = new Int32Array(0);
+  private columns: ColumnMapping[] = [];
+  private numericNames: string[] = [];
+  private numericMin = new Float64Array(0);
+  private numericMax = new Float64Array(0);
+  private textNames: string[] = [];
+  private idSlots: number[] = [];
+  private idSlot = -1;
+
+  // Per-record scratch.
+  private rowNum = new Float64Array(0);
+  private rowText: string[] = [];
+
+  // Output.
+  private numOut: GrowableF64[] = [];
+  private textOut: string[][] = [];
+  private kept = 0;
+  private idIndex: IdIndex | null = null;
+
+  // Counters.
+  /** Record number of the last completed record (header = 1). */
+  private row = 0;
+  /** Physical line number at the start of the next record. */
+  private line = 1;
+  rowsRead = 0;
+  duplicates = 0;
+  rejected: RejectedRow[] = [];
+
+  constructor(file: string, opts: ReadOptions) {
+    this.file = file;
+    this.opts = opts;
+    this.naValues = new Set(opts.naValues.map((s) => s.trim()));
+  }
+
+  push(chunk: Buffer): void {
+    this.feed(chunk, false);
+  }
+
+  finish(): void {
+    this.feed(Buffer.alloc(0), true);
+    if (this.header === null) throw new InputError('file is empty (no header row)', { file: this.file });
+  }
+
+  private feed(chunk: Buffer, eof: boolean): void {
+    let data = this.leftover ? (chunk.length ? Buffer.concat([this.leftover, chunk]) : this.leftover) : chunk;
+    this.leftover = null;
+    let pos = 0;
+    if (!this.started) {
+      if (data.length < 3 && !eof) {
+        this.leftover = data.length ? Buffer.from(data) : null;
+        return;
+      }
+      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) pos = 3;
+      this.started = true;
+    }
+    if (this.header === null) {
+      const r = this.scanHeader(data, pos, eof);
+      if (r < 0) {
+        this.carry(data, pos);
+        return;
+      }
+      pos = r;
+      if (this.header === null) return; // eof without header
+    }
+    const consumed = this.scanRows(data, pos, eof);
+    if (consumed < data.length) {
+      if (eof) throw new Error('internal: scanner stopped before end of input');
+      this.carry(data, consumed);
+    }
+  }
+
+  private carry(data: Buffer, from: number): void {
+    if (data.length - from > MAX_RECORD_BYTES) {
+      throw new InputError(`a record longer than ${MAX_RECORD_BYTES >> 20} MiB (unterminated quoted field?)`, {
+        file: this.file,
+        row: this.row + 1,
+      });
+    }
+    this.leftover = data.subarray(from);
+  }
+
+  /** Reads the header record. Returns the offset after it, or -1 if more input is needed. */
+  private scanHeader(data: Buffer, start: number, eof: boolean): number {
+    const end = data.length;
+    let pos = start;
+    // Skip blank lines before the header.
+    while (pos < end && (data[pos] === LF || data[pos] === CR)) {
+      if (data[pos] === LF) this.line++;
+      else if (pos + 1 >= end || data[pos + 1] !== LF) this.line++;
+      pos++;
+    }
+    if (pos >= end) return eof ? end : -1;
+    const fields: string[] = [];
+    for (;;) {
+      let text: string;
+      if (data[pos] === QUOTE) {
+        const q = this.findClosingQuote(data, pos + 1, eof, true);
+        if (q < 0) return -1;
+        text = data.toString('utf8', pos + 1, q).replaceAll('""', '"');
+        pos = q + 1;
+        if (pos < end && data[pos] !== COMMA && data[pos] !== LF && data[pos] !== CR) {
+          throw new InputError('unexpected character after a closing quote in the header', { file: this.file, row: 1 });
+        }
+      } else {
+        const s = pos;
+        while (pos < end && data[pos] !== COMMA && data[pos] !== LF && data[pos] !== CR) pos++;
+        text = data.toString('utf8', s, pos);
+      }
+      if (pos >= end && !eof) return -1;
+      fields.push(text);
+      if (pos >= end) break;
+      const c = data[pos];
+      if (c === COMMA) {
+        pos++;
+        continue;
+      }
+      if (c === CR) {
+        if (pos + 1 >= end && !eof) return -1;
+        pos += pos + 1 < end && data[pos + 1] === LF ? 2 : 1;
+      } else pos++;
+      break;
+    }
+    this.line++;
+    this.row = 1;
+    this.setHeader(fields);
+    return pos;
+  }
+
+  /**
+   * Index of the quote closing a quoted field whose content starts at `from`, skipping `""` pairs.
+   * -1 when the input ends first and more may come. Counts embedded line feeds when `countLines`.
+   */
+  private findClosingQuote(data: Buffer, from: number, eof: boolean, countLines: boolean): number {
+    const end = data.length;
+    let pos = from;
+    for (;;) {
+      const q = data.indexOf(QUOTE, pos);
+      if (countLines) {
+        const stop = q < 0 ? end : q;
+        for (let i = pos; i < stop; i++) if (data[i] === LF) this.pendingLines++;
+      }
+      if (q < 0) {
+        if (!eof) return -1;
+        throw new InputError('quoted field is never closed', { file: this.file, row: this.row + 1 });
+      }
+      if (q + 1 >= end) return eof ? q : -1;
+      if (data[q + 1] === QUOTE) {
+        pos = q + 2;
+        continue;
+      }
+      return q;
+    }
+  }
+
+  /** Line feeds inside quoted fields of the record being scanned. */
+  private pendingLines = 0;
+
+  private setHeader(header: string[]): void {
+    this.header = header;
+    const plan = planHeader(header);
+    this.columns = plan.columns;
+    this.ncols = header.length;
+    this.kinds = new Uint8Array(this.ncols);
+    this.slots = new Int32Array(this.ncols).fill(-1);
+    const present = new Set<string>();
+    for (let i = 0; i < this.ncols; i++) {
+      const c = plan.columns[i];
+      if (c.kind === 'feature') {
+        this.kinds[i] = K_NUMERIC;
+        this.slots[i] = this.numericNames.length;
+        this.numericNames.push(c.canonical);
+        present.add(c.canonical);
+        this.numOut.push(new GrowableF64());
+      } else if (c.kind === 'text') {
+        this.kinds[i] = K_TEXT;
+        this.slots[i] = this.textNames.length;
+        this.textNames.push(c.canonical);
+        this.textOut.push([]);
+      }
+    }
+    this.numericMin = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.min);
+    this.numericMax = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.max);
+    this.rowNum = new Float64Array(this.numericNames.length);
+    this.rowText = new Array<string>(this.textNames.length).fill('');
+    this.idSlots = plan.idSources.map((i) => this.slots[i]);
+    this.idSlot = this.idSlots.length ? this.idSlots[0] : -1;
+    if (this.idSlot >= 0 && this.opts.dedupe) this.idIndex = new IdIndex(this.textOut[this.idSlot]);
+
+    const missing = REQUIRED_FEATURES.filter((f) => !present.has(f));
+    if (missing.length) {
+      throw new InputError(
+        `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; columns found: ${header.join(', ')}`,
+        { file: this.file, row: 1, column: missing.join(', '), expected: `columns ${REQUIRED_FEATURES.join(', ')}` },
+      );
+    }
+  }
+
+  /** Scans data records from `start`. Returns the offset of the first unconsumed byte. */
+  private scanRows(data: Buffer, start: number, eof: boolean): number {
+    const end = data.length;
+    const ncols = this.ncols;
+    const kinds = this.kinds;
+    const slots = this.slots;
+    const rowNum = this.rowNum;
+    const rowText = this.rowText;
+    const min = this.numericMin;
+    const max = this.numericMax;
+    let pos = start;
+
+    while (pos < end) {
+      const recStart = pos;
+      let c = data[pos];
+      // Blank line: skipped, but it still counts as a line.
+      if (c === LF) {
+        pos++;
+        this.line++;
+        continue;
+      }
+      if (c === CR) {
+        if (pos + 1 >= end && !eof) return recStart;
+        pos += pos + 1 < end && data[pos + 1] === LF ? 2 : 1;
+        this.line++;
+        continue;
+      }
+
+      this.pendingLines = 0;
+      let col = 0;
+      let errCol = -1;
+      let errMsg = '';
+      let errExpected = '';
+      for (;;) {
+        let fs: number;
+        let fe: number;
+        let quoted = false;
+        let escaped = false;
+        let hi = 0;
+        if (pos < end && data[pos] === QUOTE) {
+          quoted = true;
+          fs = pos + 1;
+          const q = this.findClosingQuote(data, fs, eof, true);
+          if (q < 0) return recStart;
+          fe = q;
+          // `""` inside the field?
+          escaped = data.indexOf(QUOTE, fs) < q;
+          pos = q + 1;
+          if (pos < end) {
+            c = data[pos];
+            if (c !== COMMA && c !== LF && c !== CR) {
+              if (errCol < 0) {
+                errCol = col;
+                errMsg = 'unexpected character after a closing quote';
+                errExpected = 'a comma or line end after a quoted field';
+              }
+              while (pos < end && data[pos] !== COMMA && data[pos] !== LF && data[pos] !== CR) pos++;
+              if (pos >= end && !eof) return recStart;
+            }
+          }
+        } else {
+          fs = pos;
+          while (pos < end) {
+            c = data[pos];
+            if (c === COMMA || c === LF || c === CR) break;
+            hi |= c;
+            pos++;
+          }
+          if (pos >= end && !eof) return recStart;
+          fe = pos;
+        }
+
+        if (col < ncols) {
+          const kind = kinds[col];
+          if (kind === K_NUMERIC) {
+            const slot = slots[col];
+            let v = escaped
+              ? parseNumberText(data.toString('utf8', fs, fe).replaceAll('""', '"'))
+              : parseNumberBytes(data, fs, fe);
+            if (v === NOT_A_NUMBER) {
+              const text = data.toString('utf8', fs, fe).trim();
+              if (this.naValues.has(text)) v = NaN;
+              else {
+                v = NaN;
+                if (errCol < 0) {
+                  errCol = col;
+                  errMsg = `"${text.length > 40 ? text.slice(0, 40) + '…' : text}" is not a number`;
+                  errExpected = `a number in [${min[slot]}, ${max[slot]}] or an empty cell`;
+                }
+              }
+            } else if (v < min[slot] || v > max[slot]) {
+              if (errCol < 0) {
+                errCol = col;
+                errMsg = `${v} is out of range`;
+                errExpected = `a value in [${min[slot]}, ${max[slot]}]`;
+              }
+            }
+            rowNum[slot] = v as number;
+          } else if (kind === K_TEXT) {
+            let s: string;
+            if (quoted) {
+              s = data.toString('utf8', fs, fe);
+              if (escaped) s = s.replaceAll('""', '"');
+            } else s = hi < 128 ? (data as unknown as FastSlices).latin1Slice(fs, fe) : data.toString('utf8', fs, fe);
+            rowText[slots[col]] = s;
+          }
+        }
+        col++;
+
+        if (pos >= end) break; // eof: record ends with the input
+        c = data[pos];
+        if (c === COMMA) {
+          pos++;
+          continue;
+        }
+        if (c === LF) {
+          pos++;
+        } else {
+          // CR or CRLF
+          if (pos + 1 >= end && !eof) return recStart;
+          pos += pos + 1 < end && data[pos + 1] === LF ? 2 : 1;
+        }
+        break;
+      }
+
+      this.row++;
+      const line = this.line;
+      this.line += 1 + this.pendingLines;
+      this.rowsRead++;
+      this.endRecord(col, errCol, errMsg, errExpected, line);
+    }
+    return pos;
+  }
+
+  private endRecord(fieldCount: number, errCol: number, errMsg: string, errExpected: string, line: number): void {
+    const row = this.row;
+    const lineNote = line !== row ? ` (line ${line})` : '';
+    if (fieldCount !== this.ncols) {
+      this.fail(row, undefined, `row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}${lineNote}`, `${this.ncols} fields like the header`);
+      return;
+    }
+    if (errCol >= 0) {
+      this.fail(row, this.header![errCol], errMsg + lineNote, errExpected);
+      return;
+    }
+    const rowText = this.rowText;
+    if (this.idSlot >= 0) {
+      let id = '';
+      for (const s of this.idSlots) {
+        id = normaliseTrackId(rowText[s]);
+        if (id !== '') break;
+      }
+      rowText[this.idSlot] = id;
+      if (id !== '' && this.idIndex !== null && this.idIndex.has(id)) {
+        this.duplicates++;
+        return;
+      }
+    }
+    const i = this.kept++;
+    const rowNum = this.rowNum;
+    const numOut = this.numOut;
+    for (let k = 0; k < numOut.length; k++) numOut[k].push(i, rowNum[k]);
+    const textOut = this.textOut;
+    for (let k = 0; k < textOut.length; k++) textOut[k].push(rowText[k]);
+    if (this.idIndex !== null && rowText[this.idSlot] !== '') this.idIndex.add(i);
+  }
+
+  private fail(row: number, column: string | undefined, message: string, expected: string): void {
+    if (this.opts.lenient) {
+      this.rejected.push({ row, column, message: column !== undefined ? `column "${column}": ${message}` : message });
+      return;
+    }
+    throw new InputError(message, { file: this.file, row, column, expected });
+  }
+
+  table(): TrackTable {
+    const numeric: Record<string, Float64Array> = {};
+    this.numericNames.forEach((n, k) => {
+      numeric[n] = this.numOut[k].data.slice(0, this.kept);
+    });
+    const text: Record<string, string[]> = {};
+    this.textNames.forEach((n, k) => {
+      text[n] = this.textOut[k];
+    });
+    return { rowCount: this.kept, numeric, text };
+  }
+
+  report(bytes: number): IngestReport {
+    return {
+      file: this.file,
+      rowsRead: this.rowsRead,
+      rowsKept: this.kept,
+      duplicates: this.duplicates,
+      imputed: {},
+      fillValues: {},
+      droppedMissing: 0,
+      rejected: this.rejected,
+      missingOptional: [],
+      droppedColumns: [],
+      columns: this.columns,
+      bytes,
+    };
+  }
+}
+
+function resolveOptions(options?: Partial<ReadOptions>): ReadOptions {
+  const o: ReadOptions = { ...DEFAULT_READ_OPTIONS, ...options };
+  if (!['mean', 'median', 'drop'].includes(o.missing)) {
+    throw new InputError(`unknown missing-value strategy "${String(o.missing)}"`, { expected: 'mean, median or drop' });
+  }
+  return o;
+}
+
+/** Shared tail of both readers: empty-file checks, sparse columns, imputation, report. */
+function finishIngest(parser: TrackCsvParser, file: string, bytes: number, opts: ReadOptions): IngestResult {
+  parser.finish();
+  const report = parser.report(bytes);
+  if (report.rowsRead === 0) throw new InputError('file has a header but no data rows', { file });
+  let table = parser.table();
+
+  if (table.rowCount > 0) {
+    const emptyRequired = REQUIRED_FEATURES.filter((f) => {
+      const col = table.numeric[f];
+      for (let i = 0; i < col.length; i++) if (col[i] === col[i]) return false;
+      return true;
+    });
+    if (emptyRequired.length) {
+      throw new InputError(`required column${emptyRequired.length > 1 ? 's' : ''} ${emptyRequired.join(', ')} ha${emptyRequired.length > 1 ? 've' : 's'} no values`, {
+        file,
+        column: emptyRequired.join(', '),
+        expected: 'at least some values',
+      });
+    }
+    const sparse = dropSparseColumns(table, opts.maxMissingFraction, REQUIRED_FEATURES);
+    table = sparse.table;
+    report.droppedColumns = sparse.dropped;
+    const cleaned = imputeMissing(table, opts.missing);
+    table = cleaned.table;
+    report.imputed = cleaned.imputed;
+    report.fillValues = cleaned.fillValues;
+    report.droppedMissing = cleaned.droppedRows;
+  }
+  report.missingOptional = OPTIONAL_FEATURES.filter((f) => !(f in table.numeric));
+  report.rowsKept = table.rowCount;
+  return { table, report };
+}
+
+/** Streams a track CSV from disk into a TrackTable. Throws InputError on bad input (see ReadOptions.lenient). */
+export async function readTracksCsv(path: string, options?: Partial<ReadOptions>): Promise<IngestResult> {
+  const opts = resolveOptions(options);
+  let total: number;
+  try {
+    total = (await stat(path)).size;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? String(e)})`, { file: path });
+  }
+  const parser = new TrackCsvParser(path, opts);
+  let read = 0;
+  const stream = createReadStream(path, { highWaterMark: opts.chunkSize });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parser.push(chunk);
+      read += chunk.length;
+      opts.onProgress?.(read, total);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return finishIngest(parser, path, read, opts);
+}
+
+/** Parses CSV text with the same scanner (for tests and small inputs). `name` is used in messages. */
+export function readTracksCsvText(text: string, name = '<text>', options?: Partial<ReadOptions>): IngestResult {
+  const opts = resolveOptions(options);
+  const bytes = Buffer.from(text, 'utf8');
+  const parser = new TrackCsvParser(name, opts);
+  parser.push(bytes);
+  return finishIngest(parser, name, bytes.length, opts);
+}
