@@ -1,0 +1,574 @@
+/**
+ * The original pipeline's Keras classifier, in plain TypeScript:
+ *   Dense 64 ReLU → Dropout 0.2 → Dense 32 ReLU → Dropout 0.2 → Dense nClasses softmax,
+ * trained with Adam (Keras' update: lr·√(1−β2ᵗ)/(1−β1ᵗ), ε added to √v, ε = 1e-7) on sparse
+ * categorical cross-entropy, mini-batches reshuffled every epoch, Glorot-uniform kernels and zero
+ * biases, inverted dropout at training only.
+ *
+ * Layout and speed: all parameters live in one flat Float64Array (per layer: kernel, then bias),
+ * so Adam, best-weight snapshots and serialisation are single loops/copies. Kernels are stored
+ * [out][in] row-major (the transpose of Keras' kernel: row j holds unit j's input weights), so the
+ * forward pass is dot products over contiguous memory with register accumulators, four units at
+ * a time; the backward products (dW[j][i] += δ_j·a_i, δprev_i = Σ_j δ_j·W[j][i]) are blocked by
+ * four rows/units so each stored value takes four multiply-adds, and skip all-zero deltas (ReLU
+ * and dropout zero about half). All per-batch buffers are allocated once per fit; a training step
+ * allocates nothing.
+ *
+ * Loss reduction follows Keras: a batch's loss is Σ_i w_{y_i}·CE_i / batchSize (class weights
+ * multiply, the divisor stays the batch size), plus l2·Σ‖kernel‖² when l2 > 0 (Keras
+ * `kernel_regularizer=l2(l2)`; biases are not penalised). The reported epoch loss/accuracy are,
+ * as in Keras, running means over the epoch's training batches (with dropout active); valLoss and
+ * valAccuracy are computed after the epoch in inference mode (no class weights, l2 included).
+ *
+ * Fitting runs in float64; the fitted weights are rounded to float32 (what `toState` stores), so a
+ * model loaded from its state predicts bit-for-bit the same probabilities.
+ */
+import { assertWidth, matrix, takeRows, type Matrix } from './matrix.ts';
+import { checkState, requireArray, type ModelState } from './model-state.ts';
+import { finite, integer, resolveOptions, seedCheck, type Check } from './options.ts';
+import { createRng, shuffleInPlace, type Rng } from './random.ts';
+import { assertLabels, resolveClassWeights, type ClassWeightSpec } from './metrics.ts';
+import { stratifiedTrainTestSplit } from './split.ts';
+
+export interface EarlyStopping {
+  /** Epochs without an improvement of the validation loss before training stops. */
+  patience: number;
+  /** An improvement is a drop of more than minDelta. Default 0. */
+  minDelta?: number;
+  /**
+   * Used only when `fit` is given no validation set: this stratified fraction of the training
+   * rows is held out (seeded) to monitor (like sklearn MLPClassifier's validation_fraction). Default 0.1.
+   */
+  validationFraction?: number;
+}
+
+export interface MlpOptions {
+  /** Units of each hidden ReLU layer. */
+  hiddenSizes: readonly number[];
+  /** Dropout rate after each hidden layer, in [0, 1). */
+  dropout: number;
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  epochs: number;
+  batchSize: number;
+  /** Keras-style L2 on kernels: adds l2·Σw² to the loss. */
+  l2: number;
+  /** Per-class loss weights, 'balanced', or null for none. */
+  classWeights: ClassWeightSpec;
+  /** Stop on validation loss and restore the best weights; null to train all epochs. */
+  earlyStopping: EarlyStopping | null;
+  /** Reshuffle the training rows every epoch. */
+  shuffle: boolean;
+  seed: number;
+}
+
+export const MLP_DEFAULTS: MlpOptions = {
+  hiddenSizes: [64, 32],
+  dropout: 0.2,
+  learningRate: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-7,
+  epochs: 50,
+  batchSize: 16,
+  l2: 0,
+  classWeights: null,
+  earlyStopping: null,
+  shuffle: true,
+  seed: 0,
+};
+
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  readonly epoch: number;
+  readonly loss: number;
+  readonly accuracy: number;
+  readonly valLoss?: number;
+  readonly valAccuracy?: number;
+}
+
+export interface FitOptions {
+  validation?: { X: Matrix; y: Int32Array };
+  onEpoch?: (e: EpochRecord) => void;
+}
+
+const MLP_CHECKS = {
+  hiddenSizes: ((v) =>
+    Array.isArray(v) && v.every((h) => Number.isInteger(h) && h >= 1) ? undefined : 'an array of integers ≥ 1') as Check<readonly number[]>,
+  dropout: ((v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number in [0, 1)')) as Check<number>,
+  learningRate: finite({ min: 0, exclusiveMin: true }),
+  beta1: ((v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number in [0, 1)')) as Check<number>,
+  beta2: ((v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number in [0, 1)')) as Check<number>,
+  epsilon: finite({ min: 0, exclusiveMin: true }),
+  epochs: integer(1),
+  batchSize: integer(1),
+  l2: finite({ min: 0 }),
+  classWeights: ((v) =>
+    v === null || v === 'balanced' || (Array.isArray(v) && v.every((w) => Number.isFinite(w) && w >= 0))
+      ? undefined
+      : "null, 'balanced' or an array of finite weights ≥ 0") as Check<ClassWeightSpec>,
+  earlyStopping: ((v) => {
+    if (v === null) return undefined;
+    const ok =
+      typeof v === 'object' &&
+      Number.isInteger(v.patience) && v.patience >= 1 &&
+      (v.minDelta === undefined || (Number.isFinite(v.minDelta) && v.minDelta >= 0)) &&
+      (v.validationFraction === undefined || (v.validationFraction > 0 && v.validationFraction < 1));
+    return ok ? undefined : 'null or { patience: integer ≥ 1, minDelta?: ≥ 0, validationFraction?: in (0, 1) }';
+  }) as Check<EarlyStopping | null>,
+  shuffle: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check<boolean>,
+  seed: seedCheck,
+};
+
+function assertFinite(X: Matrix, who: string): void {
+  const d = X.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) throw new RangeError(`${who}: X has a non-finite value at row ${Math.floor(i / X.cols)}, column ${i % X.cols}`);
+  }
+}
+
+/** Offsets of each layer's kernel and bias inside the flat parameter vector. */
+interface Layout {
+  readonly sizes: readonly number[];
+  readonly kOff: readonly number[];
+  readonly bOff: readonly number[];
+  readonly total: number;
+}
+
+function layout(sizes: readonly number[]): Layout {
+  const kOff: number[] = [], bOff: number[] = [];
+  let p = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    kOff.push(p);
+    p += sizes[l] * sizes[l + 1];
+    bOff.push(p);
+    p += sizes[l + 1];
+  }
+  return { sizes, kOff, bOff, total: p };
+}
+
+/**
+ * out[r][j] = b[j] + Σ_i a[r][i]·W[j][i] for rows 0..rows-1, with the kernel stored [out][in]:
+ * four output units at a time, each a dot product over contiguous memory kept in a register
+ * (measured ≈1.5–2× faster in V8 than an axpy over a [in][out] kernel).
+ */
+function denseForward(
+  a: Float64Array, nIn: number, th: Float64Array, kOff: number, bOff: number, out: Float64Array, nOut: number, rows: number,
+): void {
+  const j4 = nOut - (nOut & 3);
+  for (let r = 0; r < rows; r++) {
+    const ao = r * nIn, zo = r * nOut;
+    let j = 0;
+    for (; j < j4; j += 4) {
+      const w0 = kOff + j * nIn, w1 = w0 + nIn, w2 = w1 + nIn, w3 = w2 + nIn;
+      let s0 = th[bOff + j], s1 = th[bOff + j + 1], s2 = th[bOff + j + 2], s3 = th[bOff + j + 3];
+      for (let i = 0; i < nIn; i++) {
+        const v = a[ao + i];
+        s0 += v * th[w0 + i]; s1 += v * th[w1 + i]; s2 += v * th[w2 + i]; s3 += v * th[w3 + i];
+      }
+      out[zo + j] = s0; out[zo + j + 1] = s1; out[zo + j + 2] = s2; out[zo + j + 3] = s3;
+    }
+    for (; j < nOut; j++) {
+      const w0 = kOff + j * nIn;
+      let s0 = th[bOff + j];
+      for (let i = 0; i < nIn; i++) s0 += a[ao + i] * th[w0 + i];
+      out[zo + j] = s0;
+    }
+  }
+}
+
+/** grad[W][j][i] += Σ_r dz[r][j]·a[r][i] and grad[b][j] += Σ_r dz[r][j]; rows four at a time. */
+function denseGradWeights(
+  a: Float64Array, nIn: number, dz: Float64Array, nOut: number, rows: number, grad: Float64Array, kOff: number, bOff: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const zo = r * nOut;
+    for (let j = 0; j < nOut; j++) grad[bOff + j] += dz[zo + j];
+  }
+  const r4 = rows - (rows & 3);
+  for (let j = 0; j < nOut; j++) {
+    const wo = kOff + j * nIn;
+    let r = 0;
+    for (; r < r4; r += 4) {
+      const d0 = dz[r * nOut + j], d1 = dz[(r + 1) * nOut + j], d2 = dz[(r + 2) * nOut + j], d3 = dz[(r + 3) * nOut + j];
+      if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
+      const a0 = r * nIn, a1 = a0 + nIn, a2 = a1 + nIn, a3 = a2 + nIn;
+      for (let i = 0; i < nIn; i++) grad[wo + i] += d0 * a[a0 + i] + d1 * a[a1 + i] + d2 * a[a2 + i] + d3 * a[a3 + i];
+    }
+    for (; r < rows; r++) {
+      const d0 = dz[r * nOut + j];
+      if (d0 === 0) continue;
+      const a0 = r * nIn;
+      for (let i = 0; i < nIn; i++) grad[wo + i] += d0 * a[a0 + i];
+    }
+  }
+}
+
+/**
+ * dPrev[r][i] = Σ_j dz[r][j]·W[j][i], then through ReLU and inverted dropout: where the layer
+ * input a[r][i] is 0 (inactive or dropped) the gradient is 0, otherwise it is scaled by keepScale.
+ */
+function denseGradInput(
+  a: Float64Array, nIn: number, dz: Float64Array, nOut: number, rows: number, th: Float64Array, kOff: number, dPrev: Float64Array, keepScale: number,
+): void {
+  const j4 = nOut - (nOut & 3);
+  for (let r = 0; r < rows; r++) {
+    const ao = r * nIn, zo = r * nOut;
+    for (let i = 0; i < nIn; i++) dPrev[ao + i] = 0;
+    let j = 0;
+    for (; j < j4; j += 4) {
+      const d0 = dz[zo + j], d1 = dz[zo + j + 1], d2 = dz[zo + j + 2], d3 = dz[zo + j + 3];
+      if (d0 === 0 && d1 === 0 && d2 === 0 && d3 === 0) continue;
+      const w0 = kOff + j * nIn, w1 = w0 + nIn, w2 = w1 + nIn, w3 = w2 + nIn;
+      for (let i = 0; i < nIn; i++) dPrev[ao + i] += d0 * th[w0 + i] + d1 * th[w1 + i] + d2 * th[w2 + i] + d3 * th[w3 + i];
+    }
+    for (; j < nOut; j++) {
+      const d0 = dz[zo + j];
+      if (d0 === 0) continue;
+      const w0 = kOff + j * nIn;
+      for (let i = 0; i < nIn; i++) dPrev[ao + i] += d0 * th[w0 + i];
+    }
+    for (let i = 0; i < nIn; i++) dPrev[ao + i] = a[ao + i] > 0 ? dPrev[ao + i] * keepScale : 0;
+  }
+}
+
+function reluInPlace(z: Float64Array, len: number): void {
+  for (let i = 0; i < len; i++) if (z[i] < 0) z[i] = 0;
+}
+
+/** Row-wise softmax in place; returns nothing. */
+function softmaxRows(z: Float64Array, k: number, rows: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * k;
+    let m = z[o];
+    for (let c = 1; c < k; c++) if (z[o + c] > m) m = z[o + c];
+    let s = 0;
+    for (let c = 0; c < k; c++) { const e = Math.exp(z[o + c] - m); z[o + c] = e; s += e; }
+    const inv = 1 / s;
+    for (let c = 0; c < k; c++) z[o + c] *= inv;
+  }
+}
+
+/** Inference forward pass over X in chunks; writes logits (softmax=false) or probabilities. */
+function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean): Matrix {
+  const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
+  const n = X.rows;
+  const out = matrix(n, k);
+  const chunk = 512;
+  const bufs = sizes.slice(1, L).map((h) => new Float64Array(chunk * h));
+  const logits = new Float64Array(chunk * k);
+  for (let start = 0; start < n; start += chunk) {
+    const rows = Math.min(chunk, n - start);
+    let a = X.data.subarray(start * d, (start + rows) * d);
+    for (let l = 0; l < L; l++) {
+      const dst = l === L - 1 ? logits : bufs[l];
+      denseForward(a, sizes[l], theta, lay.kOff[l], lay.bOff[l], dst, sizes[l + 1], rows);
+      if (l < L - 1) reluInPlace(dst, rows * sizes[l + 1]);
+      a = dst;
+    }
+    if (softmax) softmaxRows(logits, k, rows);
+    out.data.set(logits.subarray(0, rows * k), start * k);
+  }
+  return out;
+}
+
+function l2Penalty(theta: Float64Array, lay: Layout, l2: number): number {
+  if (l2 === 0) return 0;
+  let s = 0;
+  for (let l = 0; l < lay.kOff.length; l++) {
+    const end = lay.kOff[l] + lay.sizes[l] * lay.sizes[l + 1];
+    for (let p = lay.kOff[l]; p < end; p++) s += theta[p] * theta[p];
+  }
+  return l2 * s;
+}
+
+/** Mean cross-entropy and accuracy of the current weights on (X, y), inference mode. */
+function evaluate(theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, l2: number): { loss: number; accuracy: number } {
+  const p = forwardAll(theta, lay, X, true);
+  const k = p.cols, n = p.rows;
+  let loss = 0, ok = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * k;
+    loss -= Math.log(Math.max(p.data[o + y[i]], 1e-300));
+    let best = 0;
+    for (let c = 1; c < k; c++) if (p.data[o + c] > p.data[o + best]) best = c;
+    if (best === y[i]) ok++;
+  }
+  return { loss: loss / n + l2Penalty(theta, lay, l2), accuracy: ok / n };
+}
+
+export class MlpClassifier {
+  readonly options: Partial<MlpOptions>;
+  constructor(options: Partial<MlpOptions> = {}) {
+    this.options = { ...options };
+  }
+
+  fit(X: Matrix, y: Int32Array, nClasses: number, opts: FitOptions = {}): FittedMlp {
+    const o = resolveOptions(MLP_DEFAULTS, this.options, MLP_CHECKS, 'MlpClassifier');
+    const who = 'MlpClassifier.fit';
+    if (!Number.isInteger(nClasses) || nClasses < 2) throw new RangeError(`${who}: nClasses must be an integer ≥ 2, got ${nClasses}`);
+    if (X.rows < 1) throw new RangeError(`${who}: cannot fit on 0 rows`);
+    assertLabels(y, nClasses, who, X.rows);
+    assertFinite(X, who);
+    const classW = resolveClassWeights(o.classWeights, y, nClasses, who);
+
+    const rng = createRng(o.seed);
+    const initRng = rng.fork(), shuffleRng = rng.fork(), dropRng = rng.fork(), splitRng = rng.fork();
+
+    let Xt = X, yt = y;
+    let val = opts.validation;
+    if (val) {
+      assertWidth(val.X, X.cols, `${who} (validation)`);
+      assertLabels(val.y, nClasses, `${who} (validation)`, val.X.rows);
+    } else if (o.earlyStopping) {
+      const split = stratifiedTrainTestSplit(y, { testSize: o.earlyStopping.validationFraction ?? 0.1, seed: splitRng.int(2 ** 31) });
+      Xt = takeRows(X, split.train);
+      yt = Int32Array.from(split.train, (i) => y[i]);
+      val = { X: takeRows(X, split.test), y: Int32Array.from(split.test, (i) => y[i]) };
+    }
+
+    const sizes = [X.cols, ...o.hiddenSizes, nClasses];
+    const lay = layout(sizes);
+    const theta = new Float64Array(lay.total);
+    glorotInit(theta, lay, initRng);
+    const state = trainLoop(theta, lay, Xt, yt, classW, o, shuffleRng, dropRng, val, opts.onEpoch);
+
+    return new FittedMlp(o, sizes, roundToF32(state.theta), state.history, state.bestEpoch);
+  }
+}
+
+function roundToF32(theta: Float64Array): Float64Array {
+  return Float64Array.from(Float32Array.from(theta));
+}
+
+/** Keras GlorotUniform: U(−√(6/(fanIn+fanOut)), +…) for kernels, zeros for biases. */
+function glorotInit(theta: Float64Array, lay: Layout, rng: Rng): void {
+  for (let l = 0; l < lay.kOff.length; l++) {
+    const fanIn = lay.sizes[l], fanOut = lay.sizes[l + 1];
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const end = lay.kOff[l] + fanIn * fanOut;
+    for (let p = lay.kOff[l]; p < end; p++) theta[p] = (2 * rng.next() - 1) * limit;
+  }
+}
+
+interface TrainResult {
+  theta: Float64Array;
+  history: EpochRecord[];
+  bestEpoch: number;
+}
+
+function trainLoop(
+  theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, classW: Float64Array | undefined, o: MlpOptions,
+  shuffleRng: Rng, dropRng: Rng, val: { X: Matrix; y: Int32Array } | undefined, onEpoch: ((e: EpochRecord) => void) | undefined,
+): TrainResult {
+  const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
+  const n = X.rows, B = Math.min(o.batchSize, n);
+  const xd = X.data;
+  // Per-batch buffers: acts[0] = input rows, acts[l] = output of layer l (logits→probabilities at L).
+  const acts = sizes.map((s) => new Float64Array(B * s));
+  const deltas = sizes.map((s) => new Float64Array(B * s));
+  const grad = new Float64Array(lay.total);
+  const m = new Float64Array(lay.total), v = new Float64Array(lay.total);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const p = o.dropout, keepScale = p > 0 ? 1 / (1 - p) : 1;
+  const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, l2 } = o;
+  let b1t = 1, b2t = 1;
+
+  const es = o.earlyStopping;
+  const minDelta = es?.minDelta ?? 0;
+  let best = Infinity, bestEpoch = 0, wait = 0;
+  const bestTheta = es ? new Float64Array(lay.total) : undefined;
+  const history: EpochRecord[] = [];
+
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    if (o.shuffle) shuffleInPlace(order, shuffleRng);
+    let lossSum = 0, correct = 0;
+    for (let start = 0; start < n; start += B) {
+      const rows = Math.min(B, n - start);
+      // Gather the batch.
+      const a0 = acts[0];
+      for (let r = 0; r < rows; r++) {
+        const src = order[start + r] * d;
+        for (let j = 0; j < d; j++) a0[r * d + j] = xd[src + j];
+      }
+      // Forward.
+      for (let l = 0; l < L; l++) {
+        const nOut = sizes[l + 1], z = acts[l + 1];
+        denseForward(acts[l], sizes[l], theta, lay.kOff[l], lay.bOff[l], z, nOut, rows);
+        if (l < L - 1) {
+          const len = rows * nOut;
+          if (p > 0) {
+            for (let i = 0; i < len; i++) {
+              const zi = z[i];
+              z[i] = zi > 0 && dropRng.next() >= p ? zi * keepScale : 0;
+            }
+          } else reluInPlace(z, len);
+        }
+      }
+      // Softmax, loss and output delta: δ = w_y·(p − onehot)/rows.
+      const probs = acts[L], dOut = deltas[L];
+      softmaxRows(probs, k, rows);
+      let batchLoss = 0;
+      const invB = 1 / rows;
+      for (let r = 0; r < rows; r++) {
+        const o2 = r * k, yr = y[order[start + r]];
+        const w = classW ? classW[yr] : 1;
+        let bestC = 0;
+        for (let c = 0; c < k; c++) {
+          const pc = probs[o2 + c];
+          if (pc > probs[o2 + bestC]) bestC = c;
+          dOut[o2 + c] = w * pc * invB;
+        }
+        if (bestC === yr) correct++;
+        dOut[o2 + yr] -= w * invB;
+        batchLoss -= w * Math.log(Math.max(probs[o2 + yr], 1e-300));
+      }
+      lossSum += batchLoss + rows * l2Penalty(theta, lay, l2);
+      // Backward.
+      grad.fill(0);
+      for (let l = L - 1; l >= 0; l--) {
+        const nIn = sizes[l], nOut = sizes[l + 1];
+        denseGradWeights(acts[l], nIn, deltas[l + 1], nOut, rows, grad, lay.kOff[l], lay.bOff[l]);
+        if (l > 0) denseGradInput(acts[l], nIn, deltas[l + 1], nOut, rows, theta, lay.kOff[l], deltas[l], keepScale);
+      }
+      if (l2 > 0) {
+        const twoL2 = 2 * l2;
+        for (let l = 0; l < L; l++) {
+          const end = lay.kOff[l] + sizes[l] * sizes[l + 1];
+          for (let q = lay.kOff[l]; q < end; q++) grad[q] += twoL2 * theta[q];
+        }
+      }
+      // Adam (Keras form).
+      b1t *= b1; b2t *= b2;
+      const alpha = (lr * Math.sqrt(1 - b2t)) / (1 - b1t);
+      const c1 = 1 - b1, c2 = 1 - b2;
+      for (let q = 0; q < theta.length; q++) {
+        const g = grad[q];
+        const mq = m[q] + (g - m[q]) * c1;
+        const vq = v[q] + (g * g - v[q]) * c2;
+        m[q] = mq; v[q] = vq;
+        theta[q] -= (alpha * mq) / (Math.sqrt(vq) + eps);
+      }
+    }
+    let rec: EpochRecord = { epoch, loss: lossSum / n, accuracy: correct / n };
+    if (val) {
+      const ev = evaluate(theta, lay, val.X, val.y, l2);
+      rec = { ...rec, valLoss: ev.loss, valAccuracy: ev.accuracy };
+    }
+    history.push(rec);
+    onEpoch?.(rec);
+    if (es && bestTheta) {
+      const cur = rec.valLoss as number;
+      if (cur < best - minDelta) {
+        best = cur; bestEpoch = epoch; wait = 0;
+        bestTheta.set(theta);
+      } else if (++wait >= es.patience) break;
+    }
+  }
+  if (es && bestTheta && bestEpoch > 0) return { theta: bestTheta, history, bestEpoch };
+  return { theta, history, bestEpoch: history.length };
+}
+
+/** A fitted MLP. Weights are float32 values (held as float64 for the forward pass). */
+export class FittedMlp {
+  readonly nFeatures: number;
+  readonly nClasses: number;
+  constructor(
+    readonly options: MlpOptions,
+    /** [nFeatures, ...hiddenSizes, nClasses]. */
+    readonly layerSizes: readonly number[],
+    private readonly theta: Float64Array,
+    readonly history: readonly EpochRecord[],
+    /** Epoch whose weights the model holds (the last one unless early stopping restored a better one). */
+    readonly bestEpoch: number,
+  ) {
+    const lay = layout(layerSizes);
+    if (theta.length !== lay.total) throw new Error(`mlp: ${theta.length} parameters do not fit layer sizes ${layerSizes.join('-')}`);
+    this.lay = lay;
+    this.nFeatures = layerSizes[0];
+    this.nClasses = layerSizes[layerSizes.length - 1];
+  }
+  private readonly lay: Layout;
+
+  /** Kernel of layer l as a new Float32Array, [out][in] row-major (row j = unit j's input weights; Keras' kernel transposed). */
+  kernel(l: number): Float32Array {
+    const s = this.layerSizes;
+    return Float32Array.from(this.theta.subarray(this.lay.kOff[l], this.lay.kOff[l] + s[l] * s[l + 1]));
+  }
+
+  bias(l: number): Float32Array {
+    return Float32Array.from(this.theta.subarray(this.lay.bOff[l], this.lay.bOff[l] + this.layerSizes[l + 1]));
+  }
+
+  /** Pre-softmax scores (n × nClasses), e.g. for temperature scaling. */
+  predictLogits(X: Matrix): Matrix {
+    assertWidth(X, this.nFeatures, 'MlpClassifier');
+    return forwardAll(this.theta, this.lay, X, false);
+  }
+
+  predictProba(X: Matrix): Matrix {
+    assertWidth(X, this.nFeatures, 'MlpClassifier');
+    return forwardAll(this.theta, this.lay, X, true);
+  }
+
+  predict(X: Matrix): Int32Array {
+    return argmaxRows(this.predictLogits(X));
+  }
+
+  toState(): ModelState {
+    const arrays: Record<string, Float32Array> = {};
+    for (let l = 0; l + 1 < this.layerSizes.length; l++) {
+      arrays[`kernel${l}`] = this.kernel(l);
+      arrays[`bias${l}`] = this.bias(l);
+    }
+    return {
+      kind: 'mlp',
+      formatVersion: 1,
+      config: {
+        options: { ...this.options, hiddenSizes: [...this.options.hiddenSizes] },
+        layerSizes: [...this.layerSizes],
+        kernelLayout: 'out-in',
+        history: this.history.map((h) => ({ ...h })),
+        bestEpoch: this.bestEpoch,
+      },
+      arrays,
+    };
+  }
+
+  static fromState(s: ModelState): FittedMlp {
+    checkState(s, 'mlp', 1);
+    const options = resolveOptions(MLP_DEFAULTS, s.config.options as Partial<MlpOptions>, MLP_CHECKS, 'mlp state');
+    const sizes = s.config.layerSizes as number[];
+    if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((v) => Number.isInteger(v) && v >= 1)) {
+      throw new Error('mlp state: config.layerSizes must be an array of at least two positive integers');
+    }
+    const lay = layout(sizes);
+    const theta = new Float64Array(lay.total);
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const K = requireArray<Float32Array>(s, `kernel${l}`), b = requireArray<Float32Array>(s, `bias${l}`);
+      if (K.length !== sizes[l] * sizes[l + 1] || b.length !== sizes[l + 1]) {
+        throw new Error(`mlp state: layer ${l} arrays do not match layer sizes ${sizes.join('-')}`);
+      }
+      theta.set(K, lay.kOff[l]);
+      theta.set(b, lay.bOff[l]);
+    }
+    const history = (s.config.history as EpochRecord[] | undefined) ?? [];
+    const bestEpoch = (s.config.bestEpoch as number | undefined) ?? history.length;
+    return new FittedMlp(options, sizes, roundToF32(theta), history, bestEpoch);
+  }
+}
+
+/** Index of the largest value of each row (first one on ties). */
+export function argmaxRows(m: Matrix): Int32Array {
+  const out = new Int32Array(m.rows), k = m.cols, d = m.data;
+  for (let i = 0; i < m.rows; i++) {
+    const o = i * k;
+    let best = 0;
+    for (let c = 1; c < k; c++) if (d[o + c] > d[o + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
