@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { NOT_A_NUMBER, parseNumberBytes, parseNumberText } from './number.ts';
+
+const parse = (s: string) => {
+  const b = Buffer.from(`#${s}#`, 'latin1');
+  return parseNumberBytes(b, 1, b.length - 1);
+};
+
+test('parses like Number() on decimal text', () => {
+  const cases = ['0', '-0', '1', '+2', '0.5', '.5', '5.', '-7.727', '133.061', '196707', '1.2e-05', '6.24E-06', '1e2',
+    '-1.5e+3', '0.13699999999999998', '123456789012345678', '1e-30', '4.0', '00012', '9007199254740993'];
+  for (const s of cases) assert.equal(parse(s), Number(s), s);
+});
+
+test('matches Number() on many random values', () => {
+  let seed = 7;
+  const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < 20000; i++) {
+    const v = (rnd() - 0.5) * 10 ** Math.floor(rnd() * 12 - 6);
+    for (const s of [String(v), v.toFixed(3), v.toExponential(4), v.toPrecision(17)]) assert.equal(parse(s), Number(s), s);
+  }
+});
+
+test('empty is missing, junk is NOT_A_NUMBER', () => {
+  assert.ok(Number.isNaN(parse('')));
+  assert.ok(Number.isNaN(parse('  ')));
+  assert.equal(parse(' 0.5 '), 0.5);
+  for (const s of ['abc', '1.2.3', '-', '.', 'e5', '1e', '0x10', 'Infinity', 'NaN', '1,5', '5%']) {
+    assert.equal(parse(s), NOT_A_NUMBER, s);
+  }
+  assert.equal(parseNumberText('1e400'), NOT_A_NUMBER);
+});
