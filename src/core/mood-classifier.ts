@@ -90,8 +90,22 @@ export class FittedMoodClassifier implements MoodTagger {
     return featureNames(this.selection);
   }
 
+  /** Input features the table lacks; featureMatrix fills them with the training mean. */
+  missingInputs(table: TrackTable): string[] {
+    return this.selection.inputs.filter((f) => !(f in table.numeric));
+  }
+
   featureMatrix(table: TrackTable): Matrix {
-    return inputMatrix(table, this.selection.inputs, 'data');
+    const missing = this.missingInputs(table);
+    if (missing.length === 0) return inputMatrix(table, this.selection.inputs, 'data');
+    // A catalogue without, say, duration_ms can still be tagged: the absent column takes the
+    // training mean, which scales to 0 and so contributes what an average track would.
+    const numeric = { ...table.numeric };
+    for (const f of missing) {
+      const j = this.selection.inputs.indexOf(f);
+      numeric[f] = new Float64Array(table.rowCount).fill(this.scaler.mean[j]);
+    }
+    return inputMatrix({ ...table, numeric }, this.selection.inputs, 'data');
   }
 
   predictProbaRaw(X: Matrix): Matrix {

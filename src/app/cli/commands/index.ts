@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerTrain } from './train.ts';
+import { registerEvaluate } from './evaluate.ts';
+import { registerTag } from './tag.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerTrain, registerEvaluate, registerTag];
