@@ -1,0 +1,338 @@
+/**
+ * The recommender's entry point: a validated query over a tagged catalogue → a playlist with reasons.
+ *
+ * 1. resolveQuery validates the knobs, moods, context, seeds and arc (InputError on bad input).
+ * 2. Hard constraints (not a seed, predicted mood, context bounds and tempo bands, the user's
+ *    min_/max_) filter the pool; an empty pool names the constraint that emptied it.
+ * 3. A taste profile shifts the targets (bounded, see taste.ts).
+ * 4. Each pool track gets a relevance score in [0, 1]: the weighted mean of
+ *      mood     P(asked mood)                          weight 1
+ *      context  P(context's preferred moods)           weight 0.5
+ *      targets  1 − min(1, 2 · distance to targets)    weight 1
+ *      seeds    exp(−d² / dims) to the nearest seed    weight 1.5
+ * 5. Without an arc: MMR (λ) over the best candidates, under the diversity rules.
+ *    With an arc: greedy fit to the curve (arcs.ts), relevance as a small tie-breaking cost.
+ */
+import type { Matrix } from '../matrix.ts';
+import type { MoodTagger } from '../mood-model.ts';
+import type { TrackTable } from '../track-table.ts';
+import { arcError, arcFitReport, sampleArc, selectArc, type ArcFitReport } from './arcs.ts';
+import { describeContext, type ContextSpec } from './contexts.ts';
+import { DiversityGuard } from './diversity.ts';
+import {
+  arcReason, constraintsReason, moodReason, preferReason, scoreReason, seedReason, targetDistance, targetsReason,
+  type ScoreParts,
+} from './explain-why.ts';
+import { applyConstraints, type Constraint, type FilterStep } from './filter.ts';
+import { knobScale, type Knob } from './knobs.ts';
+import { mmrSelect } from './mmr.ts';
+import { resolveQuery, type RecQuery, type ResolvedQuery, type TargetSpec } from './query.ts';
+import {
+  buildScaledSpace, EXACT_SCAN_LIMIT, rowVector, squaredDistance, topByScore, type NearestNeighbourIndex,
+} from './similarity.ts';
+import { describeShifts, tasteShifts, type TasteShift } from './taste.ts';
+
+export interface RecCatalog {
+  readonly table: TrackTable;
+  readonly classes: readonly string[];
+  /** Mood probabilities, rows × classes. */
+  readonly proba: Matrix;
+  /** The scaled feature space for similarity, rows × dims. */
+  readonly scaled: Float32Array;
+  readonly dims: number;
+  /** Index of the most probable mood per row (computed from proba when absent). */
+  readonly topMood?: Int32Array;
+  /** Approximate nearest-neighbour index, used for seeds when the catalogue is large. */
+  readonly index?: NearestNeighbourIndex;
+}
+
+/** Tags a table with a model and prepares the similarity space. */
+export function buildRecCatalog(table: TrackTable, tagger: MoodTagger, index?: NearestNeighbourIndex): RecCatalog {
+  const proba = tagger.predictProba(table);
+  const space = buildScaledSpace(table);
+  return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index };
+}
+
+export function topMoodIndex(proba: Matrix): Int32Array {
+  const out = new Int32Array(proba.rows);
+  for (let i = 0; i < proba.rows; i++) {
+    let b = 0;
+    const o = i * proba.cols;
+    for (let j = 1; j < proba.cols; j++) if (proba.data[o + j] > proba.data[o + b]) b = j;
+    out[i] = b;
+  }
+  return out;
+}
+
+export interface RecOptions {
+  /** User context presets (parseContextPresets), in addition to the built-ins. */
+  readonly contexts?: readonly ContextSpec[];
+  /** Use the catalogue's index for seeds above this many rows (default EXACT_SCAN_LIMIT). */
+  readonly exactLimit?: number;
+}
+
+export interface RecTrack {
+  readonly id: string;
+  readonly name: string;
+  readonly artist: string;
+  readonly mood: string;
+  readonly confidence: number;
+  readonly score: number;
+  readonly why: readonly string[];
+  readonly [feature: string]: unknown;
+}
+
+export interface RecResult {
+  readonly tracks: readonly RecTrack[];
+  readonly pool: { readonly initial: number; readonly afterFiltering: number; readonly steps: readonly FilterStep[] };
+  readonly query: Record<string, unknown>;
+  readonly arc?: ArcFitReport;
+  readonly warnings: readonly string[];
+  /** Row numbers of the returned tracks in the catalogue (not part of the JSON contract). */
+  readonly rows: readonly number[];
+}
+
+const W_MOOD = 1, W_CONTEXT = 0.5, W_TARGETS = 1, W_SEEDS = 1.5;
+
+export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions = {}): RecResult {
+  const { table, classes, proba, scaled, dims } = catalog;
+  const n = table.rowCount;
+  const rq = resolveQuery(table, classes, query, opts.contexts);
+  const top = catalog.topMood ?? topMoodIndex(proba);
+  const num = (k: string, row: number) => table.numeric[k]?.[row] ?? NaN;
+
+  // ---- 2. constraints ------------------------------------------------------------------------
+  const constraints = buildConstraints(catalog, rq, top);
+  const filtered = applyConstraints(n, constraints);
+  let pool = filtered.rows;
+
+  // ---- 3. taste -------------------------------------------------------------------------------
+  const targets = new Map<Knob, TargetSpec>(rq.targets);
+  let shifts: TasteShift[] = [];
+  if (rq.taste) {
+    shifts = tasteShifts(rq.taste, (k) => {
+      if (!table.numeric[k]) return undefined;
+      return targets.get(k)?.value ?? poolMean(table.numeric[k], pool);
+    });
+    for (const s of shifts) targets.set(s.attribute, { value: s.to, weight: targets.get(s.attribute)?.weight ?? 0.5, source: 'taste' });
+  }
+  const tasteLine = rq.taste ? describeShifts(rq.taste, shifts) : undefined;
+
+  // ---- 4. relevance -----------------------------------------------------------------------------
+  const seedRows = rq.seeds.map((s) => s.row);
+  const seedDist = new Float64Array(n).fill(Infinity);
+  const seedNearest = new Int32Array(n).fill(-1);
+  const warnings: string[] = [];
+  if (seedRows.length) {
+    const exactLimit = opts.exactLimit ?? EXACT_SCAN_LIMIT;
+    if (catalog.index && n > exactLimit && !rq.arc) {
+      const k = Math.min(n, Math.max(rq.limit * 50, 1000));
+      const inPool = new Uint8Array(n);
+      for (const r of pool) inPool[r] = 1;
+      const cands: number[] = [];
+      seedRows.forEach((s, si) => {
+        const nb = catalog.index!.search(rowVector(scaled, dims, s), k);
+        for (let i = 0; i < nb.rows.length; i++) {
+          const r = nb.rows[i];
+          if (r < 0 || !inPool[r]) continue;
+          if (seedDist[r] === Infinity) cands.push(r);
+          if (nb.distances[i] < seedDist[r]) { seedDist[r] = nb.distances[i]; seedNearest[r] = si; }
+        }
+      });
+      if (cands.length >= rq.limit * 3) pool = Int32Array.from(cands).sort();
+      else fillSeedDistances(pool, seedRows, scaled, dims, seedDist, seedNearest);
+    } else {
+      fillSeedDistances(pool, seedRows, scaled, dims, seedDist, seedNearest);
+    }
+  }
+
+  const score = new Float64Array(n);
+  const tdist = new Float64Array(n);
+  const partsOf = (row: number): ScoreParts => {
+    const p: ScoreParts = {};
+    const o = row * proba.cols;
+    if (rq.moods.length) p.mood = Math.max(...rq.moods.map((m) => proba.data[o + m.index]));
+    if (rq.preferClasses.length) p.context = Math.min(1, rq.preferClasses.reduce((a, j) => a + proba.data[o + j], 0));
+    if (targets.size) p.targets = 1 - Math.min(1, 2 * tdist[row]);
+    if (seedRows.length) p.seeds = Math.exp(-(seedDist[row] ** 2) / Math.max(dims, 1));
+    return p;
+  };
+  const combine = (p: ScoreParts): number => {
+    let s = 0, w = 0;
+    if (p.mood !== undefined) { s += W_MOOD * p.mood; w += W_MOOD; }
+    if (p.context !== undefined) { s += W_CONTEXT * p.context; w += W_CONTEXT; }
+    if (p.targets !== undefined) { s += W_TARGETS * p.targets; w += W_TARGETS; }
+    if (p.seeds !== undefined) { s += W_SEEDS * p.seeds; w += W_SEEDS; }
+    return w ? s / w : 0;
+  };
+  for (const r of pool) {
+    if (targets.size) tdist[r] = targetDistance((k) => num(k, r), targets);
+    score[r] = combine(partsOf(r));
+  }
+
+  // ---- 5. selection --------------------------------------------------------------------------------
+  const rule = { cap: rq.artistCap, per: 20 };
+  let rows: number[];
+  let arcReport: ArcFitReport | undefined;
+  let arcInfo: { attributes: Knob[]; targets: Float64Array[] } | undefined;
+  if (rq.arc) {
+    const guard = new DiversityGuard(table, rq.limit, rule);
+    arcInfo = sampleArc(rq.arc, rq.limit);
+    const hasScore = rq.moods.length || rq.preferClasses.length || targets.size || seedRows.length;
+    rows = selectArc(arcInfo.attributes, arcInfo.targets, pool, (r, a) => num(a, r), {
+      extraCost: hasScore ? (r) => 0.1 * (1 - score[r]) : undefined,
+      accept: (r) => guard.accepts(r),
+      take: (r) => guard.add(r),
+    });
+    const actual = rows.map((r) => Float64Array.from(arcInfo!.attributes, (a) => num(a, r)));
+    arcReport = arcFitReport(rq.arc, arcInfo.attributes, arcInfo.targets.slice(0, rows.length), actual);
+  } else {
+    const pick = (m: number) => {
+      const guard = new DiversityGuard(table, rq.limit, rule);
+      const cands = topByScore(pool, score, m);
+      return mmrSelect(cands, score, scaled, dims, { k: rq.limit, lambda: rq.lambda, accept: (r) => guard.accepts(r), take: (r) => guard.add(r) });
+    };
+    const m = Math.min(pool.length, Math.max(rq.limit * 15, 300));
+    rows = pick(m);
+    if (rows.length < rq.limit && m < pool.length) rows = pick(pool.length);
+  }
+  if (rows.length < rq.limit) {
+    warnings.push(`only ${rows.length} of ${rq.limit} tracks: the pool of ${pool.length} ran out under the diversity rules (≤ ${rule.cap} per artist per ${rule.per} tracks, no duplicate titles)`);
+  }
+
+  // ---- reasons and output ------------------------------------------------------------------------
+  const constraintLine = constraintsReason(constraints);
+  const ids = table.text.id, names = table.text.name, artists = table.text.artist;
+  const seedLabel = (si: number) => {
+    const r = seedRows[si];
+    const nm = names?.[r], ar = artists?.[r];
+    return nm ? `"${nm}"${ar ? ` by ${ar}` : ''} (${rq.seeds[si].id})` : rq.seeds[si].id;
+  };
+  const numericCols = Object.keys(table.numeric);
+  const tracks: RecTrack[] = rows.map((r, pos) => {
+    const o = r * proba.cols;
+    const pr = proba.data.subarray(o, o + proba.cols);
+    const parts = partsOf(r);
+    const s = rq.arc && arcReport ? 1 - arcReport.steps[pos].error : combine(parts);
+    const why: string[] = [moodReason(classes, pr, rq.moods)];
+    if (rq.context) { const line = preferReason(classes, pr, rq.preferClasses, `context ${rq.context.name}`); if (line) why.push(line); }
+    if (constraintLine) why.push(constraintLine);
+    const tl = targetsReason((k) => num(k, r), targets, tdist[r]);
+    if (tl) why.push(tl);
+    if (seedRows.length && seedNearest[r] >= 0) why.push(seedReason(seedLabel(seedNearest[r]), seedDist[r]));
+    if (rq.arc && arcInfo) {
+      const a = Float64Array.from(arcInfo.attributes, (k) => num(k, r));
+      why.push(arcReason(rq.arc.name, pos + 1, rq.limit, arcInfo.attributes, arcInfo.targets[pos], a, arcError(arcInfo.attributes, a, arcInfo.targets[pos])));
+    }
+    if (tasteLine) why.push(tasteLine);
+    why.push(scoreReason(rq.arc ? combine(parts) : s, parts));
+    const features: Record<string, number> = {};
+    for (const c of numericCols) features[c] = table.numeric[c][r];
+    return {
+      id: ids?.[r] ?? String(r),
+      name: names?.[r] ?? '',
+      artist: artists?.[r] ?? '',
+      mood: classes[top[r]],
+      confidence: round(pr[top[r]]),
+      score: round(s),
+      why,
+      ...features,
+    };
+  });
+
+  return {
+    tracks,
+    pool: { initial: n, afterFiltering: filtered.rows.length, steps: filtered.steps },
+    query: describeQuery(rq, targets, shifts),
+    arc: arcReport,
+    warnings: [...rq.notes, ...warnings],
+    rows,
+  };
+}
+
+function fillSeedDistances(pool: Int32Array, seeds: readonly number[], scaled: Float32Array, dims: number, dist: Float64Array, nearest: Int32Array): void {
+  for (const r of pool) {
+    for (let si = 0; si < seeds.length; si++) {
+      const d = Math.sqrt(squaredDistance(scaled, r * dims, scaled, seeds[si] * dims, dims));
+      if (d < dist[r]) { dist[r] = d; nearest[r] = si; }
+    }
+  }
+}
+
+function poolMean(col: Float64Array, pool: Int32Array): number | undefined {
+  let s = 0, c = 0;
+  for (const r of pool) if (Number.isFinite(col[r])) { s += col[r]; c++; }
+  return c ? s / c : undefined;
+}
+
+/** The hard constraints of a resolved query, in the order they are applied. */
+export function buildConstraints(catalog: RecCatalog, rq: ResolvedQuery, top: Int32Array): Constraint[] {
+  const { table, classes } = catalog;
+  const out: Constraint[] = [];
+  if (rq.seeds.length) {
+    const seedSet = new Set(rq.seeds.map((s) => s.row));
+    const seedIds = new Set(rq.seeds.map((s) => s.id));
+    const ids = table.text.id;
+    out.push({ label: 'not a seed track', source: 'seeds', explain: false, test: (r) => !seedSet.has(r) && !(ids && seedIds.has(ids[r])) });
+  }
+  if (rq.taste?.skips.length && table.text.id) {
+    const skipped = new Set(rq.taste.skips.map((s) => s.id));
+    const ids = table.text.id;
+    out.push({ label: `not skipped by ${rq.taste.user}`, source: `user ${rq.taste.user}`, explain: false, test: (r) => !skipped.has(ids[r]) });
+  }
+  if (rq.moods.length) {
+    const want = new Set(rq.moods.map((m) => m.index));
+    out.push({ label: `predicted mood is ${rq.moods.map((m) => m.name).join(' or ')}`, source: 'mood', explain: true, test: (r) => want.has(top[r]) });
+  }
+  const ctx = rq.context ? `context ${rq.context.name}` : '';
+  if (rq.excludeClasses.length) {
+    const ex = new Set(rq.excludeClasses);
+    out.push({ label: `predicted mood not ${rq.excludeClasses.map((j) => classes[j]).join('/')} (${ctx})`, source: ctx, explain: true, test: (r) => !ex.has(top[r]) });
+  }
+  if (rq.tempoBands?.length) {
+    const bands = rq.tempoBands, col = table.numeric.tempo;
+    out.push({
+      label: `tempo in ${bands.map(([a, b]) => `${a}–${b}`).join(' or ')} BPM (${ctx})`,
+      source: ctx, explain: true,
+      test: (r) => bands.some(([a, b]) => col[r] >= a && col[r] <= b),
+    });
+  }
+  for (const b of rq.bounds) {
+    const col = table.numeric[b.knob];
+    const name = b.source === 'query' ? `${b.op === '≥' ? 'min' : 'max'}_${b.knob} ${b.value}` : `${b.knob} ${b.op} ${b.value}`;
+    out.push({
+      label: `${name} (${b.source})`, source: b.source, explain: true,
+      test: b.op === '≥' ? (r) => col[r] >= b.value : (r) => col[r] <= b.value,
+    });
+  }
+  return out;
+}
+
+function describeQuery(rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, shifts: readonly TasteShift[]): Record<string, unknown> {
+  const min: Record<string, number> = {}, max: Record<string, number> = {};
+  for (const b of rq.bounds) {
+    const m = b.op === '≥' ? min : max;
+    m[b.knob] = m[b.knob] === undefined ? b.value : b.op === '≥' ? Math.max(m[b.knob], b.value) : Math.min(m[b.knob], b.value);
+  }
+  const q: Record<string, unknown> = {};
+  if (rq.moods.length) q.moods = rq.moods.map((m) => m.name);
+  if (rq.context) q.context = { name: rq.context.name, rules: describeContext(rq.context) };
+  if (rq.seeds.length) q.seeds = rq.seeds.map((s) => s.id);
+  if (rq.arc) q.arc = rq.arc.name;
+  q.limit = rq.limit;
+  q.lambda = rq.lambda;
+  q.artistCap = `${rq.artistCap} per 20 tracks`;
+  if (Object.keys(min).length) q.min = min;
+  if (Object.keys(max).length) q.max = max;
+  if (targets.size) q.target = Object.fromEntries([...targets].map(([k, t]) => [k, round(t.value)]));
+  if (rq.tempoBands) q.tempoBands = rq.tempoBands;
+  if (rq.taste) {
+    q.user = rq.taste.user;
+    q.tasteShifts = shifts.map((s) => ({ attribute: s.attribute, from: round(s.from), to: round(s.to), capped: s.capped, scale: knobScale(s.attribute) }));
+  }
+  return q;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
