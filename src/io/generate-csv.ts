@@ -64,6 +64,7 @@ export async function writeGeneratedCsv(path: string, options: WriteGeneratedCsv
     if (!out.write(buf)) await Promise.race([once(out, 'drain'), failed]);
   };
   try {
+    await Promise.race([once(out, 'open'), failed]); // the temp file exists from here on
     await write(header.join(',') + '\n');
     for (const table of generateCatalogueChunks({
       tracks: options.tracks,
@@ -96,7 +97,11 @@ export async function writeGeneratedCsv(path: string, options: WriteGeneratedCsv
     await Promise.race([once(out, 'close'), failed]); // 'close': flushed and fd closed
     await rename(tmp, path);
   } catch (err) {
-    out.destroy();
+    if (!out.closed) {
+      const closed = once(out, 'close').catch(() => {});
+      out.destroy();
+      await closed;
+    }
     await unlink(tmp).catch(() => {});
     throw err;
   }
