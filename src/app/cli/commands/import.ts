@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { readTracksCsv, type IngestReport } from '../../../io/csv/read-tracks.ts';
+import { openStore, isPostgresSpec } from '../../../io/store/open-store.ts';
+import { action, printJson } from '../run-action.ts';
+import { createLogger, createProgress } from '../progress.ts';
+
+export interface ImportOptions {
+  lenient?: boolean;
+  quiet?: boolean;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+export interface ImportSummary {
+  file: string;
+  /** The --db value, with any password hidden. */
+  db: string;
+  rowsRead: number;
+  rowsKept: number;
+  duplicates: number;
+  rejected: number;
+  droppedMissing: number;
+  inserted: number;
+  updated: number;
+  /** Tracks in the catalogue after the import. */
+  total: number;
+  seconds: number;
+}
+
+export function redactDb(spec: string): string {
+  if (!isPostgresSpec(spec)) return spec;
+  try {
+    const u = new URL(spec);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+/**
+ * Reads the whole CSV first (a bad file throws InputError before the store is even opened), then
+ * upserts every track by id in one transaction.
+ */
+export async function importCsv(file: string, db: string, opts: ImportOptions = {}): Promise<{ summary: ImportSummary; report: IngestReport }> {
+  const t0 = performance.now();
+  const { table, report } = await readTracksCsv(file, { lenient: opts.lenient ?? false, onProgress: opts.onProgress });
+  const store = await openStore(db);
+  try {
+    const { inserted, updated } = await store.upsertTracks(table);
+    const total = await store.countTracks();
+    return {
+      report,
+      summary: {
+        file,
+        db: redactDb(db),
+        rowsRead: report.rowsRead,
+        rowsKept: report.rowsKept,
+        duplicates: report.duplicates,
+        rejected: report.rejected.length,
+        droppedMissing: report.droppedMissing,
+        inserted,
+        updated,
+        total,
+        seconds: Math.round(performance.now() - t0) / 1000,
+      },
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('Upsert tracks from a CSV into a catalogue (one transaction: a failed import changes nothing)')
+    .argument('<csv>', 'track CSV with Spotify-style audio features')
+    .requiredOption('--db <catalogue>', 'SQLite file (created if missing) or postgres:// URL')
+    .option('--lenient', 'drop invalid rows (and report them) instead of failing', false)
+    .option('--json', 'print the summary as JSON on stdout', false)
+    .option('--quiet', 'no progress or status messages', false)
+    .action(
+      action(async (csv: string, o: { db: string; lenient: boolean; json: boolean; quiet: boolean }) => {
+        const quiet = o.quiet || o.json;
+        const log = createLogger(quiet);
+        const progress = createProgress({ quiet });
+        let started = false;
+        const { summary } = await importCsv(csv, o.db, {
+          lenient: o.lenient,
+          onProgress: (read, total) => {
+            if (!started) {
+              progress.start(total, 'reading');
+              started = true;
+            }
+            progress.update(read);
+          },
+        }).finally(() => progress.stop());
+        if (o.json) {
+          printJson(summary);
+          return;
+        }
+        const dropped = [
+          summary.duplicates ? `${summary.duplicates} duplicate ids` : '',
+          summary.rejected ? `${summary.rejected} invalid rows` : '',
+          summary.droppedMissing ? `${summary.droppedMissing} rows with missing features` : '',
+        ].filter(Boolean);
+        if (dropped.length) log(`skipped ${dropped.join(', ')}`);
+        process.stdout.write(
+          `imported ${summary.inserted + summary.updated} tracks into ${summary.db}: ${summary.inserted} new, ${summary.updated} updated ` +
+            `(${summary.total} in the catalogue, ${summary.seconds.toFixed(2)} s)\n`,
+        );
+      }),
+    );
+}
