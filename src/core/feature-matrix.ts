@@ -14,8 +14,19 @@ export interface FeatureSelection {
   readonly engineered: readonly string[];
 }
 
-/** The original pipeline's clustering features: the base six plus its four engineered ones. */
+/**
+ * Default clustering features: the base six plus three of the original's engineered features.
+ * energy_loudness_ratio stays selectable but is left out by default: energy / (|loudness| + 1e-6)
+ * explodes for tracks mastered near 0 dB, and on real catalogues K-Means then spends a cluster on
+ * two or three such outliers (seen on tidytuesday: a 2-track "mood").
+ */
 export const CLUSTER_FEATURES: FeatureSelection = {
+  inputs: [...REQUIRED_FEATURES],
+  engineered: ['valence_acousticness_interaction', 'dance_energy_interaction', 'tempo_log'],
+};
+
+/** The original pipeline's full engineered set, for reproducing it. */
+export const ORIGINAL_CLUSTER_FEATURES: FeatureSelection = {
   inputs: [...REQUIRED_FEATURES],
   engineered: ['energy_loudness_ratio', 'valence_acousticness_interaction', 'dance_energy_interaction', 'tempo_log'],
 };

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import { registerTrain } from './train.ts';
 import { registerEvaluate } from './evaluate.ts';
 import { registerTag } from './tag.ts';
+import { registerProfile } from './profile.ts';
+import { registerCluster } from './cluster.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerTrain, registerEvaluate, registerTag];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag];
