@@ -11,6 +11,13 @@ export type MissingStrategy = 'mean' | 'median' | 'drop';
 export const DISCRETE_FEATURES: ReadonlySet<string> = new Set(['key', 'mode', 'time_signature']);
 
 export function countMissing(col: ArrayLike<number>, length = col.length): number {
+  if (col instanceof Float64Array) return countMissingF64(col, length);
+  let n = 0;
+  for (let i = 0; i < length; i++) if (col[i] !== col[i]) n++;
+  return n;
+}
+
+function countMissingF64(col: Float64Array, length: number): number {
   let n = 0;
   for (let i = 0; i < length; i++) if (col[i] !== col[i]) n++;
   return n;

@@ -16,15 +16,15 @@ export class IdIndex {
     return this.count;
   }
 
-  private static hash(s: string): number {
+  static hash(s: string): number {
     let h = 0x811c9dc5 | 0;
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
     return h;
   }
 
-  /** Whether `id` was added before; `has` then `add(row)` after storing `ids[row] = id`. */
-  has(id: string): boolean {
-    const h = IdIndex.hash(id);
+  /** Whether `id` was added before. `hash` must be `IdIndex.hash(id)`. */
+  has(id: string, hash = IdIndex.hash(id)): boolean {
+    const h = hash;
     const mask = this.cap - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = this.slots[i];
@@ -34,9 +34,9 @@ export class IdIndex {
   }
 
   /** Records that row `row` (whose id is `ids[row]`, not yet present) is kept. */
-  add(row: number): void {
+  add(row: number, hash = IdIndex.hash(this.ids[row])): void {
     if ((this.count + 1) * 2 > this.cap) this.grow();
-    const h = IdIndex.hash(this.ids[row]);
+    const h = hash;
     const mask = this.cap - 1;
     let i = h & mask;
     while (this.slots[i] !== 0) i = (i + 1) & mask;

@@ -29,14 +29,34 @@ export function parseNumberText(text: string): number | typeof NOT_A_NUMBER {
   return Number.isFinite(v) ? v : NOT_A_NUMBER;
 }
 
+/** Status codes of parseNumberInto. */
+export const PARSED = 0;
+export const EMPTY = 1;
+export const INVALID = 2;
+
+const scratch = new Float64Array(1);
+
 /**
  * Parses bytes[start, end) as a decimal number. Returns NaN for an empty range (missing value)
  * and NOT_A_NUMBER for non-numeric text.
  */
 export function parseNumberBytes(bytes: Uint8Array, start: number, end: number): number | typeof NOT_A_NUMBER {
-  if (start >= end) return NaN;
+  const status = parseNumberInto(bytes, start, end, scratch, 0);
+  return status === INVALID ? NOT_A_NUMBER : status === EMPTY ? NaN : scratch[0];
+}
+
+/**
+ * Parses bytes[start, end) and stores the value in `out[index]` (NaN when empty or invalid).
+ * Returns PARSED, EMPTY (empty or blank cell) or INVALID. Writing into a typed array instead of
+ * returning the double keeps the hot path free of heap-number allocations.
+ */
+export function parseNumberInto(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): number {
+  if (start >= end) {
+    out[index] = NaN;
+    return EMPTY;
+  }
   let i = start;
-  let c = bytes[i];
+  const c = bytes[i];
   let neg = false;
   if (c === 45 /* - */) {
     neg = true;
@@ -65,7 +85,7 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
       i++;
     }
   }
-  if (digits === 0) return slow(bytes, start, end);
+  if (digits === 0) return slowInto(bytes, start, end, out, index);
   let exp = 0;
   if (i < end && (bytes[i] === 101 || bytes[i] === 69) /* e E */) {
     i++;
@@ -81,20 +101,26 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
       if (exp < 100000) exp = exp * 10 + d;
       i++;
     }
-    if (i === e0) return slow(bytes, start, end);
+    if (i === e0) return slowInto(bytes, start, end, out, index);
     if (eneg) exp = -exp;
   }
-  if (i !== end) return slow(bytes, start, end);
-  if (mant > TWO53) return slow(bytes, start, end);
+  if (i !== end || mant > TWO53) return slowInto(bytes, start, end, out, index);
   const e10 = exp - frac;
   let v: number;
   if (e10 === 0) v = mant;
   else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10];
   else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10];
-  else return slow(bytes, start, end);
-  return neg ? -v : v;
+  else return slowInto(bytes, start, end, out, index);
+  out[index] = neg ? -v : v;
+  return PARSED;
 }
 
-function slow(bytes: Uint8Array, start: number, end: number): number | typeof NOT_A_NUMBER {
-  return parseNumberText(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
+function slowInto(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): number {
+  const r = parseNumberText(Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1'));
+  if (r === NOT_A_NUMBER) {
+    out[index] = NaN;
+    return INVALID;
+  }
+  out[index] = r;
+  return r !== r ? EMPTY : PARSED;
 }

@@ -18,7 +18,7 @@ import { FEATURE_SPEC, OPTIONAL_FEATURES, REQUIRED_FEATURES } from '../../core/f
 import type { TrackTable } from '../../core/track-table.ts';
 import { InputError } from '../../core/errors.ts';
 import { dropSparseColumns, imputeMissing, type MissingStrategy, type SparseColumn } from '../../core/clean.ts';
-import { NOT_A_NUMBER, parseNumberBytes, parseNumberText } from './number.ts';
+import { EMPTY, INVALID, NOT_A_NUMBER, PARSED, parseNumberInto, parseNumberText } from './number.ts';
 import { IdIndex } from './id-set.ts';
 import { normaliseTrackId, planHeader, type ColumnMapping } from './header.ts';
 
@@ -107,18 +107,6 @@ interface FastSlices {
   latin1Slice(start: number, end: number): string;
 }
 
-class GrowableF64 {
-  data = new Float64Array(1024);
-  push(i: number, v: number): void {
-    if (i >= this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[i] = v;
-  }
-}
-
 /** Incremental parser: feed byte chunks with push(), then call finish(). */
 class TrackCsvParser {
   private readonly opts: ReadOptions;
@@ -141,12 +129,13 @@ class TrackCsvParser {
   private idSlots: number[] = [];
   private idSlot = -1;
 
-  // Per-record scratch.
-  private rowNum = new Float64Array(0);
-  private rowText: string[] = [];
-
   // Output.
-  private numOut: GrowableF64[] = [];
+  /**
+   * Output columns. A record is parsed straight into index `kept`; committing it just increments
+   * `kept`, and a rejected or duplicate record is overwritten by the next one.
+   */
+  private numOut: Float64Array[] = [];
+  private capacity = 1024;
   private textOut: string[][] = [];
   private kept = 0;
   private idIndex: IdIndex | null = null;
@@ -304,7 +293,7 @@ class TrackCsvParser {
         this.slots[i] = this.numericNames.length;
         this.numericNames.push(c.canonical);
         present.add(c.canonical);
-        this.numOut.push(new GrowableF64());
+        this.numOut.push(new Float64Array(this.capacity));
       } else if (c.kind === 'text') {
         this.kinds[i] = K_TEXT;
         this.slots[i] = this.textNames.length;
@@ -314,8 +303,6 @@ class TrackCsvParser {
     }
     this.numericMin = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.min);
     this.numericMax = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.max);
-    this.rowNum = new Float64Array(this.numericNames.length);
-    this.rowText = new Array<string>(this.textNames.length).fill('');
     this.idSlots = plan.idSources.map((i) => this.slots[i]);
     this.idSlot = this.idSlots.length ? this.idSlots[0] : -1;
     if (this.idSlot >= 0 && this.opts.dedupe) this.idIndex = new IdIndex(this.textOut[this.idSlot]);
@@ -335,8 +322,8 @@ class TrackCsvParser {
     const ncols = this.ncols;
     const kinds = this.kinds;
     const slots = this.slots;
-    const rowNum = this.rowNum;
-    const rowText = this.rowText;
+    let numOut = this.numOut;
+    const textOut = this.textOut;
     const min = this.numericMin;
     const max = this.numericMax;
     let pos = start;
@@ -357,6 +344,8 @@ class TrackCsvParser {
         continue;
       }
 
+      if (this.kept >= this.capacity) numOut = this.grow();
+      const at = this.kept;
       this.pendingLines = 0;
       let col = 0;
       let errCol = -1;
@@ -405,35 +394,34 @@ class TrackCsvParser {
           const kind = kinds[col];
           if (kind === K_NUMERIC) {
             const slot = slots[col];
-            let v = escaped
-              ? parseNumberText(data.toString('utf8', fs, fe).replaceAll('""', '"'))
-              : parseNumberBytes(data, fs, fe);
-            if (v === NOT_A_NUMBER) {
+            let status: number;
+            if (escaped) {
+              const r = parseNumberText(data.toString('utf8', fs, fe).replaceAll('""', '"'));
+              numOut[slot][at] = r === NOT_A_NUMBER ? NaN : r;
+              status = r === NOT_A_NUMBER ? INVALID : r !== r ? EMPTY : PARSED;
+            } else status = parseNumberInto(data, fs, fe, numOut[slot], at);
+            if (status === INVALID) {
               const text = data.toString('utf8', fs, fe).trim();
-              if (this.naValues.has(text)) v = NaN;
-              else {
-                v = NaN;
-                if (errCol < 0) {
-                  errCol = col;
-                  errMsg = `"${text.length > 40 ? text.slice(0, 40) + '…' : text}" is not a number`;
-                  errExpected = `a number in [${min[slot]}, ${max[slot]}] or an empty cell`;
-                }
+              if (!this.naValues.has(text) && errCol < 0) {
+                errCol = col;
+                errMsg = `"${text.length > 40 ? text.slice(0, 40) + '…' : text}" is not a number`;
+                errExpected = `a number in [${min[slot]}, ${max[slot]}] or an empty cell`;
               }
-            } else if (v < min[slot] || v > max[slot]) {
-              if (errCol < 0) {
+            } else if (status === PARSED) {
+              const v = numOut[slot][at];
+              if ((v < min[slot] || v > max[slot]) && errCol < 0) {
                 errCol = col;
                 errMsg = `${v} is out of range`;
                 errExpected = `a value in [${min[slot]}, ${max[slot]}]`;
               }
             }
-            rowNum[slot] = v as number;
           } else if (kind === K_TEXT) {
             let s: string;
             if (quoted) {
               s = data.toString('utf8', fs, fe);
               if (escaped) s = s.replaceAll('""', '"');
             } else s = hi < 128 ? (data as unknown as FastSlices).latin1Slice(fs, fe) : data.toString('utf8', fs, fe);
-            rowText[slots[col]] = s;
+            textOut[slots[col]][at] = s;
           }
         }
         col++;
@@ -464,6 +452,11 @@ class TrackCsvParser {
   }
 
   private endRecord(fieldCount: number, errCol: number, errMsg: string, errExpected: string, line: number): void {
+    if (fieldCount !== this.ncols || errCol >= 0) this.reject(fieldCount, errCol, errMsg, errExpected, line);
+    else this.commit();
+  }
+
+  private reject(fieldCount: number, errCol: number, errMsg: string, errExpected: string, line: number): void {
     const row = this.row;
     const lineNote = line !== row ? ` (line ${line})` : '';
     if (fieldCount !== this.ncols) {
@@ -472,28 +465,40 @@ class TrackCsvParser {
     }
     if (errCol >= 0) {
       this.fail(row, this.header![errCol], errMsg + lineNote, errExpected);
-      return;
     }
-    const rowText = this.rowText;
+  }
+
+  private commit(): void {
     if (this.idSlot >= 0) {
+      const textOut = this.textOut;
+      const at = this.kept;
       let id = '';
       for (const s of this.idSlots) {
-        id = normaliseTrackId(rowText[s]);
+        id = normaliseTrackId(textOut[s][at]);
         if (id !== '') break;
       }
-      rowText[this.idSlot] = id;
-      if (id !== '' && this.idIndex !== null && this.idIndex.has(id)) {
-        this.duplicates++;
-        return;
+      textOut[this.idSlot][at] = id;
+      if (id !== '' && this.idIndex !== null) {
+        const h = IdIndex.hash(id);
+        if (this.idIndex.has(id, h)) {
+          this.duplicates++;
+          return;
+        }
+        this.idIndex.add(at, h);
       }
     }
-    const i = this.kept++;
-    const rowNum = this.rowNum;
-    const numOut = this.numOut;
-    for (let k = 0; k < numOut.length; k++) numOut[k].push(i, rowNum[k]);
-    const textOut = this.textOut;
-    for (let k = 0; k < textOut.length; k++) textOut[k].push(rowText[k]);
-    if (this.idIndex !== null && rowText[this.idSlot] !== '') this.idIndex.add(i);
+    this.kept++;
+  }
+
+  /** Doubles the output capacity; returns the new numeric columns. */
+  private grow(): Float64Array[] {
+    this.capacity *= 2;
+    this.numOut = this.numOut.map((col) => {
+      const next = new Float64Array(this.capacity);
+      next.set(col);
+      return next;
+    });
+    return this.numOut;
   }
 
   private fail(row: number, column: string | undefined, message: string, expected: string): void {
@@ -507,11 +512,13 @@ class TrackCsvParser {
   table(): TrackTable {
     const numeric: Record<string, Float64Array> = {};
     this.numericNames.forEach((n, k) => {
-      numeric[n] = this.numOut[k].data.slice(0, this.kept);
+      numeric[n] = this.numOut[k].slice(0, this.kept);
     });
     const text: Record<string, string[]> = {};
     this.textNames.forEach((n, k) => {
-      text[n] = this.textOut[k];
+      const col = this.textOut[k];
+      if (col.length > this.kept) col.length = this.kept;
+      text[n] = col;
     });
     return { rowCount: this.kept, numeric, text };
   }
