@@ -20,3 +20,5 @@ export { DiversityGuard, diversityViolations, maxPerArtist, normaliseTitle, DEFA
 export type { ArtistCap } from './diversity.ts';
 export { addFeedback, emptyProfile, tasteShifts, describeShifts, TASTE_KNOBS, MAX_SHIFT } from './taste.ts';
 export type { TasteProfile, FeedbackItem, TasteShift } from './taste.ts';
+export { evaluateRecs } from './evaluate-recs.ts';
+export type { EvalOptions, EvalReport, EvalSummary, MoodEval } from './evaluate-recs.ts';
