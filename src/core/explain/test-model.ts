@@ -8,12 +8,21 @@ import type { ExplainableModel } from './shapley.ts';
 
 export interface SoftmaxModel extends ExplainableModel {
   weights: Float64Array; // classes × d, on standardised inputs
+  history: { epoch: number; loss: number; accuracy: number; valLoss?: number; valAccuracy?: number }[];
   bias: Float64Array;
   mean: Float64Array;
   std: Float64Array;
 }
 
-export function trainSoftmax(X: Matrix, y: ArrayLike<number>, classes: readonly string[], features: readonly string[], epochs = 300, lr = 0.5): SoftmaxModel {
+export function trainSoftmax(
+  X: Matrix,
+  y: ArrayLike<number>,
+  classes: readonly string[],
+  features: readonly string[],
+  epochs = 300,
+  lr = 0.5,
+  validation?: { X: Matrix; y: ArrayLike<number> },
+): SoftmaxModel {
   const n = X.rows, d = X.cols, k = classes.length;
   const mean = new Float64Array(d), std = new Float64Array(d);
   for (let j = 0; j < d; j++) {
@@ -28,8 +37,10 @@ export function trainSoftmax(X: Matrix, y: ArrayLike<number>, classes: readonly 
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) Z[i * d + j] = (X.data[i * d + j] - mean[j]) / std[j];
   const W = new Float64Array(k * d), b = new Float64Array(k);
   const p = new Float64Array(k);
+  const history: SoftmaxModel['history'] = [];
   for (let e = 0; e < epochs; e++) {
     const gW = new Float64Array(k * d), gb = new Float64Array(k);
+    let loss = 0, ok = 0;
     for (let i = 0; i < n; i++) {
       let mx = -Infinity;
       for (let c = 0; c < k; c++) {
@@ -40,6 +51,10 @@ export function trainSoftmax(X: Matrix, y: ArrayLike<number>, classes: readonly 
       }
       let tot = 0;
       for (let c = 0; c < k; c++) tot += p[c] = Math.exp(p[c] - mx);
+      loss -= Math.log(Math.max(1e-15, p[y[i]] / tot));
+      let arg = 0;
+      for (let c = 1; c < k; c++) if (p[c] > p[arg]) arg = c;
+      if (arg === y[i]) ok++;
       for (let c = 0; c < k; c++) {
         const g = p[c] / tot - (c === y[i] ? 1 : 0);
         gb[c] += g;
@@ -48,8 +63,22 @@ export function trainSoftmax(X: Matrix, y: ArrayLike<number>, classes: readonly 
     }
     for (let q = 0; q < k * d; q++) W[q] -= (lr * gW[q]) / n + lr * 1e-3 * W[q];
     for (let c = 0; c < k; c++) b[c] -= (lr * gb[c]) / n;
+    const rec: SoftmaxModel['history'][number] = { epoch: e + 1, loss: loss / n, accuracy: ok / n };
+    if (validation) {
+      const P = predictProbaRaw(validation.X);
+      let vl = 0, vok = 0;
+      for (let i = 0; i < P.rows; i++) {
+        vl -= Math.log(Math.max(1e-15, P.data[i * k + validation.y[i]]));
+        let arg = 0;
+        for (let c = 1; c < k; c++) if (P.data[i * k + c] > P.data[i * k + arg]) arg = c;
+        if (arg === validation.y[i]) vok++;
+      }
+      rec.valLoss = vl / P.rows;
+      rec.valAccuracy = vok / P.rows;
+    }
+    history.push(rec);
   }
-  const predictProbaRaw = (M: Matrix): Matrix => {
+  function predictProbaRaw(M: Matrix): Matrix {
     const out = matrix(M.rows, k);
     const s = new Float64Array(k);
     for (let i = 0; i < M.rows; i++) {
@@ -65,8 +94,8 @@ export function trainSoftmax(X: Matrix, y: ArrayLike<number>, classes: readonly 
       for (let c = 0; c < k; c++) out.data[i * k + c] = s[c] / tot;
     }
     return out;
-  };
-  return { classes, inputFeatures: features, predictProbaRaw, weights: W, bias: b, mean, std };
+  }
+  return { classes, inputFeatures: features, predictProbaRaw, weights: W, bias: b, mean, std, history };
 }
 
 /** Minimal RFC 4180 parse (quotes, CRLF) for test fixtures. */
