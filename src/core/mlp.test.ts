@@ -131,3 +131,37 @@ test('class weights shift predictions toward the up-weighted class', () => {
   const count1 = (p: Int32Array): number => p.reduce((s, v) => s + v, 0);
   assert.ok(count1(w.predict(X)) > count1(base.predict(X)));
 });
+
+test('backpropagation matches finite differences of the loss', () => {
+  // One full-batch Adam step with β1 = β2 = 0 and a huge ε is plain gradient descent:
+  // Δθ = −lr·g/(|g| + ε) ≈ −(lr/ε)·g. Compare that g with central differences of the mean CE.
+  const { X, y } = blobs(24, 3, 3, 11, 1);
+  const base = { hiddenSizes: [5, 4], dropout: 0, batchSize: 24, epochs: 1, beta1: 0, beta2: 0, seed: 2 };
+  const eps = 1e6, lr = 1e3;
+  const m0 = new MlpClassifier({ ...base, learningRate: 1e-300 }).fit(X, y, 3);
+  const m1 = new MlpClassifier({ ...base, learningRate: lr, epsilon: eps }).fit(X, y, 3);
+  const theta0 = Float64Array.from(m0.toState().arrays.kernel0); // layer 0 kernel only, [out][in]
+  const s0 = m0.toState();
+  const loss = (state: typeof s0): number => {
+    const p = FittedMlp.fromState(state).predictProba(X);
+    let l = 0;
+    for (let i = 0; i < X.rows; i++) l -= Math.log(p.data[i * 3 + y[i]]);
+    return l / X.rows;
+  };
+  const k1 = m1.toState().arrays.kernel0;
+  // Analytic gradient from the step (float32 state: compare to ~1e-3 relative).
+  const checks: [string, number, number][] = [];
+  for (const idx of [0, 3, 7, 12]) {
+    const g = ((theta0[idx] - k1[idx]) * eps) / lr;
+    const h = 1e-3;
+    const plus = new Float32Array(s0.arrays.kernel0), minus = new Float32Array(s0.arrays.kernel0);
+    plus[idx] += h; minus[idx] -= h;
+    const hp = plus[idx] - s0.arrays.kernel0[idx], hm = s0.arrays.kernel0[idx] - minus[idx];
+    const fd = (loss({ ...s0, arrays: { ...s0.arrays, kernel0: plus } }) - loss({ ...s0, arrays: { ...s0.arrays, kernel0: minus } })) / (hp + hm);
+    checks.push([`kernel0[${idx}]`, g, fd]);
+  }
+  assert.ok(checks.some(([, , fd]) => Math.abs(fd) > 1e-3), 'some gradients are far from zero');
+  for (const [name, g, fd] of checks) {
+    assert.ok(Math.abs(g - fd) < 2e-3 * Math.max(1e-2, Math.abs(fd)) + 2e-4, `${name}: backprop ${g} vs finite difference ${fd}`);
+  }
+});
