@@ -4,8 +4,9 @@ import { registerEvaluate } from './evaluate.ts';
 import { registerTag } from './tag.ts';
 import { registerProfile } from './profile.ts';
 import { registerCluster } from './cluster.ts';
+import { registerDemo } from './demo.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerDemo];
