@@ -23,7 +23,11 @@ export interface MmrOptions {
   readonly take?: (row: number) => void;
 }
 
-/** Rows picked from `candidates`, in playlist order. `relevance[row]` should lie in [0, 1]. */
+/**
+ * Rows picked from `candidates`, in playlist order. Relevance is min–max normalised over the
+ * candidates first, so that λ weighs two quantities on the same 0–1 scale (raw mood probabilities
+ * of the best candidates often differ by only a few hundredths).
+ */
 export function mmrSelect(
   candidates: ArrayLike<number>,
   relevance: Float64Array,
@@ -35,12 +39,16 @@ export function mmrSelect(
   const maxSim = new Float64Array(m);
   const done = new Uint8Array(m);
   const picked: number[] = [];
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < m; i++) { const v = relevance[candidates[i]]; if (v < lo) lo = v; if (v > hi) hi = v; }
+  const span = hi > lo ? hi - lo : 1;
+  const rel = Float64Array.from({ length: m }, (_, i) => (relevance[candidates[i]] - lo) / span);
   while (picked.length < o.k) {
     let best = -1, bestVal = -Infinity;
     for (let i = 0; i < m; i++) {
       if (done[i]) continue;
       const r = candidates[i];
-      const v = o.lambda * relevance[r] - (1 - o.lambda) * maxSim[i];
+      const v = o.lambda * rel[i] - (1 - o.lambda) * maxSim[i];
       if (v > bestVal) {
         if (o.accept && !o.accept(r)) continue;
         best = i; bestVal = v;
