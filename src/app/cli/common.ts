@@ -12,13 +12,15 @@ export interface IngestFlags {
   lenient?: boolean;
   missing?: string;
   keepDuplicates?: boolean;
+  uniqueIds?: boolean;
 }
 
 export function addIngestOptions(cmd: Command): Command {
   return cmd
     .option('--lenient', 'drop rows with invalid values (reporting each) instead of stopping at the first')
     .option('--missing <strategy>', 'missing values: median, mean or drop', 'median')
-    .option('--keep-duplicates', 'keep rows whose id already appeared (default: keep the first only)');
+    .option('--keep-duplicates', 'keep rows whose id already appeared (default: keep the first only)')
+    .option('--unique-ids', 'treat a repeated id as an error (default: keep the first and count the rest)');
 }
 
 export async function ingest(path: string, flags: IngestFlags, opts: { quiet?: boolean } = {}): Promise<IngestResult> {
@@ -33,6 +35,7 @@ export async function ingest(path: string, flags: IngestFlags, opts: { quiet?: b
       lenient: Boolean(flags.lenient),
       missing,
       dedupe: !flags.keepDuplicates,
+      uniqueIds: Boolean(flags.uniqueIds),
       onProgress: (read, total) => {
         // Only worth a bar for files that take more than about a second.
         if (!started && total > 20_000_000) { progress.start(total, 'reading'); started = true; }

@@ -215,8 +215,16 @@ describe('readTracksCsvText: errors', () => {
   });
 
   test('ragged rows (too few and too many fields)', () => {
-    assertInputError(() => readTracksCsvText(`${H}\n${row('a')}\na,b,c\n`, 't.csv'), { row: 3, match: /3 fields \(expected 8 fields/ });
+    assertInputError(() => readTracksCsvText(`${H}\n${row('a')}\na,b,c\n`, 't.csv'), { row: 3, column: 'danceability', match: /3 fields and ends before this column \(expected 8 fields/ });
     assertInputError(() => readTracksCsvText(`${H}\n${row('a')},extra\n`, 't.csv'), { row: 2, match: /9 fields/ });
+  });
+
+  test('a repeated id is an error with uniqueIds, and a counted duplicate without', () => {
+    const csv = `${H}\n${row('a')}\n${row('b')}\n${row('a')}\n`;
+    assertInputError(() => readTracksCsvText(csv, 't.csv', { uniqueIds: true }), { row: 4, column: 'id', match: /duplicate id "a"/ });
+    const { report } = readTracksCsvText(csv, 't.csv');
+    assert.equal(report.duplicates, 1);
+    assert.equal(report.rowsKept, 2);
   });
 
   test('unterminated quote', () => {
@@ -231,7 +239,7 @@ describe('readTracksCsvText: errors', () => {
       report.rejected.map((r) => [r.row, r.column]),
       [
         [3, 'valence'],
-        [4, undefined],
+        [4, 'danceability'],
         [5, 'valence'],
       ],
     );

@@ -37,6 +37,8 @@ export interface ReadOptions {
   maxMissingFraction: number;
   /** Drop rows whose non-empty id already appeared (keeping the first). Default true. */
   dedupe: boolean;
+  /** Treat a repeated id as invalid input (an error, or a rejected row when lenient). Default false. */
+  uniqueIds: boolean;
   /** Extra cell texts meaning "missing" in feature columns (an empty cell always does). Default none. */
   naValues: readonly string[];
   /** Called after every chunk with the bytes read so far and the file size. */
@@ -87,6 +89,7 @@ export const DEFAULT_READ_OPTIONS: Readonly<ReadOptions> = {
   maxMissingFraction: 0.5,
   naValues: [],
   dedupe: true,
+  uniqueIds: false,
   chunkSize: 1 << 20,
 };
 
@@ -116,6 +119,8 @@ class TrackCsvParser {
   private leftover: Buffer | null = null;
   private started = false;
   private header: string[] | null = null;
+  /** Header index of the column ids are read from first (for error messages). */
+  private idSourceColumn = -1;
 
   // Layout, set from the header.
   private ncols = 0;
@@ -161,7 +166,7 @@ class TrackCsvParser {
 
   finish(): void {
     this.feed(Buffer.alloc(0), true);
-    if (this.header === null) throw new InputError('file is empty (no header row)', { file: this.file });
+    if (this.header === null) throw new InputError('file is empty (no header row)', { file: this.file, row: 1, expected: 'a header row naming the columns' });
   }
 
   private feed(chunk: Buffer, eof: boolean): void {
@@ -304,6 +309,7 @@ class TrackCsvParser {
     this.numericMin = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.min);
     this.numericMax = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.max);
     this.idSlots = plan.idSources.map((i) => this.slots[i]);
+    this.idSourceColumn = plan.idSources.length ? plan.idSources[0] : -1;
     this.idSlot = this.idSlots.length ? this.idSlots[0] : -1;
     if (this.idSlot >= 0 && this.opts.dedupe) this.idIndex = new IdIndex(this.textOut[this.idSlot]);
 
@@ -460,7 +466,11 @@ class TrackCsvParser {
     const row = this.row;
     const lineNote = line !== row ? ` (line ${line})` : '';
     if (fieldCount !== this.ncols) {
-      this.fail(row, undefined, `row has ${fieldCount} field${fieldCount === 1 ? '' : 's'}${lineNote}`, `${this.ncols} fields like the header`);
+      // Name the first column the row fails to fill (or the first one past the header) so the
+      // user can find the break in a spreadsheet.
+      const column = fieldCount < this.ncols ? this.header![fieldCount] : `field ${this.ncols + 1} (after "${this.header![this.ncols - 1]}")`;
+      const what = fieldCount < this.ncols ? 'ends before this column' : 'has more fields than the header';
+      this.fail(row, column, `row has ${fieldCount} field${fieldCount === 1 ? '' : 's'} and ${what}${lineNote}`, `${this.ncols} fields like the header`);
       return;
     }
     if (errCol >= 0) {
@@ -481,6 +491,10 @@ class TrackCsvParser {
       if (id !== '' && this.idIndex !== null) {
         const h = IdIndex.hash(id);
         if (this.idIndex.has(id, h)) {
+          if (this.opts.uniqueIds) {
+            this.fail(this.row, this.header![this.idSourceColumn], `duplicate id "${id}" already appeared on an earlier row`, 'each id once (drop --unique-ids to keep the first and count the rest)');
+            return;
+          }
           this.duplicates++;
           return;
         }
