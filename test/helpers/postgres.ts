@@ -8,7 +8,7 @@
  *   after(() => pg.stop());
  *
  * It never skips: when the server binaries are missing it throws an error saying what to install.
- * Binaries are looked up in $MOODSCAPE_PG_BIN, then /usr/lib/postgresql/<version>/bin (15 first).
+ * Binaries are looked up in $MOODSCAPE_PG_BIN when set, else /usr/lib/postgresql/<version>/bin (15 first).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -34,9 +34,9 @@ const INSTALL_HINT =
 
 export function findPgBin(): string {
   const candidates: string[] = [];
-  if (process.env.MOODSCAPE_PG_BIN) candidates.push(process.env.MOODSCAPE_PG_BIN);
   const root = '/usr/lib/postgresql';
-  if (existsSync(root)) {
+  if (process.env.MOODSCAPE_PG_BIN) candidates.push(process.env.MOODSCAPE_PG_BIN); // only there, when set
+  else if (existsSync(root)) {
     const versions = readdirSync(root).sort((a, b) => (a === '15' ? -1 : b === '15' ? 1 : Number(b) - Number(a)));
     for (const v of versions) candidates.push(join(root, v, 'bin'));
   }

@@ -118,12 +118,13 @@ export class SqliteStore implements CatalogueStore {
     const cols = [...p.texts, ...p.features];
     const mergeExtra = p.extraText.length + p.extraNumeric.length > 0;
     const st = this.upsertStatement(cols, mergeExtra);
-    const exists = this.db.prepare('SELECT 1 FROM tracks WHERE id = ?').pluck();
+    const count = this.db.prepare('SELECT count(*) FROM tracks').pluck();
     const now = new Date().toISOString();
     const values: unknown[] = new Array(cols.length + 3);
     const nt = p.texts.length;
     return this.db.transaction((): UpsertResult => {
-      let inserted = 0;
+      // Ids are distinct and the transaction holds the write lock, so the growth is the insert count.
+      const before = count.get() as number;
       for (let k = 0; k < p.ids.length; k++) {
         const id = p.ids[k];
         const r = p.rows[k];
@@ -132,7 +133,6 @@ export class SqliteStore implements CatalogueStore {
         for (let j = 0; j < p.features.length; j++) values[1 + nt + j] = featureValue(p, p.features[j], r);
         values[cols.length + 1] = extraJson(p, r);
         values[cols.length + 2] = now;
-        if (exists.get(id) === undefined) inserted++;
         try {
           st.run(values);
         } catch (e) {
@@ -140,8 +140,9 @@ export class SqliteStore implements CatalogueStore {
           throw e;
         }
       }
+      const inserted = (count.get() as number) - before;
       return { inserted, updated: p.ids.length - inserted };
-    })();
+    }).immediate();
   }
 
   async getTrack(id: string) {
@@ -208,7 +209,7 @@ export class SqliteStore implements CatalogueStore {
       this.db
         .prepare(`INSERT INTO settings (key, value) VALUES ('current_model', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`)
         .run(id);
-    })();
+    }).immediate();
   }
 
   // ── tags ───────────────────────────────────────────────────────────────────────────────────

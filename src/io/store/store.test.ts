@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { TrackTable } from '../../core/track-table.ts';
 import { InputError } from '../../core/errors.ts';
 import { openStore, SCHEMA_VERSION, derivedTrackId, type CatalogueStore, type ModelRecord } from './open-store.ts';
-import { startPostgres, type PgServer } from '../../../test/helpers/postgres.ts';
+import { findPgBin, startPostgres, type PgServer } from '../../../test/helpers/postgres.ts';
 import { BATCH_ROWS } from './postgres-store.ts';
 
 const REQ = ['valence', 'danceability', 'energy', 'acousticness', 'tempo', 'loudness'] as const;
@@ -109,6 +109,30 @@ test('derivedTrackId depends only on name, artist and the required features', ()
   assert.notEqual(derivedTrackId('Song 2', 'Band', f(0.5)), a);
 });
 
+test('the PostgreSQL test helper says what to install when the server binaries are missing', () => {
+  const saved = process.env.MOODSCAPE_PG_BIN;
+  process.env.MOODSCAPE_PG_BIN = join(tmpdir(), 'no-such-postgres-bin');
+  try {
+    assert.throws(() => findPgBin(), /initdb.*not found.*postgresql-15/s);
+  } finally {
+    if (saved === undefined) delete process.env.MOODSCAPE_PG_BIN;
+    else process.env.MOODSCAPE_PG_BIN = saved;
+  }
+});
+
+test('openStore: unusable targets are input errors (and passwords stay out of messages)', async () => {
+  await assert.rejects(openStore('postgres://someone:s3cret@127.0.0.1:1/x'), (e: unknown) => {
+    assert.ok(e instanceof InputError);
+    assert.match((e as Error).message, /cannot connect to PostgreSQL at postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/x/);
+    assert.doesNotMatch((e as Error).message, /s3cret/);
+    return true;
+  });
+  const notDb = join(tmp, 'not-a-db.db');
+  writeFileSync(notDb, 'this is not a database, just enough text to fill a header page '.repeat(20));
+  await assert.rejects(openStore(notDb), InputError);
+  await assert.rejects(openStore(join(tmp, 'no', 'such', 'dir', 'c.db')), InputError);
+});
+
 for (const backend of BACKENDS) {
   describe(`catalogue store: ${backend.name}`, () => {
     const open: CatalogueStore[] = [];
@@ -168,6 +192,20 @@ for (const backend of BACKENDS) {
       assert.equal(a2.genre, 'pop');
       assert.deepEqual(a2.extra, { mood: 'happy' });
       assert.equal(await store.countTracks(), 3);
+    });
+
+    test('awkward text round-trips: quotes, backslashes, braces, commas, NULL, unicode, newlines', async () => {
+      const { store } = await fresh();
+      const names = ['He said "hi", {x}\\', 'NULL', 'Beyoncé — ☕', 'line\nbreak', ' padded '];
+      await store.upsertTracks(table(names.map((name, i) => ({ id: `w${i}`, name, artist: name, mood: name }))));
+      for (let i = 0; i < names.length; i++) {
+        const t = (await store.getTrack(`w${i}`))!;
+        assert.equal(t.name, names[i]);
+        assert.equal(t.artist, names[i]);
+        assert.deepEqual(t.extra, { mood: names[i] });
+      }
+      assert.deepEqual((await store.loadCatalog()).text.name, names);
+      assert.deepEqual((await store.listTracks({ q: '"HI"' })).items.map((t) => t.id), ['w0']);
     });
 
     test('tracks without an id get a stable derived id; a repeated id in one batch keeps the last row', async () => {
