@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MoodClassifier, encodeLabels } from '../core/mood-classifier.ts';
+import { generateCatalogue } from '../core/generator/generate.ts';
+import { InputError } from '../core/errors.ts';
+import { loadMoodModel, saveMoodModel } from './mood-model-dir.ts';
+
+async function trainedModelDir(model: 'mlp' | 'logreg' = 'mlp') {
+  const table = generateCatalogue({ tracks: 400, seed: 3, labelled: true });
+  const target = encodeLabels(table.text.mood);
+  const fitted = new MoodClassifier({ model, classifierOptions: model === 'mlp' ? { epochs: 5 } : {}, seed: 1 }).fit(table, target);
+  const dir = await mkdtemp(join(tmpdir(), 'moodscape-model-'));
+  const modelDir = join(dir, 'model');
+  await saveMoodModel(modelDir, fitted, {
+    target: { type: 'label', column: 'mood' },
+    training: { file: 'generated', rows: table.rowCount, fingerprint: 'sha256:test' },
+    metrics: { note: 'test' },
+  });
+  return { dir, modelDir, fitted, table };
+}
+
+test('a saved model loads back and predicts exactly the same probabilities', async () => {
+  const { dir, modelDir, fitted, table } = await trainedModelDir();
+  try {
+    const files = (await readdir(modelDir)).sort();
+    assert.deepEqual(files, ['model.json', 'weights.bin']);
+    const { model, info } = await loadMoodModel(modelDir);
+    assert.deepEqual(model.classes, fitted.classes);
+    assert.deepEqual(model.inputFeatures, fitted.inputFeatures);
+    assert.deepEqual(info.target, { type: 'label', column: 'mood' });
+    assert.deepEqual(Array.from(model.predictProba(table).data), Array.from(fitted.predictProba(table).data));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a model of an unknown format version is refused with a clear message', async () => {
+  const { dir, modelDir } = await trainedModelDir();
+  try {
+    const file = join(modelDir, 'model.json');
+    const manifest = JSON.parse(await readFile(file, 'utf8'));
+    manifest.formatVersion = 99;
+    await writeFile(file, JSON.stringify(manifest));
+    await assert.rejects(loadMoodModel(modelDir), (e: unknown) => {
+      assert.ok(e instanceof InputError);
+      assert.match((e as Error).message, /format version 99/);
+      assert.match((e as Error).message, /reads only version 1/);
+      return true;
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a directory that is not a model is refused', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'moodscape-notmodel-'));
+  try {
+    await assert.rejects(loadMoodModel(dir), /not a moodscape model directory/);
+    await assert.rejects(loadMoodModel(join(dir, 'absent')), /does not exist/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('saving over an existing model replaces it whole', async () => {
+  const { dir, modelDir, table } = await trainedModelDir();
+  try {
+    const second = new MoodClassifier({ classifierOptions: { epochs: 2 }, seed: 9 }).fit(table, encodeLabels(table.text.mood));
+    await saveMoodModel(modelDir, second, { target: { type: 'label', column: 'mood' }, training: { file: 'g', rows: 1, fingerprint: 'x' }, metrics: {} });
+    const { model } = await loadMoodModel(modelDir);
+    assert.deepEqual(Array.from(model.predictProba(table).data), Array.from(second.predictProba(table).data));
+    assert.deepEqual((await readdir(dir)).sort(), ['model'], 'no temporary directories left beside it');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
