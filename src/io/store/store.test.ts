@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import type { TrackTable } from '../../core/track-table.ts';
 import { InputError } from '../../core/errors.ts';
 import { openStore, SCHEMA_VERSION, derivedTrackId, type CatalogueStore, type ModelRecord } from './open-store.ts';
@@ -131,6 +132,15 @@ test('openStore: unusable targets are input errors (and passwords stay out of me
   writeFileSync(notDb, 'this is not a database, just enough text to fill a header page '.repeat(20));
   await assert.rejects(openStore(notDb), InputError);
   await assert.rejects(openStore(join(tmp, 'no', 'such', 'dir', 'c.db')), InputError);
+});
+
+test('a SQLite catalogue written by a newer moodscape (higher schema version) is refused', async () => {
+  const file = join(tmp, 'newer.db');
+  await (await openStore(file)).close();
+  const db = new Database(file);
+  db.prepare('INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)').run(SCHEMA_VERSION + 1, 'future', '2099-01-01');
+  db.close();
+  await assert.rejects(openStore(file), (e: unknown) => e instanceof InputError && /newer than this moodscape/.test((e as Error).message));
 });
 
 for (const backend of BACKENDS) {
@@ -427,6 +437,24 @@ for (const backend of BACKENDS) {
           const r2 = await runImport([join(tmp, 'missing.csv'), '--db', spec]);
           assert.equal(r2.code, 2);
           assert.match(r2.stderr, /not found/);
+          const r3 = await runImport([good, '--db', spec, '--missing', 'guess']);
+          assert.equal(r3.code, 2);
+          assert.match(r3.stderr, /--missing must be one of/);
+          assert.equal(existsSync(spec), false);
+        });
+
+        test('repeated ids: the first row is kept by default, --unique-ids makes them an error', async () => {
+          const dup = csv('dup.csv', header + 'a1,One,X,0.5,0.5,0.5,0.5,120,-6,happy\n' + 'a1,Again,X,0.5,0.5,0.5,0.5,120,-6,sad\n');
+          const spec = join(tmp, 'dup.db');
+          const r = await runImport([dup, '--db', spec, '--json']);
+          assert.equal(r.code, 0, r.stderr);
+          assert.deepEqual(
+            (({ inserted, updated, duplicates }) => ({ inserted, updated, duplicates }))(JSON.parse(r.stdout)),
+            { inserted: 1, updated: 0, duplicates: 1 },
+          );
+          const r2 = await runImport([dup, '--db', join(tmp, 'dup2.db'), '--unique-ids']);
+          assert.equal(r2.code, 2);
+          assert.equal(existsSync(join(tmp, 'dup2.db')), false);
         });
       }
     });

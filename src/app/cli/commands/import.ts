@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
-import { readTracksCsv, type IngestReport } from '../../../io/csv/read-tracks.ts';
+import { readTracksCsv, type IngestReport, type MissingStrategy } from '../../../io/csv/read-tracks.ts';
 import { openStore, isPostgresSpec } from '../../../io/store/open-store.ts';
 import { action, printJson } from '../run-action.ts';
+import { InputError } from '../../../core/errors.ts';
 import { createLogger, createProgress } from '../progress.ts';
+
+const MISSING = ['median', 'mean', 'drop'] as const;
 
 export interface ImportOptions {
   lenient?: boolean;
+  /** How gaps in feature columns are filled before storing (the reader's default: median). */
+  missing?: MissingStrategy;
+  /** A repeated id in the file is an error instead of being dropped. */
+  uniqueIds?: boolean;
   quiet?: boolean;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
@@ -43,7 +50,12 @@ export function redactDb(spec: string): string {
  */
 export async function importCsv(file: string, db: string, opts: ImportOptions = {}): Promise<{ summary: ImportSummary; report: IngestReport }> {
   const t0 = performance.now();
-  const { table, report } = await readTracksCsv(file, { lenient: opts.lenient ?? false, onProgress: opts.onProgress });
+  const { table, report } = await readTracksCsv(file, {
+    lenient: opts.lenient,
+    missing: opts.missing,
+    uniqueIds: opts.uniqueIds,
+    onProgress: opts.onProgress,
+  });
   const store = await openStore(db);
   try {
     const { inserted, updated } = await store.upsertTracks(table);
@@ -76,16 +88,21 @@ export function registerImport(program: Command): void {
     .argument('<csv>', 'track CSV with Spotify-style audio features')
     .requiredOption('--db <catalogue>', 'SQLite file (created if missing) or postgres:// URL')
     .option('--lenient', 'drop invalid rows (and report them) instead of failing', false)
+    .option('--missing <strategy>', 'fill gaps in feature columns with the column median or mean, or drop the row: median|mean|drop', 'median')
+    .option('--unique-ids', 'a repeated id in the file is an error (default: keep the first row)', false)
     .option('--json', 'print the summary as JSON on stdout', false)
     .option('--quiet', 'no progress or status messages', false)
     .action(
-      action(async (csv: string, o: { db: string; lenient: boolean; json: boolean; quiet: boolean }) => {
+      action(async (csv: string, o: { db: string; lenient: boolean; missing: string; uniqueIds: boolean; json: boolean; quiet: boolean }) => {
+        if (!(MISSING as readonly string[]).includes(o.missing)) throw new InputError(`--missing must be one of ${MISSING.join(', ')}, got "${o.missing}"`);
         const quiet = o.quiet || o.json;
         const log = createLogger(quiet);
         const progress = createProgress({ quiet });
         let started = false;
         const { summary } = await importCsv(csv, o.db, {
           lenient: o.lenient,
+          missing: o.missing as MissingStrategy,
+          uniqueIds: o.uniqueIds,
           onProgress: (read, total) => {
             if (!started) {
               progress.start(total, 'reading');
