@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import {
   BUILTIN_CONTEXTS, buildRecCatalog, diversityViolations, maxPerArtist, recommend, resolveContext, parseContextPresets,
   parseArcCurve, NAMED_ARCS, monotoneRuns, sampleArc, addFeedback, emptyProfile, MAX_SHIFT, exactNearest,
-  buildScaledSpace, trackSimilarity, type RecCatalog, type RecResult,
+  buildScaledSpace, trackSimilarity, exactIndex, type RecCatalog, type RecResult,
 } from './index.ts';
 import { syntheticCatalogue, stubTagger } from './test-fixtures.ts';
 
@@ -97,6 +97,13 @@ describe('seeds and knobs', () => {
     assert.ok(res.tracks[0].why.some((w) => w.startsWith('close to seed')));
     const nn = exactNearest(catalog.scaled, catalog.dims, catalog.scaled.subarray(10 * catalog.dims, 11 * catalog.dims), 2);
     assert.equal(nn.rows[0], 10);
+  });
+
+  it('the index path (large catalogues) gives the same seed playlist as the exact scan', () => {
+    const q = { seeds: ['t00042'], limit: 10 };
+    const viaIndex = recommend({ ...catalog, index: exactIndex(catalog.scaled, catalog.dims) }, q, { exactLimit: 0 });
+    assert.deepEqual(viaIndex.tracks.map((t) => t.id), recommend(catalog, q).tracks.map((t) => t.id));
+    assert.ok(!viaIndex.tracks.some((t) => t.id === 't00042'));
   });
 
   it('seed moods and seed tracks combine, up to five in all', () => {

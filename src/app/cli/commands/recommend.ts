@@ -175,7 +175,7 @@ export function registerRecommend(program: Command): void {
       taste = { user: p.user, likes: p.likes, skips: p.skips };
     }
     const catalog = await loadRecCatalog(flags, log);
-    const result = recommend(catalog, { ...query, taste }, { contexts: presets });
+    const result = recommend(catalog, { ...query, taste }, { contexts: presets, exactLimit: flags.index === 'hnsw' ? 0 : undefined });
     for (const w of result.warnings) log(`note: ${w}`);
     if (format) {
       const text = formatPlaylist(result, format as PlaylistFormat);
