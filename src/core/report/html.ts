@@ -16,6 +16,8 @@ export function escapeHtml(s: string): string {
 export function prepareInlineSvg(svg: string, prefix: string): string {
   return svg
     .replace(/<\?xml[^>]*\?>/g, '')
+    // Layout coordinates like 23.240000000000002: two decimals are finer than a pixel needs.
+    .replace(/<[^>]+>/g, (tag) => tag.replace(/(\d\.\d{2})\d+/g, '$1'))
     .replace(/\s+xmlns(:\w+)?="[^"]*"/g, '')
     .replace(/\sid="([^"]+)"/g, (_, id) => ` id="${prefix}-${id}"`)
     .replace(/url\(#([^)]+)\)/g, (_, id) => `url(#${prefix}-${id})`)
@@ -44,7 +46,7 @@ section p.lead { max-width: 860px; margin: 0 0 10px; }
 section p.skip { color: var(--muted); font-style: italic; margin: 0; }
 figure { margin: 16px 0; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; display: block; }
-figcaption { font-size: 12.5px; color: var(--muted); margin-top: 4px; }
+figcaption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 table { border-collapse: collapse; margin: 12px 0 16px; font-size: 13.5px; }
 caption { text-align: left; font-weight: bold; padding: 4px 0 6px; }
 th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }

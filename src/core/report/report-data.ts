@@ -214,7 +214,7 @@ export function buildReportData(input: ReportInput): ReportData {
   if (scatterFeatures.length >= 2 && feat) {
     const s = section('scatter', 'Scatter matrix');
     const n = feat.columns[scatterFeatures[0]].length;
-    const idx = sampleIndices(n, Math.min(maxPoints, 800), seed);
+    const idx = sampleIndices(n, Math.min(maxPoints, 500), seed);
     const moods = input.moods && input.moods.length === n ? input.moods : undefined;
     const rows = Array.from(idx, (i) => {
       const r: Record<string, number | string> = {};

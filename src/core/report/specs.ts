@@ -22,8 +22,8 @@ export const CHART_CONFIG = {
   padding: 8,
   view: { stroke: null },
   title: { fontSize: 14, fontWeight: 'bold', anchor: 'start', color: '#1f2933', subtitleColor: '#52606d', subtitleFontSize: 11, offset: 10 },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#3e4c59', labelColor: '#3e4c59', gridColor: '#e4e7eb', domainColor: '#9aa5b1', tickColor: '#9aa5b1', labelOverlap: true },
-  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal' },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#3e4c59', labelColor: '#3e4c59', gridColor: '#e4e7eb', domainColor: '#9aa5b1', tickColor: '#9aa5b1', labelOverlap: true, labelLimit: 260 },
+  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', labelLimit: 320 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   range: { category: ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'] },
 } as const;
@@ -127,7 +127,7 @@ export function scatterMatrixSpec(features: readonly string[], rows: readonly Re
       spec: {
         width: cell,
         height: cell,
-        mark: { type: 'point', filled: true, size: 9, opacity: 0.55 },
+        mark: { type: 'point', shape: 'square', filled: true, size: 8, opacity: 0.55, aria: false },
         encoding: {
           x: { field: { repeat: 'column' }, type: 'quantitative', scale: { zero: false }, axis: { tickCount: 4 } },
           y: { field: { repeat: 'row' }, type: 'quantitative', scale: { zero: false }, axis: { tickCount: 4 } },
@@ -196,7 +196,7 @@ export function moodMapSpec(
       layer: [
         {
           data: { values: points },
-          mark: { type: 'point', filled: true, size: 14, opacity: 0.6 },
+          mark: { type: 'point', filled: true, size: 14, opacity: 0.6, aria: false },
           encoding: {
             x: { field: 'x', type: 'quantitative', title: pc(0) },
             y: { field: 'y', type: 'quantitative', title: pc(1) },
