@@ -5,6 +5,7 @@
 import type { Matrix } from './matrix.ts';
 import type { ModelState } from './model-state.ts';
 import { FittedMlp, MlpClassifier, type EpochRecord, type MlpOptions } from './mlp.ts';
+import { FittedLogisticRegression, LogisticRegression, type LogRegOptions } from './logreg.ts';
 
 export type ClassifierKind = 'mlp' | 'logreg';
 export const CLASSIFIER_KINDS: readonly ClassifierKind[] = ['mlp', 'logreg'];
@@ -45,4 +46,10 @@ export function classifierFactory(kind: string): ClassifierFactory {
 registerClassifier('mlp', {
   fit: (X, y, n, options, fitOptions) => new MlpClassifier(options as Partial<MlpOptions>).fit(X, y, n, fitOptions),
   fromState: (s) => FittedMlp.fromState(s),
+});
+
+registerClassifier('logreg', {
+  fit: (X, y, n, options, fitOptions) =>
+    new LogisticRegression(options as Partial<LogRegOptions>).fit(X, y, n, fitOptions),
+  fromState: (s) => FittedLogisticRegression.fromState(s),
 });

@@ -11,6 +11,7 @@ import { StandardScaler, type FittedStandardScaler } from './scaler.ts';
 import type { TrackTable } from './track-table.ts';
 import { sweepK, type KSweepResult } from './k-sweep.ts';
 import { GaussianMixture, type FittedGaussianMixture } from './gmm.ts';
+import { PCA, type FittedPCA } from './pca.ts';
 
 export type ClusterMethod = 'kmeans' | 'gmm';
 
@@ -61,6 +62,10 @@ export interface MoodClustering {
   readonly proba?: Matrix;
   readonly names: readonly MoodName[];
   readonly profiles: readonly ClusterProfile[];
+  /** 2-D PCA of the scaled clustering features: the mood map. */
+  readonly pca: FittedPCA;
+  /** Every track's position on the mood map (rows × 2). */
+  readonly coords: Matrix;
 }
 
 export function clusterMoods(table: TrackTable, options: Partial<MoodClusteringOptions> = {}, onStep?: (msg: string) => void): MoodClustering {
@@ -97,7 +102,9 @@ export function clusterMoods(table: TrackTable, options: Partial<MoodClusteringO
     labels = gmm.predict(Xs);
   }
   const profiles = profileClusters(table, labels, k);
-  return { options: o, k, scaler, kmeans, gmm, sweep, labels, proba, names: profiles.names, profiles: profiles.profiles };
+  const pca = new PCA({ nComponents: 2 }).fit(Xs);
+  const coords = pca.transform(Xs);
+  return { options: o, k, scaler, kmeans, gmm, sweep, labels, proba, names: profiles.names, profiles: profiles.profiles, pca, coords };
 }
 
 /**

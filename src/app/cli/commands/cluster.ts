@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.ts';
+import { parseFeatureList } from '../../../core/feature-matrix.ts';
 import { clusterMoods, maxMembership, type ClusterMethod } from '../../../core/mood-clusters.ts';
 import { writeTableCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
@@ -11,6 +12,7 @@ interface ClusterFlags extends IngestFlags {
   method: string;
   covariance: string;
   seed: string;
+  features?: string;
   out: string;
   json?: boolean;
   quiet?: boolean;
@@ -24,6 +26,7 @@ export function registerCluster(program: Command): void {
     .option('--k <k>', 'number of clusters, 2..10, or auto (elbow knee over k = 2..10)', 'auto')
     .option('--method <method>', 'kmeans or gmm (soft memberships)', 'kmeans')
     .option('--covariance <type>', 'GMM covariance: full or diag', 'full')
+    .option('--features <list>', 'comma-separated clustering features (audio and engineered); default: the base six plus valence_acousticness_interaction, dance_energy_interaction, tempo_log')
     .option('--seed <n>', 'random seed', '0')
     .requiredOption('--out <file>', 'CSV to write: the input plus mood_cluster, mood_name (and memberships for gmm)')
     .option('--json', 'print machine-readable results')
@@ -37,7 +40,8 @@ export function registerCluster(program: Command): void {
     const seed = parseNumberFlag('seed', flags.seed, { integer: true, min: 0 });
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
-    const c = clusterMoods(input.table, { k, method: flags.method as ClusterMethod, covariance: flags.covariance as 'full' | 'diag', seed }, (m) => log(`… ${m}`));
+    const features = flags.features ? parseFeatureList(flags.features.split(',')) : undefined;
+    const c = clusterMoods(input.table, { k, method: flags.method as ClusterMethod, covariance: flags.covariance as 'full' | 'diag', seed, features }, (m) => log(`… ${m}`));
     const names = c.names.map((n) => n.name);
     const extra: Record<string, ArrayLike<CsvCell>> = {
       mood_cluster: Array.from(c.labels),
@@ -50,6 +54,8 @@ export function registerCluster(program: Command): void {
       });
       extra.membership = Array.from(maxMembership(p), round);
     }
+    extra.pca_x = Array.from({ length: c.coords.rows }, (_, i) => round(c.coords.data[2 * i]));
+    extra.pca_y = Array.from({ length: c.coords.rows }, (_, i) => round(c.coords.data[2 * i + 1]));
     await writeTableCsv(flags.out, input.table, extra);
     const result = {
       k: c.k,
@@ -60,6 +66,7 @@ export function registerCluster(program: Command): void {
       bestSilhouetteK: c.sweep?.bestSilhouetteK,
       gmm: c.gmm ? { logLikelihood: c.gmm.logLikelihood, bic: c.gmm.bic, aic: c.gmm.aic, converged: c.gmm.converged } : undefined,
       clusters: c.profiles,
+      pca: { explainedVarianceRatio: Array.from(c.pca.explainedVarianceRatio) },
       out: flags.out,
     };
     if (flags.json) return printJson(result);
@@ -74,6 +81,8 @@ export function registerCluster(program: Command): void {
     if (result.gmm) out.push(`GMM: log-likelihood ${result.gmm.logLikelihood.total.toFixed(1)} (mean ${result.gmm.logLikelihood.mean.toFixed(4)}), BIC ${result.gmm.bic.toFixed(1)}, AIC ${result.gmm.aic.toFixed(1)}`);
     out.push('', 'moods found:');
     for (const p of c.profiles) out.push(`  ${p.name.padEnd(28)} ${String(p.size).padStart(7)} tracks   ${p.reasons.join(', ')}`);
+    const ev = c.pca.explainedVarianceRatio;
+    out.push(`mood map: PCA to 2-D keeps ${(100 * (ev[0] + ev[1])).toFixed(0)} % of the variance (columns pca_x, pca_y)`);
     out.push(`written to ${flags.out}`);
     process.stdout.write(out.join('\n') + '\n');
   }));
