@@ -49,7 +49,8 @@ registerClassifier('mlp', {
 });
 
 registerClassifier('logreg', {
-  fit: (X, y, n, options, fitOptions) =>
+  // L-BFGS from a zero start is deterministic: the seed has nothing to act on.
+  fit: (X, y, n, { seed: _seed, ...options }, fitOptions) =>
     new LogisticRegression(options as Partial<LogRegOptions>).fit(X, y, n, fitOptions),
   fromState: (s) => FittedLogisticRegression.fromState(s),
 });
