@@ -242,12 +242,12 @@ export function gmmConfidenceSpec(bins: readonly { start: number; end: number; c
   };
 }
 
-/** Per-fold accuracy bars with the mean ± std band. */
+/** Per-fold accuracy bars with the mean line and ± std band (and the majority-class guess, dashed). */
 export function foldAccuracySpec(folds: readonly { fold: number; accuracy: number }[], mean: number, std: number, baseline?: number): ChartSpec {
+  const bars = folds.map((f) => ({ fold: `fold ${f.fold}`, accuracy: f.accuracy }));
   const layers: unknown[] = [
-    { data: { values: [{ lo: mean - std, hi: mean + std }] }, mark: { type: 'rect', color: '#4c78a8', opacity: 0.15 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
     {
-      data: { values: folds.map((f) => ({ fold: `fold ${f.fold}`, accuracy: f.accuracy })) },
+      data: { values: bars },
       mark: { type: 'bar', color: '#4c78a8', width: { band: 0.6 } },
       encoding: {
         x: { field: 'fold', type: 'nominal', title: 'cross-validation fold', axis: { labelAngle: 0 } },
@@ -256,25 +256,22 @@ export function foldAccuracySpec(folds: readonly { fold: number; accuracy: numbe
       },
     },
     {
-      data: { values: folds.map((f) => ({ fold: `fold ${f.fold}`, accuracy: f.accuracy })) },
-      mark: { type: 'text', dy: -7, fontSize: 11 },
+      data: { values: bars },
+      mark: { type: 'text', baseline: 'top', dy: 22, fontSize: 11, color: 'white', fontWeight: 'bold' },
       encoding: { x: { field: 'fold', type: 'nominal' }, y: { field: 'accuracy', type: 'quantitative' }, text: { field: 'accuracy', format: '.1%' } },
     },
-    { data: { values: [{ y: mean, label: `mean ${(mean * 100).toFixed(1)}%` }] }, layer: [
-      { mark: { type: 'rule', color: '#243b53', strokeWidth: 1.5 }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-      { mark: { type: 'text', align: 'right', x: 'width', dy: -6, fontSize: 11, color: '#243b53' }, encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } } },
-    ] },
+    { data: { values: [{ lo: mean - std, hi: mean + std }] }, mark: { type: 'rect', color: '#f0b429', opacity: 0.35 }, encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+    { data: { values: [{ y: mean }] }, mark: { type: 'rule', color: '#b44d12', strokeWidth: 2 }, encoding: { y: { field: 'y', type: 'quantitative' } } },
   ];
   if (baseline !== undefined) {
-    layers.push({ data: { values: [{ y: baseline, label: `majority class ${(baseline * 100).toFixed(1)}%` }] }, layer: [
-      { mark: { type: 'rule', color: '#e45756', strokeDash: [4, 3] }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-      { mark: { type: 'text', align: 'right', x: 'width', dy: -6, fontSize: 11, color: '#e45756' }, encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' } } },
-    ] });
+    layers.push({ data: { values: [{ y: baseline }] }, mark: { type: 'rule', color: '#e45756', strokeDash: [5, 3], strokeWidth: 1.5 }, encoding: { y: { field: 'y', type: 'quantitative' } } });
   }
+  const sub = [`orange line: mean ${(mean * 100).toFixed(1)}% ± ${(std * 100).toFixed(1)}% (band: ± 1 std)`];
+  if (baseline !== undefined) sub.push(`dashed red: always guessing the most common mood, ${(baseline * 100).toFixed(1)}%`);
   return {
     id: 'cv-folds',
     title: 'Per-fold accuracy',
-    spec: { ...base('Cross-validated accuracy per fold', `mean ${(mean * 100).toFixed(1)}% ± ${(std * 100).toFixed(1)}% (shaded: ± 1 std)`), width: Math.max(260, folds.length * 70), height: 220, layer: layers },
+    spec: { ...base('Cross-validated accuracy per fold', sub.join(' · ')), width: Math.max(300, folds.length * 70), height: 220, layer: layers },
   };
 }
 
