@@ -15,6 +15,7 @@ import { InputError } from '../../core/errors.ts';
 import { openStore, SCHEMA_VERSION, derivedTrackId, type CatalogueStore, type ModelRecord } from './open-store.ts';
 import { findPgBin, startPostgres, type PgServer } from '../../../test/helpers/postgres.ts';
 import { BATCH_ROWS } from './postgres-store.ts';
+import { importCsv } from '../../app/cli/commands/import.ts';
 
 const REQ = ['valence', 'danceability', 'energy', 'acousticness', 'tempo', 'loudness'] as const;
 
@@ -426,6 +427,13 @@ for (const backend of BACKENDS) {
         assert.equal((await store.getTrack('a1'))!.features.valence, 0.5, 'the bad file changed nothing');
         assert.equal(await store.getTrack('a3'), null);
         assert.deepEqual((await store.getTrack('a1'))!.extra, { mood: 'happy' });
+      });
+
+      test('importCsv (the function behind the command) works with default options', async () => {
+        const spec = await backend.freshSpec();
+        const { summary, report } = await importCsv(good, spec);
+        assert.deepEqual([summary.inserted, summary.updated, summary.total], [3, 0, 3]);
+        assert.equal(report.rowsKept, 3);
       });
 
       if (backend.name === 'sqlite') {

@@ -50,12 +50,10 @@ export function redactDb(spec: string): string {
  */
 export async function importCsv(file: string, db: string, opts: ImportOptions = {}): Promise<{ summary: ImportSummary; report: IngestReport }> {
   const t0 = performance.now();
-  const { table, report } = await readTracksCsv(file, {
-    lenient: opts.lenient,
-    missing: opts.missing,
-    uniqueIds: opts.uniqueIds,
-    onProgress: opts.onProgress,
-  });
+  const readOpts = Object.fromEntries(
+    Object.entries({ lenient: opts.lenient, missing: opts.missing, uniqueIds: opts.uniqueIds, onProgress: opts.onProgress }).filter(([, v]) => v !== undefined),
+  );
+  const { table, report } = await readTracksCsv(file, readOpts);
   const store = await openStore(db);
   try {
     const { inserted, updated } = await store.upsertTracks(table);
