@@ -23,8 +23,8 @@ import type {
   UpsertResult,
 } from './catalogue-store.ts';
 import { MIGRATIONS, SCHEMA_VERSION, newerSchemaMessage, schemaVersionTable } from './schema.ts';
-import { CatalogBuilder, SELECT_LIST, extraJson, featureValue, isoTime, prepareTracks, q, textValue, toTrackRecord } from './track-rows.ts';
-import { buildListQuery, checkFeedbackKind, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
+import { CatalogBuilder, CATALOG_LIST, SELECT_LIST, extraJson, featureValue, isoTime, prepareTracks, q, textValue, toTrackRecord } from './track-rows.ts';
+import { buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
 
 /** Rows per INSERT … unnest statement. */
 export const BATCH_ROWS = 5000;
@@ -210,7 +210,7 @@ export class PostgresStore implements CatalogueStore {
     return this.tx(async (c) => {
       const n = (await c.query('SELECT count(*)::int AS n FROM tracks')).rows[0].n as number;
       const b = new CatalogBuilder(n);
-      const res = await c.query({ text: `SELECT ${SELECT_LIST} FROM tracks ORDER BY id`, rowMode: 'array' });
+      const res = await c.query({ text: `SELECT ${CATALOG_LIST} FROM tracks ORDER BY id`, rowMode: 'array' });
       for (const row of res.rows as unknown[][]) b.add(row);
       return b.build();
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -218,7 +218,8 @@ export class PostgresStore implements CatalogueStore {
 
   // ── models ─────────────────────────────────────────────────────────────────────────────────
 
-  async registerModel(m: ModelRecord): Promise<void> {
+  async registerModel(model: ModelRecord): Promise<void> {
+    const m = checkModel(model);
     await this.pool.query(
       `INSERT INTO models (id, name, created_at, classes, path, metrics) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, created_at = EXCLUDED.created_at,

@@ -28,6 +28,17 @@ export function checkTagRows(model: ModelRecord, rows: readonly TagRow[]): void 
   }
 }
 
+/** Checks a model record and normalises createdAt to ISO 8601 UTC (both backends then return the same text). */
+export function checkModel(m: ModelRecord): ModelRecord {
+  if (typeof m.id !== 'string' || m.id === '') throw new InputError('model id must be a non-empty string');
+  if (!Array.isArray(m.classes) || m.classes.length === 0 || !m.classes.every((c) => typeof c === 'string' && c !== '')) {
+    throw new InputError(`model "${m.id}": classes must be a non-empty list of names`);
+  }
+  const t = new Date(m.createdAt);
+  if (Number.isNaN(t.getTime())) throw new InputError(`model "${m.id}": createdAt is not a date: "${m.createdAt}"`);
+  return { ...m, createdAt: t.toISOString() };
+}
+
 export interface ListQuery {
   /** Data query; params then limit and offset. */
   sql: string;

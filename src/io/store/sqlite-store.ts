@@ -24,6 +24,7 @@ import type {
 import { MIGRATIONS, SCHEMA_VERSION, newerSchemaMessage, schemaVersionTable } from './schema.ts';
 import {
   CatalogBuilder,
+  CATALOG_LIST,
   SELECT_LIST,
   extraJson,
   featureValue,
@@ -32,7 +33,7 @@ import {
   textValue,
   toTrackRecord,
 } from './track-rows.ts';
-import { buildListQuery, checkFeedbackKind, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
+import { buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
 
 type Db = Database.Database;
 
@@ -167,7 +168,7 @@ export class SqliteStore implements CatalogueStore {
     return this.db.transaction(() => {
       const n = this.db.prepare('SELECT count(*) FROM tracks').pluck().get() as number;
       const b = new CatalogBuilder(n);
-      const st = this.db.prepare(`SELECT ${SELECT_LIST} FROM tracks ORDER BY id`).raw();
+      const st = this.db.prepare(`SELECT ${CATALOG_LIST} FROM tracks ORDER BY id`).raw();
       for (const row of st.iterate()) b.add(row as unknown[]);
       return b.build();
     })();
@@ -175,7 +176,8 @@ export class SqliteStore implements CatalogueStore {
 
   // ── models ─────────────────────────────────────────────────────────────────────────────────
 
-  async registerModel(m: ModelRecord): Promise<void> {
+  async registerModel(model: ModelRecord): Promise<void> {
+    const m = checkModel(model);
     this.db
       .prepare(
         `INSERT INTO models (id, name, created_at, classes, path, metrics) VALUES (?, ?, ?, ?, ?, ?)

@@ -276,8 +276,12 @@ for (const backend of BACKENDS) {
       await store.registerModel(MODEL);
       await store.registerModel({ ...MODEL, id: 'm2', createdAt: '2024-06-01T00:00:00.000Z', metrics: null });
       assert.deepEqual(await store.getModel('m1'), MODEL);
-      assert.deepEqual((await store.listModels()).map((m) => m.id), ['m1', 'm2']);
       await assert.rejects(store.setCurrentModel('nope'), InputError);
+      await assert.rejects(store.registerModel({ ...MODEL, id: 'bad', createdAt: 'yesterday' }), InputError);
+      await assert.rejects(store.registerModel({ ...MODEL, id: 'bad', classes: [] }), InputError);
+      await store.registerModel({ ...MODEL, id: 'm3', createdAt: '2024-07-01T12:00:00+02:00' });
+      assert.equal((await store.getModel('m3'))!.createdAt, '2024-07-01T10:00:00.000Z', 'createdAt is normalised to UTC');
+      assert.deepEqual((await store.listModels()).map((m) => m.id), ['m1', 'm2', 'm3']);
       await store.setCurrentModel('m2');
       assert.equal((await store.getCurrentModel())!.id, 'm2');
       await store.setCurrentModel('m1');

@@ -97,8 +97,10 @@ export function extraJson(p: PreparedTracks, row: number): string {
 /** Column list of `tracks` in the order loadCatalog and getTrack read them. */
 export const SELECT_COLUMNS = ['id', ...TEXT_COLUMNS, ...FEATURE_COLUMNS, 'extra', 'updated_at'];
 export const SELECT_LIST = SELECT_COLUMNS.map(q).join(', ');
+/** What loadCatalog reads: SELECT_COLUMNS without updated_at. */
+export const CATALOG_LIST = SELECT_COLUMNS.slice(0, -1).map(q).join(', ');
 
-/** Builds a TrackTable from rows laid out as SELECT_COLUMNS (extra may be a JSON string or object). */
+/** Builds a TrackTable from rows laid out as CATALOG_LIST (extra may be a JSON string or object). */
 export class CatalogBuilder {
   private n = 0;
   private readonly cap: number;
