@@ -5,8 +5,10 @@ import { registerTag } from './tag.ts';
 import { registerProfile } from './profile.ts';
 import { registerCluster } from './cluster.ts';
 import { registerDemo } from './demo.ts';
+import { registerReport } from './report.ts';
+import { registerExplain } from './explain.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerDemo];
