@@ -92,7 +92,8 @@ let dbCounter = 0;
 export async function startPostgres(): Promise<PgServer> {
   const bin = findPgBin();
   const as = runAs();
-  const dir = mkdtempSync(join(tmpdir(), 'moodscape-pg-'));
+  // As root, under /tmp: a private $TMPDIR (e.g. /root/tmp) may not be reachable by the postgres user.
+  const dir = mkdtempSync(join(as.uid !== undefined ? '/tmp' : tmpdir(), 'moodscape-pg-'));
   if (as.uid !== undefined) chownSync(dir, as.uid, as.gid!);
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
