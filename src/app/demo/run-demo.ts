@@ -14,6 +14,8 @@ import { writeCsv, writeTableCsv, type CsvCell } from '../../io/csv/write-csv.ts
 import { writeGeneratedCsv } from '../../io/generate-csv.ts';
 import { fingerprint, saveMoodModel } from '../../io/mood-model-dir.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
+import { writeReport } from '../../io/report/write-report.ts';
+import { demoReportInput } from './demo-report.ts';
 
 export interface DemoOptions {
   out: string;
@@ -84,6 +86,18 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
   })());
   const tagged: Record<string, number> = Object.fromEntries(honest.model.classes.map((c) => [c, 0]));
   for (const m of top) tagged[m.mood]++;
+
+  log('writing the report');
+  const reportInput = demoReportInput({
+    catalogue,
+    clusters,
+    honest,
+    taggedMoods: top.map((m) => m.mood),
+    generatedAt: new Date().toISOString(),
+    seed: o.seed,
+  });
+  const written = await writeReport(reportInput, path('report.html'));
+  for (const e of written.errors) log(`warning: chart ${e.id} could not be drawn: ${e.message}`);
 
   const summary: DemoSummary = {
     out,

@@ -7,8 +7,9 @@ import { registerCluster } from './cluster.ts';
 import { registerDemo } from './demo.ts';
 import { registerReport } from './report.ts';
 import { registerExplain } from './explain.ts';
+import { registerImport } from './import.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerImport, registerDemo];
