@@ -1,0 +1,146 @@
+/**
+ * `npm run bench`: the moodscape pipeline alone (issue 2's bench, issue 3 item 9's budget).
+ *
+ *   node --import tsx bench/run.ts [--quick] [--runs N] [--heavy-runs N] [--only ingest,sweep,…]
+ *
+ * Times, each task in a fresh child process with its input already loaded (see lib/ms-task.ts):
+ * ingest of 1M generated rows (readTracksCsv), the k sweep (k = 2..10, 10 inits, silhouette on a
+ * 10k sample per k) on 100k rows, GMM (4, full) on 100k rows, network training on 100k rows
+ * (50 epochs, batch 256 and 16), tagging throughput on 1M tracks (feature matrix + scaler +
+ * network), and the whole `train --from-clusters --k auto --method gmm --cv 5` workflow on 100k
+ * tracks (issue 3's < 60 s budget), with its stages. Medians of `--runs` (default 3) runs; the
+ * heavy tasks (batch-16 training, the train budget) run `--heavy-runs` times (default 1), and any
+ * task whose first run exceeds 3 minutes runs once. Data is generated into os.tmpdir() and deleted.
+ * Writes bench/results/pipeline.md and pipeline.json atomically (--quick / --only: prints only).
+ */
+import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { FULL_SIZES, makeDataDir, prepareData, QUICK_SIZES, removeDataDir, type BenchData, type Sizes } from './lib/data.ts';
+import { measureInterleaved, LONG_RUN_SECONDS, type Measured } from './lib/measure.ts';
+import { markdownTable, writeAtomic } from './lib/markdown.ts';
+import { fmtMB, fmtRange, fmtRate, fmtSeconds, machineLine, median } from './lib/stats.ts';
+import type { TaskSpec } from './lib/task-spec.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (n: string) => argv.includes(`--${n}`);
+const opt = (n: string) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? argv[i + 1] : undefined; };
+const QUICK = flag('quick');
+const RUNS = Number(opt('runs') ?? (QUICK ? 1 : 3));
+const HEAVY_RUNS = Number(opt('heavy-runs') ?? 1);
+const ONLY = opt('only')?.split(',');
+const EPOCHS = QUICK ? 5 : 50;
+const log = (s: string) => process.stderr.write(s + '\n');
+
+interface Task {
+  id: string;
+  label: string;
+  spec: TaskSpec;
+  heavy?: boolean;
+  result: (m: Measured) => string;
+}
+
+function tasks(d: BenchData): Task[] {
+  const s = d.sizes, f = d.files;
+  const n = (x: number) => (x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 ? `${x / 1e3}k` : String(x));
+  const q = (m: Measured) => m.runs[0].quality;
+  return [
+    { id: 'ingest', label: `ingest ${n(s.big)} generated tracks (readTracksCsv, 19 columns)`, spec: { task: 'ingest', params: { file: f.tracksBig } },
+      result: (m) => `${fmtRate(s.big / m.seconds)}; ${(q(m).rows as number).toLocaleString('en')} rows` },
+    { id: 'sweep', label: `k sweep k=2..10, 10 inits, ${n(s.mid)} × 9 (+ silhouette on ${n(Math.min(s.small, s.mid))} per k)`, spec: { task: 'sweep', params: { file: f.clusterMid, rows: s.mid, nInit: 10 } },
+      result: (m) => `chosen k = ${q(m).chosenK} (${q(m).chosenBy})` },
+    { id: 'gmm', label: `GMM 4 full, ${n(s.mid)} × 9`, spec: { task: 'gmm', params: { file: f.clusterMid, rows: s.mid, k: 4 } },
+      result: (m) => `mean log-lik ${(q(m).meanLogLik as number).toFixed(4)}, ${q(m).nIter} EM iterations` },
+    { id: 'mlp-256', label: `network 64-32 (dropout 0.2), ${n(s.mid)} × 11, ${EPOCHS} epochs, batch 256`, spec: { task: 'mlp', params: { train: f.mlpTrain, test: f.mlpTest, batch: 256, epochs: EPOCHS } },
+      result: (m) => `test accuracy ${(q(m).accuracy as number).toFixed(4)}; ${fmtRate((s.mid * EPOCHS) / m.seconds)} row-epochs` },
+    { id: 'mlp-16', heavy: true, label: `network 64-32 (dropout 0.2), ${n(s.mid)} × 11, ${EPOCHS} epochs, batch 16`, spec: { task: 'mlp', params: { train: f.mlpTrain, test: f.mlpTest, batch: 16, epochs: EPOCHS } },
+      result: (m) => `test accuracy ${(q(m).accuracy as number).toFixed(4)}; ${fmtRate((s.mid * EPOCHS) / m.seconds)} row-epochs` },
+    { id: 'tag', label: `tagging ${n(s.big)} tracks (features → scaler → network)`, spec: { task: 'tag', params: { train: f.labelledMid, file: f.tracksBig, fitEpochs: 2 } },
+      result: (m) => fmtRate(s.big / m.seconds) },
+    { id: 'train', heavy: true, label: `full train: k sweep + GMM + 5-fold network CV + final fit, ${n(s.mid)} tracks`, spec: { task: 'train', params: { file: f.tracksMid } },
+      result: (m) => `${m.seconds < 60 ? 'within' : 'over'} the 60 s budget; chosen k = ${q(m).chosenK}, CV accuracy ${(q(m).cvAccuracy as number).toFixed(4)}` },
+  ];
+}
+
+interface Saved {
+  date: string;
+  machine: string;
+  command: string;
+  sizes: Sizes;
+  results: { id: string; label: string; result: string; m: Measured; load: [number, number] }[];
+}
+
+function render(s: Saved): string {
+  const table = markdownTable(
+    ['task', 'N', 'median', 'range', 'CPU time', 'peak RSS', 'result'],
+    s.results.map((r) => [
+      r.label,
+      `${r.m.runs.length}${r.m.cappedLong ? ` (> ${LONG_RUN_SECONDS / 60} min)` : ''}`,
+      fmtSeconds(r.m.seconds),
+      fmtRange(r.m.runs.map((x) => x.seconds)),
+      fmtSeconds(median(r.m.runs.map((x) => x.cpuSeconds ?? NaN))),
+      fmtMB(r.m.peakMB),
+      r.result,
+    ]),
+    ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
+  );
+  const train = s.results.find((r) => r.id === 'train');
+  const stages = train ? (train.m.runs[0].quality.stages as Record<string, number>) : undefined;
+  const loads = s.results.flatMap((r) => r.load);
+  return [
+    '# moodscape pipeline bench',
+    '',
+    `Machine: ${s.machine}. Shared and noisy: 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run (2 cores), so read differences under ±30 % as noise.`,
+    `Run: \`${s.command}\` on ${s.date}. Each run is one task in a fresh Node process (one thread), input already loaded;`,
+    'time is wall time around the call (CPU time: user + system of the process during the call, a steadier figure on a busy machine), peak RSS the process\'s VmHWM reset after loading (includes the loaded data and ≈ 50 MB of runtime).',
+    `Data: a generated catalogue (seed 1) of ${s.sizes.big.toLocaleString('en')} tracks, written once to the OS temp directory; 100k-row tasks use its first ${s.sizes.mid.toLocaleString('en')} rows`,
+    '(clustering: the 9 default clustering features, z-scored); the network trains on a labelled sample (seed 2, 11 features, 4 moods) and is tested on another (seed 3).',
+    '',
+    table,
+    '',
+    ...(stages
+      ? [
+          'Where the full `train` time goes (one run):',
+          '',
+          markdownTable(['stage', 'time'], Object.entries(stages).map(([k, v]) => [k, fmtSeconds(v)]), ['l', 'r']),
+          '',
+        ]
+      : []),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const sizes = QUICK ? QUICK_SIZES : FULL_SIZES;
+  const dir = makeDataDir();
+  const cleanup = () => removeDataDir(dir);
+  process.once('SIGINT', () => { cleanup(); process.exit(130); });
+  try {
+    const data = await prepareData(dir, sizes, new Set(['tracks', 'clusterMid', 'mlp']), log);
+    const saved: Saved = {
+      date: new Date().toISOString().slice(0, 10),
+      machine: machineLine(),
+      command: `npm run bench${argv.length ? ' -- ' + argv.join(' ') : ''}`,
+      sizes,
+      results: [],
+    };
+    for (const t of tasks(data)) {
+      if (ONLY && !ONLY.includes(t.id)) continue;
+      log(t.label);
+      const l0 = loadavg()[0];
+      const m = (await measureInterleaved({ moodscape: t.spec }, t.heavy ? HEAVY_RUNS : RUNS, log)).moodscape!;
+      saved.results.push({ id: t.id, label: t.label, result: t.result(m), m, load: [l0, loadavg()[0]] });
+      if (!QUICK && !ONLY) writeAtomic(join(HERE, 'results', 'pipeline.json'), JSON.stringify(saved, null, 1) + '\n');
+    }
+    const md = render(saved);
+    process.stdout.write(md);
+    if (!QUICK && !ONLY) {
+      writeAtomic(join(HERE, 'results', 'pipeline.md'), md);
+      log(`wrote ${join(HERE, 'results', 'pipeline.md')}`);
+    }
+  } finally {
+    cleanup();
+  }
+}
+
+await main();
