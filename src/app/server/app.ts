@@ -1,0 +1,110 @@
+/**
+ * The moodscape service as one Fastify plugin (wrapped with fastify-plugin, so what it decorates —
+ * `catalogue`, `serverConfig`, `requireWrite` — is visible to plugins registered beside it, such as
+ * the Spotify-compatible /v1 routes). Each resource is its own encapsulated plugin under routes/.
+ *
+ *   const app = Fastify(serverOptions());
+ *   await app.register(moodscapeApp, { state, auth: authMode(token, noAuth) });
+ *   await app.register(v1Routes, { prefix: '/v1' });   // its own error handler inside
+ *
+ * The error handler and the 404 handler set here apply to every route that does not set its own.
+ */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import { requireWrite, type AuthMode } from './auth.ts';
+import type { CatalogueState } from './catalogue-state.ts';
+import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
+import { collectRoute, type CollectedRoute } from './openapi.ts';
+import healthRoutes from './routes/health/index.ts';
+import moodRoutes from './routes/moods/index.ts';
+import contextRoutes from './routes/contexts/index.ts';
+import trackRoutes from './routes/tracks/index.ts';
+import tagRoutes from './routes/tag/index.ts';
+import recommendRoutes from './routes/recommend/index.ts';
+import feedbackRoutes from './routes/feedback/index.ts';
+import mapRoutes from './routes/map/index.ts';
+import reportRoutes from './routes/report/index.ts';
+import docsRoutes from './routes/docs/index.ts';
+import webApp from '../web/serve-web.ts';
+import './types.ts';
+
+export const VERSION = '0.1.0';
+/** Default body limit; POST /tracks allows 16 MiB. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  state: CatalogueState;
+  auth: AuthMode;
+  /** Serve this file at GET /report instead of generating one. */
+  reportPath?: string;
+  /** Serve the web app at / (default true). */
+  web?: boolean;
+}
+
+/** Fastify factory options the service expects: schema checks that reject unknown fields, limits, timeouts. */
+export function serverOptions(extra: FastifyServerOptions = {}): FastifyServerOptions {
+  return {
+    bodyLimit: BODY_LIMIT,
+    connectionTimeout: 60_000,
+    requestTimeout: 60_000,
+    keepAliveTimeout: 10_000,
+    routerOptions: { maxParamLength: 300 },
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ...extra,
+  };
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/** True when the path, decoded up to three times, climbs out of where it points (`..`), or holds NUL or a backslash. */
+export function isTraversal(rawUrl: string): boolean {
+  let p = rawUrl.split('?')[0];
+  for (let i = 0; i < 3; i++) {
+    if (/(^|[/\\])\.\.([/\\]|$)/.test(p) || p.includes('\0') || p.includes('\\')) return true;
+    let next: string;
+    try { next = decodeURIComponent(p); } catch { return true; }
+    if (next === p) break;
+    p = next;
+  }
+  return /(^|[/\\])\.\.([/\\]|$)/.test(p) || p.includes('\0') || p.includes('\\');
+}
+
+async function moodscapeAppPlugin(app: FastifyInstance, opts: AppOptions): Promise<void> {
+  const routes: CollectedRoute[] = [];
+  app.addHook('onRoute', (r) => collectRoute(routes, r));
+  app.decorate('catalogue', opts.state);
+  app.decorate('serverConfig', { reportPath: opts.reportPath, auth: opts.auth.kind });
+  app.decorate('requireWrite', requireWrite(opts.auth));
+
+  // Path traversal never reaches a route or the file system: 404, as for any unknown path.
+  app.addHook('onRequest', async (req, reply) => {
+    if (isTraversal(req.url)) return reply.code(404).send(errorBody(404, 'not found'));
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
+    return payload;
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  await app.register(healthRoutes);
+  await app.register(moodRoutes);
+  await app.register(contextRoutes);
+  await app.register(trackRoutes);
+  await app.register(tagRoutes);
+  await app.register(recommendRoutes);
+  await app.register(feedbackRoutes);
+  await app.register(mapRoutes);
+  await app.register(reportRoutes);
+  await app.register(docsRoutes, { routes, version: VERSION });
+  if (opts.web ?? true) await app.register(webApp);
+}
+
+export const moodscapeApp = fp(moodscapeAppPlugin, { name: 'moodscape-app', fastify: '5.x' });
+export default moodscapeApp;

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { errorResponses } from '../../schemas/common.ts';
+
+export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/health', {
+    schema: {
+      summary: 'Liveness and what the server holds',
+      tags: ['meta'],
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', enum: ['ok'] },
+            tracks: { type: 'integer' },
+            model: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, classes: { type: 'array', items: { type: 'string' } } } },
+            store: { type: 'string' },
+            snapshot: { type: 'object', properties: { version: { type: 'integer' }, loadedAt: { type: 'string' } } },
+            writes: { type: 'string', enum: ['token', 'open', 'read-only'] },
+            uptimeSeconds: { type: 'number' },
+          },
+          required: ['status'],
+        },
+        ...errorResponses,
+      },
+    },
+  }, async () => {
+    const s = app.catalogue;
+    const snap = s.snapshot;
+    return {
+      status: 'ok',
+      tracks: snap.table.rowCount,
+      model: { id: s.modelRecord.id, name: s.modelRecord.name, classes: [...s.classes] },
+      store: s.store.kind,
+      snapshot: { version: snap.version, loadedAt: snap.loadedAt },
+      writes: app.serverConfig.auth,
+      uptimeSeconds: Math.round(process.uptime()),
+    };
+  });
+}

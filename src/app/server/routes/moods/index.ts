@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { errorResponses } from '../../schemas/common.ts';
+
+export default async function moodRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/moods', {
+    schema: {
+      summary: "The model's moods and how many catalogue tracks have each",
+      tags: ['catalogue'],
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            model: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+            moods: {
+              type: 'array',
+              items: { type: 'object', properties: { name: { type: 'string' }, tracks: { type: 'integer' } }, required: ['name', 'tracks'] },
+            },
+          },
+          required: ['moods'],
+        },
+        ...errorResponses,
+      },
+    },
+  }, async () => {
+    const s = app.catalogue;
+    const counts = s.snapshot.moodCounts;
+    return { model: { id: s.modelRecord.id, name: s.modelRecord.name }, moods: s.classes.map((name) => ({ name, tracks: counts[name] ?? 0 })) };
+  });
+}

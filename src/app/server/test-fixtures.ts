@@ -1,0 +1,61 @@
+/**
+ * Shared by the API tests, the browser test and the server bench: a small mood model trained on
+ * the fly, and a running server over a store.
+ */
+import { join } from 'node:path';
+import { generateCatalogue } from '../../core/generator/generate.ts';
+import { encodeLabels, MoodClassifier } from '../../core/mood-classifier.ts';
+import { loadMoodModel, saveMoodModel } from '../../io/mood-model-dir.ts';
+import { openStore } from '../../io/store/open-store.ts';
+import { authMode } from './auth.ts';
+import { CatalogueState } from './catalogue-state.ts';
+import { createServer } from './server.ts';
+import type { FastifyInstance } from 'fastify';
+
+/** A real catalogue file with ids, names, artists and a mood column (686 tracks). */
+export const DATA_MOODS = '/work/shared/data/mood_labelled/data_moods.csv';
+
+/** Trains a small MLP (5 epochs) on 2,000 generated labelled tracks and saves it into `dir`/model. */
+export async function trainFixtureModel(dir: string, o: { tracks?: number; epochs?: number } = {}): Promise<string> {
+  const table = generateCatalogue({ tracks: o.tracks ?? 2000, seed: 1, labelled: true });
+  const model = new MoodClassifier({ classifierOptions: { epochs: o.epochs ?? 5 } }).fit(table, encodeLabels(table.text.mood));
+  const out = join(dir, 'model');
+  await saveMoodModel(out, model, {
+    target: { type: 'label', column: 'mood' },
+    training: { file: 'generated (seed 1)', rows: table.rowCount, fingerprint: 'fixture' },
+    metrics: { model: 'mlp (test fixture)' },
+  });
+  return out;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  state: CatalogueState;
+  /** http://127.0.0.1:<port> */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store, loads the model, tags, and listens on 127.0.0.1 on a free port. */
+export async function startTestServer(o: { db: string; modelDir: string; token?: string; noAuth?: boolean; reportPath?: string; logger?: boolean }): Promise<RunningServer> {
+  const store = await openStore(o.db);
+  try {
+    const state = await CatalogueState.open({ store, modelDir: o.modelDir, loaded: await loadMoodModel(o.modelDir) });
+    const app = await createServer({ state, auth: authMode(o.token, Boolean(o.noAuth)), reportPath: o.reportPath, logger: o.logger ?? false });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as { port: number };
+    let closed = false;
+    return {
+      app, state, url: `http://127.0.0.1:${port}`,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
