@@ -165,3 +165,25 @@ test('backpropagation matches finite differences of the loss', () => {
     assert.ok(Math.abs(g - fd) < 2e-3 * Math.max(1e-2, Math.abs(fd)) + 2e-4, `${name}: backprop ${g} vs finite difference ${fd}`);
   }
 });
+
+test('blocked forward pass equals a plain loop over kernel() and bias() for sizes that are not multiples of four', () => {
+  for (const [rows, d, hidden, k] of [[7, 3, [5, 3], 2], [13, 6, [9], 5], [4, 11, [64, 32], 7], [1, 2, [1], 3]] as const) {
+    const { X, y } = blobs(rows, d, k, 20 + rows, 1);
+    const m = new MlpClassifier({ epochs: 2, batchSize: 5, hiddenSizes: hidden, seed: 4 }).fit(X, y, k);
+    const sizes = m.layerSizes, L = sizes.length - 1;
+    const z = m.predictLogits(X);
+    for (let r = 0; r < rows; r++) {
+      let a = Array.from(X.data.subarray(r * d, (r + 1) * d));
+      for (let l = 0; l < L; l++) {
+        const W = m.kernel(l), b = m.bias(l), out: number[] = [];
+        for (let j = 0; j < sizes[l + 1]; j++) {
+          let s = b[j];
+          for (let i = 0; i < sizes[l]; i++) s += a[i] * W[j * sizes[l] + i];
+          out.push(l < L - 1 ? Math.max(0, s) : s);
+        }
+        a = out;
+      }
+      assert.deepEqual(Array.from(z.data.subarray(r * k, (r + 1) * k)), a);
+    }
+  }
+});
