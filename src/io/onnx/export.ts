@@ -1,0 +1,223 @@
+/**
+ * A trained mood model as one ONNX graph (opset 13):
+ *
+ *   input float [N, nInputs]  (raw audio features, in the model's `inputFeatures` order)
+ *   → engineered features, if the model has any (Gather column slices, Mul/Div/Abs/Add/Log, Concat)
+ *   → (x − mean) / scale                                   (the StandardScaler)
+ *   → per network: Gemm → Relu … → Gemm                    (logits; kernels stored [out][in], transB = 1)
+ *   → Softmax                                              (÷ temperature first, if the model has one)
+ *   → output float [N, nClasses] "probabilities"
+ *
+ * A seed ensemble averages its members' softmaxes (then, with a temperature, log → ÷ T →
+ * Softmax again, as temperature scaling from probabilities does). Logistic regression is one Gemm
+ * (the binary model's single row expands to logits [0, w·x + b]).
+ *
+ * Everything runs in float32 in the runtime; the TypeScript forward pass runs in float64 with the
+ * same float32-valued weights, so probabilities agree to ~1e-7.
+ */
+import { ENGINEERED_BY_NAME } from '../../core/features.ts';
+import type { FittedClassifier } from '../../core/classifiers.ts';
+import { FittedLogisticRegression } from '../../core/logreg.ts';
+import { FittedMlp } from '../../core/mlp.ts';
+import type { FittedMoodClassifier } from '../../core/mood-classifier.ts';
+import { DataType, encodeModel, type Model, type Node, type Tensor } from './onnx-proto.ts';
+
+export const ONNX_OPSET = 13;
+export const ONNX_INPUT = 'input';
+export const ONNX_OUTPUT = 'probabilities';
+
+/** One dense layer: out = W·x + b with W stored [out][in] row-major, then ReLU if `relu`. */
+export interface DenseLayerSpec {
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly kernel: ArrayLike<number>;
+  readonly bias: ArrayLike<number>;
+  readonly relu: boolean;
+}
+
+/** Everything the exported graph computes, independent of the classes that hold it. */
+export interface MoodOnnxSpec {
+  readonly inputs: readonly string[];
+  readonly engineered: readonly string[];
+  readonly mean: ArrayLike<number>;
+  readonly scale: ArrayLike<number>;
+  /** One network per ensemble member (a single model has one). Each ends in logits. */
+  readonly members: readonly (readonly DenseLayerSpec[])[];
+  /** Softmax temperature (1 or undefined = none). */
+  readonly temperature?: number;
+  readonly classes: readonly string[];
+}
+
+export class OnnxExportError extends Error {}
+
+/** The layers of one fitted classifier (MLP or logistic regression). */
+export function classifierLayers(c: FittedClassifier): DenseLayerSpec[] {
+  if (c instanceof FittedMlp) {
+    const s = c.layerSizes, L = s.length - 1;
+    return Array.from({ length: L }, (_, l) => ({ nIn: s[l], nOut: s[l + 1], kernel: c.kernel(l), bias: c.bias(l), relu: l < L - 1 }));
+  }
+  if (c instanceof FittedLogisticRegression) {
+    const d = c.nFeatures, K = c.nClasses;
+    if (K === 2) {
+      // Binary: logits [0, w·x + b] — a zero row for class 0.
+      const kernel = new Float64Array(2 * d);
+      kernel.set(c.coef, d);
+      return [{ nIn: d, nOut: 2, kernel, bias: [0, c.intercept[0]], relu: false }];
+    }
+    return [{ nIn: d, nOut: K, kernel: c.coef, bias: c.intercept, relu: false }];
+  }
+  const members = (c as { members?: unknown }).members;
+  if (Array.isArray(members)) throw new OnnxExportError('a nested ensemble cannot be exported to ONNX');
+  throw new OnnxExportError(`ONNX export supports mlp and logreg classifiers, not ${c.toState().kind}`);
+}
+
+function positiveTemperature(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new OnnxExportError(`model temperature must be a finite number > 0, got ${String(v)}`);
+  return v === 1 ? undefined : v;
+}
+
+/**
+ * What a fitted mood model computes, read from the model: the scaler, the classifier (or the
+ * members of a seed ensemble, a classifier with a `members` array), and a temperature when the
+ * model or its classifier has one.
+ */
+export function onnxSpecOf(model: FittedMoodClassifier): MoodOnnxSpec {
+  const c = model.classifier as FittedClassifier & { members?: readonly FittedClassifier[]; temperature?: number };
+  const members = Array.isArray(c.members) ? c.members.map(classifierLayers) : [classifierLayers(c)];
+  if (members.length === 0) throw new OnnxExportError('the ensemble has no members');
+  const tModel = positiveTemperature((model as unknown as { temperature?: unknown }).temperature);
+  const tClassifier = positiveTemperature(c.temperature);
+  if (tModel !== undefined && tClassifier !== undefined) throw new OnnxExportError('both the model and its classifier carry a temperature; refusing to guess which applies');
+  return {
+    inputs: [...model.selection.inputs],
+    engineered: [...model.selection.engineered],
+    mean: model.scaler.mean,
+    scale: model.scaler.scale,
+    members,
+    temperature: tModel ?? tClassifier,
+    classes: [...model.classes],
+  };
+}
+
+/** The ONNX graph of a spec (see the file comment). */
+export function buildOnnxModel(spec: MoodOnnxSpec): Model {
+  const d0 = spec.inputs.length, d = d0 + spec.engineered.length, K = spec.classes.length;
+  if (spec.mean.length !== d || spec.scale.length !== d) throw new OnnxExportError(`scaler has ${spec.mean.length} columns for ${d} features`);
+  const nodes: Node[] = [];
+  const inits: Tensor[] = [];
+  const f32 = (name: string, dims: number[], values: ArrayLike<number>): string => {
+    inits.push({ name, dims, type: DataType.FLOAT, values });
+    return name;
+  };
+  const node = (opType: string, inputs: string[], output: string, attributes?: Node['attributes']): string => {
+    nodes.push({ opType, inputs, outputs: [output], name: `${opType}_${nodes.length}`, attributes });
+    return output;
+  };
+
+  // Engineered features from column slices of the input.
+  let features = ONNX_INPUT;
+  if (spec.engineered.length) {
+    const index = new Map(spec.inputs.map((f, j) => [f, j]));
+    const columns = new Map<string, string>();
+    const column = (f: string): string => {
+      const j = index.get(f);
+      if (j === undefined) throw new OnnxExportError(`engineered feature needs input "${f}", which the model does not read`);
+      let out = columns.get(f);
+      if (!out) {
+        inits.push({ name: `col_${f}_index`, dims: [1], type: DataType.INT64, values: [j] });
+        out = node('Gather', [ONNX_INPUT, `col_${f}_index`], `col_${f}`, { axis: { type: 'int', value: 1 } });
+        columns.set(f, out);
+      }
+      return out;
+    };
+    const parts = [ONNX_INPUT];
+    for (const e of spec.engineered) {
+      if (!ENGINEERED_BY_NAME.has(e)) throw new OnnxExportError(`unknown engineered feature "${e}"`);
+      parts.push(engineeredNode(e, column, node, f32));
+    }
+    features = node('Concat', parts, 'features', { axis: { type: 'int', value: 1 } });
+  }
+
+  // StandardScaler.
+  const centered = node('Sub', [features, f32('scaler_mean', [d], spec.mean)], 'centered');
+  const scaled = node('Div', [centered, f32('scaler_scale', [d], spec.scale)], 'scaled');
+
+  // Networks.
+  const logitsOf = (layers: readonly DenseLayerSpec[], m: number): string => {
+    let x = scaled, width = d;
+    layers.forEach((ly, l) => {
+      if (ly.nIn !== width) throw new OnnxExportError(`member ${m} layer ${l} reads ${ly.nIn} values, gets ${width}`);
+      if (ly.kernel.length !== ly.nIn * ly.nOut || ly.bias.length !== ly.nOut) throw new OnnxExportError(`member ${m} layer ${l} has mis-sized weights`);
+      const p = `m${m}_l${l}`;
+      x = node('Gemm', [x, f32(`${p}_kernel`, [ly.nOut, ly.nIn], ly.kernel), f32(`${p}_bias`, [ly.nOut], ly.bias)], `${p}_z`, { transB: { type: 'int', value: 1 } });
+      if (ly.relu) x = node('Relu', [x], `${p}_a`);
+      width = ly.nOut;
+    });
+    if (width !== K) throw new OnnxExportError(`member ${m} outputs ${width} values for ${K} classes`);
+    return x;
+  };
+  const softmax = (x: string, out: string): string => node('Softmax', [x], out, { axis: { type: 'int', value: 1 } });
+  const T = spec.temperature;
+  const tempName = T !== undefined ? f32('temperature', [], [T]) : '';
+  if (spec.members.length === 1) {
+    let z = logitsOf(spec.members[0], 0);
+    if (T !== undefined) z = node('Div', [z, tempName], 'logits_tempered');
+    softmax(z, ONNX_OUTPUT);
+  } else {
+    const probs = spec.members.map((layers, m) => softmax(logitsOf(layers, m), `m${m}_proba`));
+    const sum = node('Sum', probs, 'proba_sum');
+    const mean = node('Div', [sum, f32('n_members', [], [spec.members.length])], T === undefined ? ONNX_OUTPUT : 'proba_mean');
+    if (T !== undefined) {
+      // Temperature on probabilities: softmax(log(max(p, 1e-15)) / T).
+      const clipped = node('Max', [mean, f32('proba_floor', [], [1e-15])], 'proba_clipped');
+      const logp = node('Log', [clipped], 'log_proba');
+      softmax(node('Div', [logp, tempName], 'log_proba_tempered'), ONNX_OUTPUT);
+    }
+  }
+
+  return {
+    opset: ONNX_OPSET,
+    producerName: 'moodscape',
+    docString: 'moodscape mood model: raw audio features → mood probabilities',
+    metadata: {
+      'moodscape.inputs': JSON.stringify(spec.inputs),
+      'moodscape.engineered': JSON.stringify(spec.engineered),
+      'moodscape.classes': JSON.stringify(spec.classes),
+    },
+    graph: {
+      name: 'moodscape_mood_model',
+      nodes,
+      initializers: inits,
+      inputs: [{ name: ONNX_INPUT, elemType: DataType.FLOAT, shape: ['N', d0] }],
+      outputs: [{ name: ONNX_OUTPUT, elemType: DataType.FLOAT, shape: ['N', K] }],
+    },
+  };
+}
+
+type NodeFn = (opType: string, inputs: string[], output: string) => string;
+type ConstFn = (name: string, dims: number[], values: ArrayLike<number>) => string;
+
+/** The ops of one engineered feature (formulas of features.ts), as an [N, 1] tensor. */
+function engineeredNode(name: string, col: (f: string) => string, node: NodeFn, f32: ConstFn): string {
+  switch (name) {
+    case 'energy_loudness_ratio': {
+      const absL = node('Abs', [col('loudness')], 'abs_loudness');
+      const den = node('Add', [absL, f32('eps_1e-6', [], [1e-6])], 'abs_loudness_eps');
+      return node('Div', [col('energy'), den], name);
+    }
+    case 'valence_acousticness_interaction':
+      return node('Mul', [col('valence'), col('acousticness')], name);
+    case 'dance_energy_interaction':
+      return node('Mul', [col('danceability'), col('energy')], name);
+    case 'tempo_log':
+      return node('Log', [node('Add', [col('tempo'), f32('one', [], [1])], 'tempo_plus_1')], name);
+    default:
+      throw new OnnxExportError(`engineered feature "${name}" has no ONNX form yet`);
+  }
+}
+
+/** The mood model as serialised ONNX bytes. */
+export function moodModelToOnnx(model: FittedMoodClassifier): Uint8Array {
+  return encodeModel(buildOnnxModel(onnxSpecOf(model)));
+}
