@@ -1,10 +1,11 @@
 /**
  * The Spotify-compatible /v1 surface, proven with the real clients from npm, unmodified:
  * `spotify-web-api-node` (its request builder swapped at run time to reach 127.0.0.1 over http) and
- * `@spotify/web-api-ts-sdk` (a custom fetch, and SpotifyApi.rootUrl). The server is Fastify on
- * 127.0.0.1 with a real catalogue imported from ../shared/data (Spotify 2024 popular tracks: genres,
- * time signatures, album ids) into a SQLite store, tagged by a small model trained on a generated
- * labelled catalogue.
+ * `@spotify/web-api-ts-sdk` (a custom fetch, and SpotifyApi.rootUrl). The server is the service
+ * itself (createServer: the moodscape app plugin, its CatalogueState, its auth) with the /v1 plugin
+ * registered beside it as `moodscape serve` does, listening on 127.0.0.1, over a real catalogue
+ * imported from ../shared/data (Spotify 2024 popular tracks: genres, time signatures, album ids)
+ * into a SQLite store, tagged by a small model trained on a generated labelled catalogue.
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,13 +15,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SpotifyApi, type AudioFeatures, type Track } from '@spotify/web-api-ts-sdk';
-import { MoodClassifier, encodeLabels } from '../src/core/mood-classifier.ts';
-import { generateCatalogue } from '../src/core/generator/generate.ts';
-import { buildRecCatalog, type RecCatalog } from '../src/core/recommend/index.ts';
+import type { RecCatalog } from '../src/core/recommend/index.ts';
 import { importCsv } from '../src/app/cli/commands/import.ts';
 import { openStore, type CatalogueStore, type TrackRecord } from '../src/io/store/open-store.ts';
+import { loadMoodModel } from '../src/io/mood-model-dir.ts';
+import { authMode, type AuthMode } from '../src/app/server/auth.ts';
+import { CatalogueState } from '../src/app/server/catalogue-state.ts';
+import { createServer } from '../src/app/server/server.ts';
+import { trainFixtureModel } from '../src/app/server/test-fixtures.ts';
 import {
-  catalogueDeps, genreKey, spotifySurface, type SpotifyAudioFeatures, type SpotifyAuth, type SpotifyRecommendationSeed,
+  catalogueDeps, genreKey, spotifyDepsFromState, spotifySurface, type SpotifyAudioFeatures, type SpotifyRecommendationSeed,
   type SpotifyRecommendations, type SpotifyTrack,
 } from '../src/app/spotify/index.ts';
 import { DATA } from './helpers/cli.ts';
@@ -70,6 +74,7 @@ const NUMERIC = ['danceability', 'energy', 'key', 'loudness', 'mode', 'speechine
 
 let dir: string;
 let store: CatalogueStore;
+let state: CatalogueState;
 let rec: RecCatalog;
 let app: FastifyInstance;
 let base: string;
@@ -100,11 +105,9 @@ async function assertFeaturesMatch(af: AudioFeatures, id: string): Promise<void>
   for (const k of NUMERIC) assert.equal(af[k], r.features[k], `${id} ${k}`);
 }
 
-function appWith(auth: SpotifyAuth): FastifyInstance {
-  // The service's Fastify options (src/app/server/app.ts serverOptions): coerceTypes 'array', no removal.
-  const a = Fastify({ ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } } });
-  void a.register(spotifySurface(catalogueDeps({ catalogue: () => ({ rec }) }, auth)));
-  return a;
+/** The service as `moodscape serve` builds it, with the /v1 surface registered beside the app. */
+function serverWith(auth: AuthMode): Promise<FastifyInstance> {
+  return createServer({ state, auth, web: false, plugins: [[spotifySurface(spotifyDepsFromState(state, auth)), {}]] });
 }
 
 before(async () => {
@@ -112,13 +115,12 @@ before(async () => {
   const db = join(dir, 'catalogue.db');
   const { summary } = await importCsv(CSV, db);
   assert.ok(summary.total > 1000, `imported ${summary.total} tracks`);
+  const modelDir = await trainFixtureModel(dir);
   store = await openStore(db);
-  const table = await store.loadCatalog();
-  ids = table.text.id;
-  const gen = generateCatalogue({ tracks: 2000, seed: 1, labelled: true });
-  const model = new MoodClassifier({ classifierOptions: { epochs: 5 } }).fit(gen, encodeLabels(gen.text.mood));
-  rec = buildRecCatalog(table, model);
-  app = appWith({ kind: 'token', token: TOKEN });
+  state = await CatalogueState.open({ store, modelDir, loaded: await loadMoodModel(modelDir) });
+  rec = state.snapshot.rec;
+  ids = rec.table.text.id;
+  app = await serverWith(authMode(TOKEN, false));
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   assert.ok(addr && typeof addr === 'object');
@@ -390,8 +392,8 @@ describe('request rules over plain HTTP', () => {
   });
 
   test('--no-auth opens the surface; a server with no token refuses it (403)', async () => {
-    for (const [auth, status] of [[{ kind: 'open' }, 200], [{ kind: 'read-only' }, 403]] as const) {
-      const other = appWith(auth);
+    for (const [auth, status] of [[authMode(undefined, true), 200], [authMode(undefined, false), 403]] as const) {
+      const other = await serverWith(auth);
       try {
         const res = await other.inject({ method: 'GET', url: `/v1/audio-features/${ids[0]}` });
         assert.equal(res.statusCode, status, res.body);
@@ -399,6 +401,22 @@ describe('request rules over plain HTTP', () => {
       } finally {
         await other.close();
       }
+    }
+  });
+
+  test('beside the native API: its own error shapes, the app\'s security headers, and listed in /openapi.json', async () => {
+    const native = await fetch(`${base}/nope`);
+    assert.equal(native.status, 404);
+    assert.equal((await native.json() as { statusCode: number }).statusCode, 404);
+    const health = await fetch(`${base}/health`);
+    assert.equal(health.status, 200);
+    const v1 = await fetch(`${base}/v1/tracks/${ids[0]}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    assert.equal(v1.headers.get('x-content-type-options'), 'nosniff');
+    const trav = await get('/v1/..%2f..%2fetc/passwd');
+    assert.equal(trav.status, 404);
+    const doc = await (await fetch(`${base}/openapi.json`)).json() as { paths: Record<string, unknown> };
+    for (const p of ['/v1/audio-features/{id}', '/v1/audio-features', '/v1/tracks/{id}', '/v1/tracks', '/v1/recommendations', '/v1/recommendations/available-genre-seeds']) {
+      assert.ok(doc.paths[p], `${p} in /openapi.json`);
     }
   });
 

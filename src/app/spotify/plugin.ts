@@ -61,8 +61,26 @@ const idsQuery = {
 
 type Query = Record<string, string | string[] | undefined>;
 
-/** A route schema with the OpenAPI keys (tags, summary, hide) that FastifySchema does not declare. */
-const doc = (o: Record<string, unknown>): { schema: FastifySchema } => ({ schema: o as FastifySchema });
+const errorSchema = {
+  type: 'object',
+  description: 'Spotify\'s error shape',
+  properties: { error: { type: 'object', properties: { status: { type: 'integer' }, message: { type: 'string' } }, required: ['status', 'message'] } },
+  required: ['error'],
+} as const;
+
+/**
+ * A route schema with the OpenAPI keys (tags, summary, security, hide) that FastifySchema does not
+ * declare. The 200 schema only documents: with no listed properties it passes the object through
+ * unchanged (Spotify's shapes are built and typed in objects.ts).
+ */
+const doc = (o: Record<string, unknown>, ok = 'the object as Spotify\'s Web API returned it'): { schema: FastifySchema } => ({
+  schema: {
+    tags: ['spotify'],
+    security: [{ bearer: [] }],
+    response: { 200: { type: 'object', description: ok, additionalProperties: true }, 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema },
+    ...o,
+  } as FastifySchema,
+});
 
 export function spotifySurface(deps: SpotifySurfaceDeps, options: SpotifySurfaceOptions = {}): FastifyPluginAsync {
   const prefix = options.prefix ?? '/v1';
@@ -77,14 +95,14 @@ export function spotifySurface(deps: SpotifySurfaceDeps, options: SpotifySurface
     const getBoth = (path: string, opts: { schema: FastifySchema }, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => {
       app.get(path, opts, handler);
       try {
-        app.get(`${path}/`, doc({ ...opts.schema, hide: true }), handler);
+        app.get(`${path}/`, { schema: { ...opts.schema, hide: true } as FastifySchema }, handler);
       } catch (e) {
         // With ignoreTrailingSlash the first route already answers `path/`.
         if (!/already declared|duplicated/i.test(String((e as Error).message))) throw e;
       }
     };
 
-    app.get('/audio-features/:id', doc({ tags: ['spotify'], summary: 'Audio features of one track (Spotify\'s shape)', params: idParam }), async (request) => {
+    app.get('/audio-features/:id', doc({ summary: 'Audio features of one track (Spotify\'s shape)', params: idParam }), async (request) => {
       const { id } = request.params as { id: string };
       checkId(id);
       const [t] = await deps.getTracksByIds([id]);
@@ -92,14 +110,14 @@ export function spotifySurface(deps: SpotifySurfaceDeps, options: SpotifySurface
       return audioFeaturesObject(t, baseOf(request));
     });
 
-    getBoth('/audio-features', doc({ tags: ['spotify'], summary: 'Audio features of up to 100 tracks; null for unknown ids', querystring: idsQuery }), async (request) => {
+    getBoth('/audio-features', doc({ summary: 'Audio features of up to 100 tracks; null for unknown ids', querystring: idsQuery }), async (request) => {
       const ids = parseIds((request.query as Query).ids);
       const base = baseOf(request);
       const tracks = await deps.getTracksByIds(ids);
       return { audio_features: tracks.map((t) => (t ? audioFeaturesObject(t, base) : null)) };
     });
 
-    app.get('/tracks/:id', doc({ tags: ['spotify'], summary: 'One track (the minimal Spotify track object) with moodscape\'s mood', params: idParam, querystring: idsQuery }), async (request) => {
+    app.get('/tracks/:id', doc({ summary: 'One track (the minimal Spotify track object) with moodscape\'s mood', params: idParam, querystring: idsQuery }), async (request) => {
       const { id } = request.params as { id: string };
       checkId(id);
       const [t] = await deps.getTracksByIds([id]);
@@ -107,7 +125,7 @@ export function spotifySurface(deps: SpotifySurfaceDeps, options: SpotifySurface
       return trackObject(t, baseOf(request));
     });
 
-    getBoth('/tracks', doc({ tags: ['spotify'], summary: 'Up to 100 tracks; null for unknown ids', querystring: idsQuery }), async (request) => {
+    getBoth('/tracks', doc({ summary: 'Up to 100 tracks; null for unknown ids', querystring: idsQuery }), async (request) => {
       const ids = parseIds((request.query as Query).ids);
       const base = baseOf(request);
       const tracks = await deps.getTracksByIds(ids);
@@ -115,7 +133,6 @@ export function spotifySurface(deps: SpotifySurfaceDeps, options: SpotifySurface
     });
 
     getBoth('/recommendations', doc({
-        tags: ['spotify'],
         summary: 'Recommendations from seed tracks, artists and genres with min_/max_/target_ attributes (plus moodscape\'s seed_moods, target_mood, context)',
         querystring: recommendationsQuerySchema(),
       }), async (request): Promise<SpotifyRecommendations> => {
@@ -129,7 +146,7 @@ export function spotifySurface(deps: SpotifySurfaceDeps, options: SpotifySurface
       };
     });
 
-    app.get('/recommendations/available-genre-seeds', doc({ tags: ['spotify'], summary: 'The genres seed_genres accepts: this catalogue\'s genre metadata' }), async () => ({ genres: [...(await deps.genres())] }));
+    app.get('/recommendations/available-genre-seeds', doc({ summary: 'The genres seed_genres accepts: this catalogue\'s genre metadata' }), async () => ({ genres: [...(await deps.genres())] }));
   };
 
   // Works registered bare (`app.register(spotifySurface(deps))`, the prefix is added here) and
