@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { InputError } from '../../../core/errors.ts';
+import { writeFileAtomic } from '../../../io/atomic.ts';
+import { loadMoodModel } from '../../../io/mood-model-dir.ts';
+import { moodModelToOnnx, OnnxExportError, onnxSpecOf } from '../../../io/onnx/export.ts';
+import { createLogger } from '../progress.ts';
+import { action, printJson } from '../run-action.ts';
+
+interface ExportFlags {
+  onnx?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `moodscape export <modelDir> --onnx model.onnx`: the scaler and network as one ONNX graph. */
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('export a saved mood model to another format (ONNX: raw audio features in, mood probabilities out)')
+    .argument('<modelDir>', 'model directory written by train')
+    .option('--onnx <file>', 'ONNX file to write (opset 13; input "input" float [N, inputs], output "probabilities" float [N, moods])')
+    .option('--json', 'print a summary as JSON')
+    .option('--quiet', 'no status on stderr')
+    .action(action(async (modelDir: string, flags: ExportFlags) => {
+      if (!flags.onnx) throw new InputError('say what to export: --onnx <file>');
+      const log = createLogger(Boolean(flags.quiet || flags.json));
+      const { model } = await loadMoodModel(modelDir);
+      let bytes: Uint8Array;
+      try {
+        bytes = moodModelToOnnx(model);
+      } catch (e) {
+        if (e instanceof OnnxExportError) throw new InputError(`cannot export ${modelDir} to ONNX: ${e.message}`);
+        throw e;
+      }
+      await writeFileAtomic(flags.onnx, bytes);
+      const spec = onnxSpecOf(model);
+      const summary = {
+        out: flags.onnx,
+        bytes: bytes.length,
+        inputs: spec.inputs,
+        engineered: spec.engineered,
+        classes: spec.classes,
+        members: spec.members.length,
+        temperature: spec.temperature ?? null,
+      };
+      if (flags.json) return printJson(summary);
+      log(`wrote ${flags.onnx} (${bytes.length.toLocaleString('en')} bytes): input "input" float [N, ${spec.inputs.length}] (${spec.inputs.join(', ')}) → output "probabilities" float [N, ${spec.classes.length}] (${spec.classes.join(', ')})`);
+    }));
+}
