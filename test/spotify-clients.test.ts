@@ -241,7 +241,8 @@ describe('spotify-web-api-node, unmodified, its request builder pointed at 127.0
 });
 
 describe('@spotify/web-api-ts-sdk, unmodified', () => {
-  const accessToken = { access_token: TOKEN, token_type: 'Bearer', expires_in: 3600, refresh_token: '' };
+  // `expires` far ahead: the SDK would otherwise try to refresh the token at Spotify after expires_in.
+  const accessToken = { access_token: TOKEN, token_type: 'Bearer', expires_in: 3600, refresh_token: '', expires: Number.MAX_SAFE_INTEGER };
   let sdk: SpotifyApi;
   before(() => {
     // A custom fetch that sends Spotify's URLs to this server (no global state touched).
