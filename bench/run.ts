@@ -12,7 +12,10 @@
  * heavy tasks (batch-16 training, the train budget) run `--heavy-runs` times (default 1), and any
  * task whose first run exceeds 3 minutes runs once. Data is generated into os.tmpdir() and deleted.
  * Writes bench/results/pipeline.md and pipeline.json atomically (--quick / --only: prints only).
+ * --reuse bench/results/sklearn.json skips the tasks bench:sklearn measures identically (ingest,
+ * GMM, both network rows) and takes them from there; --render rebuilds pipeline.md from the JSONs.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -30,6 +33,12 @@ const QUICK = flag('quick');
 const RUNS = Number(opt('runs') ?? (QUICK ? 1 : 3));
 const HEAVY_RUNS = Number(opt('heavy-runs') ?? 1);
 const ONLY = opt('only')?.split(',');
+/**
+ * --reuse FILE: take the moodscape side of identical tasks (same generated data, same spec) from
+ * a bench:sklearn results JSON instead of running them again (ingest, GMM, both network rows).
+ */
+const REUSE = opt('reuse');
+const REUSE_IDS: Record<string, string> = { ingest: 'ingest', gmm: 'gmm', 'mlp-256': 'mlp-256', 'mlp-16': 'mlp-16' };
 const EPOCHS = QUICK ? 5 : 50;
 const log = (s: string) => process.stderr.write(s + '\n');
 
@@ -68,7 +77,19 @@ interface Saved {
   machine: string;
   command: string;
   sizes: Sizes;
-  results: { id: string; label: string; result: string; m: Measured; load: [number, number] }[];
+  results: { id: string; label: string; result: string; m: Measured; load: [number, number]; from?: string }[];
+}
+
+/** Rows marked `from` take their measurements from the bench:sklearn JSON (when it has them). */
+function fillReused(s: Saved, d: BenchData): Saved {
+  const byId = new Map(tasks(d).map((t) => [t.id, t]));
+  const results = s.results.flatMap((r) => {
+    if (!r.from) return [r];
+    const got = reusedRow(r.id, s.sizes, r.from);
+    if (!got) return [];
+    return [{ ...r, m: got.m, load: got.load, result: byId.get(r.id)!.result(got.m) }];
+  });
+  return { ...s, results };
 }
 
 function render(s: Saved): string {
@@ -76,7 +97,7 @@ function render(s: Saved): string {
     ['task', 'N', 'median', 'range', 'CPU time', 'peak RSS', 'result'],
     s.results.map((r) => [
       r.label,
-      `${r.m.runs.length}${r.m.cappedLong ? ` (> ${LONG_RUN_SECONDS / 60} min)` : ''}`,
+      `${r.m.runs.length}${r.m.cappedLong ? ` (> ${LONG_RUN_SECONDS / 60} min)` : ''}${r.from ? ' †' : ''}`,
       fmtSeconds(r.m.seconds),
       fmtRange(r.m.runs.map((x) => x.seconds)),
       fmtSeconds(median(r.m.runs.map((x) => x.cpuSeconds ?? NaN))),
@@ -99,6 +120,9 @@ function render(s: Saved): string {
     '',
     table,
     '',
+    ...(s.results.some((r) => r.from)
+      ? ['† measured in the same session by `npm run bench:sklearn` (identical task, data and child process; see sklearn.md), not run twice.', '']
+      : []),
     ...(stages
       ? [
           'Where the full `train` time goes (one run):',
@@ -110,7 +134,22 @@ function render(s: Saved): string {
   ].join('\n');
 }
 
+function reusedRow(id: string, sizes: Sizes, file: string): { m: Measured; load: [number, number] } | undefined {
+  if (!REUSE_IDS[id] || !existsSync(file)) return undefined;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { sizes: Sizes; results: { id: string; moodscape: Measured; load: [number, number] }[] };
+  if (JSON.stringify(saved.sizes) !== JSON.stringify(sizes)) return undefined;
+  const r = saved.results.find((x) => x.id === REUSE_IDS[id]);
+  return r ? { m: r.moodscape, load: r.load } : undefined;
+}
+
 async function main(): Promise<void> {
+  if (flag('render')) {
+    const saved = JSON.parse(readFileSync(join(HERE, 'results', 'pipeline.json'), 'utf8')) as Saved;
+    const files = Object.fromEntries(['tracksBig', 'tracksMid', 'labelledMid', 'clusterMid', 'mlpTrain', 'mlpTest'].map((k) => [k, '']));
+    writeAtomic(join(HERE, 'results', 'pipeline.md'), render(fillReused(saved, { dir: '', sizes: saved.sizes, files, moods: [] })));
+    log('rendered bench/results/pipeline.md');
+    return;
+  }
   const sizes = QUICK ? QUICK_SIZES : FULL_SIZES;
   const dir = makeDataDir();
   const cleanup = () => removeDataDir(dir);
@@ -127,12 +166,17 @@ async function main(): Promise<void> {
     for (const t of tasks(data)) {
       if (ONLY && !ONLY.includes(t.id)) continue;
       log(t.label);
+      if (REUSE && REUSE_IDS[t.id]) {
+        // Filled in from the bench:sklearn results when rendering.
+        saved.results.push({ id: t.id, label: t.label, result: '', m: { runs: [], seconds: NaN, peakMB: NaN, cappedLong: false }, load: [NaN, NaN], from: REUSE });
+        continue;
+      }
       const l0 = loadavg()[0];
       const m = (await measureInterleaved({ moodscape: t.spec }, t.heavy ? HEAVY_RUNS : RUNS, log)).moodscape!;
       saved.results.push({ id: t.id, label: t.label, result: t.result(m), m, load: [l0, loadavg()[0]] });
       if (!QUICK && !ONLY) writeAtomic(join(HERE, 'results', 'pipeline.json'), JSON.stringify(saved, null, 1) + '\n');
     }
-    const md = render(saved);
+    const md = render(fillReused(saved, data));
     process.stdout.write(md);
     if (!QUICK && !ONLY) {
       writeAtomic(join(HERE, 'results', 'pipeline.md'), md);
