@@ -11,6 +11,7 @@
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import { requireWrite, type AuthMode } from './auth.ts';
 import type { CatalogueState } from './catalogue-state.ts';
 import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
@@ -41,16 +42,30 @@ export interface AppOptions {
   web?: boolean;
 }
 
+const AJV_COMMON = { removeAdditional: false, useDefaults: true, allErrors: false } as const;
+
+/**
+ * Bodies are checked strictly (a string where a number belongs is a 400, not coerced); query
+ * strings and path parameters are text by nature, so there numbers and booleans are coerced.
+ */
+function buildValidator(external: unknown, ajvOpts: unknown) {
+  const factory = AjvCompiler();
+  const o = (ajvOpts ?? {}) as { customOptions?: Record<string, unknown> };
+  const strict = factory(external as never, { ...o, customOptions: { ...o.customOptions, ...AJV_COMMON, coerceTypes: false } });
+  const coercing = factory(external as never, { ...o, customOptions: { ...o.customOptions, ...AJV_COMMON, coerceTypes: 'array' } });
+  return (route: Parameters<typeof strict>[0]) => (route.httpPart === 'body' ? strict(route) : coercing(route));
+}
+
 /** Fastify factory options the service expects: schema checks that reject unknown fields, limits, timeouts. */
 export function serverOptions(extra: FastifyServerOptions = {}): FastifyServerOptions {
   return {
+    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
     bodyLimit: BODY_LIMIT,
     connectionTimeout: 60_000,
     requestTimeout: 60_000,
     keepAliveTimeout: 10_000,
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     ...extra,
   };
 }

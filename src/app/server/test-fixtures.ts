@@ -31,6 +31,8 @@ export async function trainFixtureModel(dir: string, o: { tracks?: number; epoch
 export interface RunningServer {
   app: FastifyInstance;
   state: CatalogueState;
+  /** The --db value the server was opened with. */
+  db: string;
   /** http://127.0.0.1:<port> */
   url: string;
   close(): Promise<void>;
@@ -46,7 +48,7 @@ export async function startTestServer(o: { db: string; modelDir: string; token?:
     const { port } = app.server.address() as { port: number };
     let closed = false;
     return {
-      app, state, url: `http://127.0.0.1:${port}`,
+      app, state, db: o.db, url: `http://127.0.0.1:${port}`,
       async close() {
         if (closed) return;
         closed = true;

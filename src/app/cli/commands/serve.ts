@@ -1,0 +1,89 @@
+/**
+ * `moodscape serve --db … --model … [--port 8080] [--host 127.0.0.1] [--no-auth]`: the HTTP API and
+ * the web app over a catalogue store. Write routes (POST /tracks, POST /feedback) need the bearer
+ * token in MOODSCAPE_TOKEN; without one they are disabled (403) unless --no-auth is given.
+ *
+ * Other surfaces (e.g. the Spotify-compatible /v1 routes) plug in beside the app as extensions:
+ *   registerServe(program, [(ctx) => [spotifySurface(spotifyDepsFromState(ctx.state, ctx.auth)), {}]])
+ */
+import type { Command } from 'commander';
+import type { FastifyPluginAsync } from 'fastify';
+import { InputError } from '../../../core/errors.ts';
+import { loadMoodModel } from '../../../io/mood-model-dir.ts';
+import { openStore } from '../../../io/store/open-store.ts';
+import { authMode, type AuthMode } from '../../server/auth.ts';
+import { CatalogueState } from '../../server/catalogue-state.ts';
+import { startServer } from '../../server/server.ts';
+import { createLogger } from '../progress.ts';
+import { action, parseNumberFlag } from '../run-action.ts';
+import { readPresets } from './recommend.ts';
+import { redactDb } from './import.ts';
+
+export interface ServeContext {
+  state: CatalogueState;
+  auth: AuthMode;
+}
+
+/** A plugin (with its options) to register beside the app, built from the server's state. */
+export type ServeExtension = (ctx: ServeContext) => readonly [FastifyPluginAsync<any>, Record<string, unknown>?];
+
+interface ServeFlags {
+  db: string;
+  model: string;
+  port: string;
+  host: string;
+  auth: boolean;
+  report?: string;
+  presets?: string;
+  quiet?: boolean;
+  log?: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function registerServe(program: Command, extensions: readonly ServeExtension[] = []): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
+    .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
+    .requiredOption('--model <dir>', 'model directory written by train (untagged tracks are tagged at start-up)')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--no-auth', 'allow writes without a token (local use only)')
+    .option('--report <file>', 'serve this HTML report at /report instead of generating one')
+    .option('--presets <file>', 'JSON file of user context presets')
+    .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
+    .option('--quiet', 'no status on stderr')
+    .action(action(async (flags: ServeFlags) => {
+      const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
+      const level = flags.log ?? 'info';
+      if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new InputError(`--log must be fatal, error, warn, info or debug, got "${level}"`);
+      const log = createLogger(Boolean(flags.quiet));
+      const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
+      if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
+      const presets = await readPresets(flags.presets);
+      const loaded = await loadMoodModel(flags.model);
+      const store = await openStore(flags.db);
+      let state: CatalogueState;
+      try {
+        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log });
+      } catch (e) {
+        await store.close();
+        throw e;
+      }
+      const ctx: ServeContext = { state, auth };
+      const { url } = await startServer({
+        state,
+        auth,
+        reportPath: flags.report,
+        host: flags.host,
+        port,
+        logger: flags.quiet ? false : { level },
+        plugins: extensions.map((ext) => ext(ctx)),
+      });
+      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactDb(flags.db)}, model ${state.modelRecord.id}`);
+      log(`moodscape: web app ${url}/  ·  API docs ${url}/docs`);
+      if (auth.kind === 'read-only') log('moodscape: writes are disabled (set MOODSCAPE_TOKEN, or --no-auth for local use)');
+      else if (auth.kind === 'open') log('moodscape: writes are open (--no-auth)');
+    }));
+}
