@@ -27,8 +27,9 @@ export interface FilterResult {
 
 /** Rows of 0..n-1 (or of `start`) passing every constraint; throws InputError when none does. */
 export function applyConstraints(n: number, constraints: readonly Constraint[], start?: Int32Array): FilterResult {
-  let rows = start;
-  if (!rows) { rows = new Int32Array(n); for (let i = 0; i < n; i++) rows[i] = i; }
+  let rows: Int32Array;
+  if (start) rows = start;
+  else { rows = new Int32Array(n); for (let i = 0; i < n; i++) rows[i] = i; }
   const steps: FilterStep[] = [];
   for (let c = 0; c < constraints.length; c++) {
     const con = constraints[c];
