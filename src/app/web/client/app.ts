@@ -151,6 +151,8 @@ function addSeed(id: string, label: string): void {
   if (state.seeds.size >= 5) { status('at most 5 seed tracks', true); return; }
   state.seeds.set(id, label);
   renderSeeds();
+  ($('search') as HTMLInputElement).value = '';
+  $('search-results').replaceChildren();
 }
 
 function renderSeeds(): void {
@@ -206,7 +208,7 @@ function renderPlaylist(res: RecResponse, note?: string): void {
     why.append(ul);
     li.append(why);
     const actions = el('div', { class: 'actions' });
-    const like = el('button', { type: 'button', class: 'like', 'aria-label': `like ${t.name}` }, '👍 Like');
+    const like = el('button', { type: 'button', class: 'like', 'aria-label': `like ${t.name}` }, '♥ Like');
     const skip = el('button', { type: 'button', class: 'skip', 'aria-label': `skip ${t.name}` }, 'Skip');
     if (state.feedback.get(t.id) === 'like') like.classList.add('liked');
     like.addEventListener('click', () => feedback(t, 'like'));
