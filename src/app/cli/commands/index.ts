@@ -8,8 +8,12 @@ import { registerDemo } from './demo.ts';
 import { registerReport } from './report.ts';
 import { registerExplain } from './explain.ts';
 import { registerImport } from './import.ts';
+import { registerRecommend } from './recommend.ts';
+import { registerContexts } from './contexts.ts';
+import { registerFeedback } from './feedback.ts';
+import { registerEvaluateRecs } from './evaluate-recs.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerImport, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs, registerDemo];
