@@ -6,9 +6,10 @@ import type { Matrix } from './matrix.ts';
 import type { ModelState } from './model-state.ts';
 import { FittedMlp, MlpClassifier, type EpochRecord, type MlpOptions } from './mlp.ts';
 import { FittedLogisticRegression, LogisticRegression, type LogRegOptions } from './logreg.ts';
+import { fitEnsemble, FittedEnsemble, type EnsembleOptions } from './ensemble.ts';
 
-export type ClassifierKind = 'mlp' | 'logreg';
-export const CLASSIFIER_KINDS: readonly ClassifierKind[] = ['mlp', 'logreg'];
+export type ClassifierKind = 'mlp' | 'logreg' | 'ensemble';
+export const CLASSIFIER_KINDS: readonly ClassifierKind[] = ['mlp', 'logreg', 'ensemble'];
 
 export interface FittedClassifier {
   readonly nFeatures: number;
@@ -53,4 +54,11 @@ registerClassifier('logreg', {
   fit: (X, y, n, { seed: _seed, ...options }, fitOptions) =>
     new LogisticRegression(options as Partial<LogRegOptions>).fit(X, y, n, fitOptions),
   fromState: (s) => FittedLogisticRegression.fromState(s),
+});
+
+registerClassifier('ensemble', {
+  // Soft voting over mlp/logreg members (seed ensembles, blends); see ensemble.ts.
+  fit: (X, y, n, options, fitOptions) =>
+    fitEnsemble(X, y, n, options as Partial<EnsembleOptions>, (kind, Xm, ym, nm, o, fo) => classifierFactory(kind).fit(Xm, ym, nm, o, fo), fitOptions),
+  fromState: (s) => FittedEnsemble.fromState(s, (m) => classifierFactory(m.kind).fromState(m)),
 });

@@ -13,6 +13,8 @@ import { resolveOptions } from './options.ts';
 import { FittedStandardScaler, StandardScaler } from './scaler.ts';
 import type { TrackTable } from './track-table.ts';
 import { inputMatrix } from './feature-matrix.ts';
+import { applyTemperature } from './calibration.ts';
+import { DEFAULT_UNCERTAIN_BELOW, checkThreshold, decideMoods, type MoodDecision } from './uncertain.ts';
 
 export interface MoodClassifierOptions {
   /** Features to use; null = the required features plus every optional one the data has. */
@@ -53,7 +55,7 @@ export class MoodClassifier {
 
   fit(table: TrackTable, target: EncodedLabels, fitOptions: ClassifierFitOptions & { validationTable?: TrackTable; validationY?: Int32Array } = {}): FittedMoodClassifier {
     const o = resolveOptions(MOOD_CLASSIFIER_DEFAULTS, this.options, {
-      model: (v) => (v === 'mlp' || v === 'logreg' ? undefined : '"mlp" or "logreg"'),
+      model: (v) => (v === 'mlp' || v === 'logreg' || v === 'ensemble' ? undefined : '"mlp", "logreg" or "ensemble"'),
     }, 'MoodClassifier');
     if (target.y.length !== table.rowCount) throw new RangeError(`got ${target.y.length} labels for ${table.rowCount} tracks`);
     if (target.classes.length < 2) throw new InputError(`training needs at least two classes, got ${target.classes.length} (${target.classes.join(', ')})`);
@@ -81,8 +83,22 @@ export class FittedMoodClassifier implements MoodTagger {
     readonly classes: readonly string[],
     readonly scaler: FittedStandardScaler,
     readonly classifier: FittedClassifier,
+    /**
+     * Temperature applied to the classifier's probabilities (softmax(log p / T)); 1 = none.
+     * Fitted on held-out predictions by trainMoodModel (see withTemperature).
+     */
+    readonly temperature: number = 1,
+    /** Top probability below which `decide` answers "uncertain". */
+    readonly uncertainBelow: number = DEFAULT_UNCERTAIN_BELOW,
   ) {
+    if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be a finite number > 0, got ${temperature}`);
+    checkThreshold(uncertainBelow);
     this.inputFeatures = selection.inputs;
+  }
+
+  /** The same model with another temperature (and optionally another uncertain threshold). */
+  withTemperature(temperature: number, uncertainBelow: number = this.uncertainBelow): FittedMoodClassifier {
+    return new FittedMoodClassifier(this.options, this.selection, this.classes, this.scaler, this.classifier, temperature, uncertainBelow);
   }
 
   /** Every column the classifier sees: inputs then engineered features. */
@@ -108,9 +124,21 @@ export class FittedMoodClassifier implements MoodTagger {
     return inputMatrix({ ...table, numeric }, this.selection.inputs, 'data');
   }
 
+  /** Calibrated probabilities (the temperature applied). */
   predictProbaRaw(X: Matrix): Matrix {
+    const p = this.predictProbaUncalibrated(X);
+    return this.temperature === 1 ? p : applyTemperature(p, this.temperature, { from: 'probs' });
+  }
+
+  /** The classifier's own probabilities, before temperature scaling. */
+  predictProbaUncalibrated(X: Matrix): Matrix {
     assertWidth(X, this.selection.inputs.length, 'mood model');
     return this.classifier.predictProba(this.scaler.transform(withEngineered(X, this.selection)));
+  }
+
+  /** Top mood per track, "uncertain" below the threshold (the model's own unless given). */
+  decide(table: TrackTable, uncertainBelow: number = this.uncertainBelow): MoodDecision[] {
+    return decideMoods(this.classes, this.predictProba(table), uncertainBelow);
   }
 
   predictProba(table: TrackTable): Matrix {
@@ -136,6 +164,8 @@ export class FittedMoodClassifier implements MoodTagger {
         classifierOptions: this.options.classifierOptions,
         features: { inputs: [...this.selection.inputs], engineered: [...this.selection.engineered] },
         classes: [...this.classes],
+        temperature: this.temperature,
+        uncertainBelow: this.uncertainBelow,
       },
       stages: { scaler: this.scaler.toState(), classifier: this.classifier.toState() },
     };
@@ -158,6 +188,8 @@ export class FittedMoodClassifier implements MoodTagger {
       classes,
       FittedStandardScaler.fromState(stages.scaler),
       classifierFactory(stages.classifier.kind).fromState(stages.classifier),
+      (config.temperature as number | undefined) ?? 1,
+      (config.uncertainBelow as number | undefined) ?? DEFAULT_UNCERTAIN_BELOW,
     );
   }
 }

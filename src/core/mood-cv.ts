@@ -1,13 +1,22 @@
 /**
  * Stratified k-fold cross-validation of the whole mood pipeline (scaler and classifier refitted
- * on every training fold, so no statistic of a test fold leaks into its model).
+ * on every training fold, so no statistic of a test fold leaks into its model), optionally
+ * repeated with different seeds, with the baselines (majority class, logistic regression) scored
+ * on the same folds and the calibration of the out-of-fold probabilities.
+ *
+ * Calibration is cross-fitted: the calibrated probabilities of fold f use a temperature fitted on
+ * the out-of-fold predictions of the other folds only, so no row's label tunes its own
+ * temperature. The temperature for the final model is fitted on every out-of-fold prediction.
  */
-import { matrix, type Matrix } from './matrix.ts';
+import { applyTemperature, brierScore, expectedCalibrationError, fitTemperature } from './calibration.ts';
+import { constantScores, majorityClass } from './baselines.ts';
+import { matrix, takeRows, type Matrix } from './matrix.ts';
 import { classificationReport, macroF1, accuracy, type ClassificationReport } from './metrics.ts';
 import type { EpochRecord } from './mlp.ts';
 import { MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
 import { stratifiedKFold } from './split.ts';
 import { selectRows, type TrackTable } from './track-table.ts';
+import { DEFAULT_UNCERTAIN_BELOW, summarizeUncertain, type UncertainSummary } from './uncertain.ts';
 
 export interface MeanStd {
   readonly mean: number;
@@ -16,16 +25,49 @@ export interface MeanStd {
   readonly perFold: readonly number[];
 }
 
+export interface CalibrationSummary {
+  /** Temperature fitted on all out-of-fold predictions (what the final model uses). */
+  readonly temperature: number;
+  /** Expected calibration error (10 bins), mean over repeats: before and after (cross-fitted) temperature scaling. */
+  readonly ece: { readonly raw: number; readonly calibrated: number };
+  /** Multi-class Brier score, mean over repeats: before and after. */
+  readonly brier: { readonly raw: number; readonly calibrated: number };
+}
+
+export interface BaselineCv {
+  readonly accuracy: MeanStd;
+  readonly macroF1: MeanStd;
+}
+
 export interface CvResult {
   readonly folds: number;
   readonly seed: number;
+  /** Repeats of the k-fold split (seeds seed, seed+1, …); accuracy/macroF1 are over all repeats × folds. */
+  readonly repeats: number;
   readonly accuracy: MeanStd;
   readonly macroF1: MeanStd;
-  /** The out-of-fold predictions of every row, scored together. */
+  /** The out-of-fold predictions of every row (every repeat pooled), scored together. */
   readonly report: ClassificationReport;
-  /** Out-of-fold probabilities (rows × classes), each row predicted by the fold that held it out. */
+  /** Out-of-fold probabilities of the first repeat (rows × classes), uncalibrated. */
   readonly oofProba: Matrix;
+  /** Out-of-fold probabilities of each repeat, uncalibrated. */
+  readonly oofProbaByRepeat: readonly Matrix[];
   readonly histories: readonly (readonly EpochRecord[])[];
+  readonly calibration: CalibrationSummary;
+  readonly baselines: { readonly majority: BaselineCv; readonly logreg?: BaselineCv };
+  /** Uncertain outcomes among the calibrated out-of-fold predictions (all repeats pooled). */
+  readonly uncertain: UncertainSummary;
+}
+
+export interface CvOptions {
+  folds: number;
+  seed: number;
+  /** Repeats with split seeds seed, seed+1, …; default 1. */
+  repeats?: number;
+  /** Score logistic regression on the same folds (default true; cheap). */
+  logregBaseline?: boolean;
+  uncertainBelow?: number;
+  onFold?: (fold: number, folds: number) => void;
 }
 
 export function meanStd(values: readonly number[]): MeanStd {
@@ -38,47 +80,121 @@ export function crossValidateMoodClassifier(
   table: TrackTable,
   target: EncodedLabels,
   options: Partial<MoodClassifierOptions>,
-  cv: { folds: number; seed: number; onFold?: (fold: number, folds: number) => void },
+  cv: CvOptions,
 ): CvResult {
-  const splits = stratifiedKFold(target.y, { folds: cv.folds, seed: cv.seed });
-  const k = target.classes.length;
-  const oofProba = matrix(table.rowCount, k);
-  const oofPred = new Int32Array(table.rowCount);
-  const accs: number[] = [];
-  const f1s: number[] = [];
+  const repeats = cv.repeats ?? 1;
+  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new RangeError(`repeats must be an integer ≥ 1, got ${repeats}`);
+  const k = target.classes.length, n = table.rowCount;
+  const withLogreg = cv.logregBaseline ?? true;
+  const accs: number[] = [], f1s: number[] = [];
+  const majAcc: number[] = [], majF1: number[] = [], lrAcc: number[] = [], lrF1: number[] = [];
   const histories: EpochRecord[][] = [];
-  splits.forEach((split, f) => {
-    const train = selectRows(table, split.train);
-    const test = selectRows(table, split.test);
-    const yTrain = pick(target.y, split.train);
-    const yTest = pick(target.y, split.test);
-    const model = new MoodClassifier({ ...options, seed: (options.seed ?? 0) + f }).fit(train, { y: yTrain, classes: target.classes });
-    const proba = model.predictProba(test);
-    const pred = new Int32Array(test.rowCount);
-    for (let i = 0; i < test.rowCount; i++) {
-      let best = 0;
-      for (let j = 1; j < k; j++) if (proba.data[i * k + j] > proba.data[i * k + best]) best = j;
-      pred[i] = best;
-      oofPred[split.test[i]] = best;
-      oofProba.data.set(proba.data.subarray(i * k, (i + 1) * k), split.test[i] * k);
-    }
-    accs.push(accuracy(yTest, pred));
-    f1s.push(macroF1(yTest, pred, k));
-    histories.push([...(model.classifier.history ?? [])]);
-    cv.onFold?.(f + 1, splits.length);
-  });
+  const oofByRepeat: Matrix[] = [];
+  const calibratedByRepeat: Matrix[] = [];
+  const yPooled: number[] = [], predPooled: number[] = [];
+  const total = repeats * cv.folds;
+  let done = 0;
+  for (let r = 0; r < repeats; r++) {
+    const splits = stratifiedKFold(target.y, { folds: cv.folds, seed: cv.seed + r });
+    const oofProba = matrix(n, k);
+    splits.forEach((split, f) => {
+      const train = selectRows(table, split.train);
+      const test = selectRows(table, split.test);
+      const yTrain = pick(target.y, split.train);
+      const yTest = pick(target.y, split.test);
+      const model = new MoodClassifier({ ...options, seed: (options.seed ?? 0) + r * cv.folds + f }).fit(train, { y: yTrain, classes: target.classes });
+      const proba = model.predictProbaUncalibrated(model.featureMatrix(test));
+      const pred = argmax(proba);
+      for (let i = 0; i < test.rowCount; i++) oofProba.data.set(proba.data.subarray(i * k, (i + 1) * k), split.test[i] * k);
+      accs.push(accuracy(yTest, pred));
+      f1s.push(macroF1(yTest, pred, k));
+      const maj = constantScores(yTest, majorityClass(yTrain, k), k);
+      majAcc.push(maj.accuracy); majF1.push(maj.macroF1);
+      if (withLogreg) {
+        const lr = new MoodClassifier({ features: model.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(train, { y: yTrain, classes: target.classes });
+        const lrPred = lr.predict(test);
+        lrAcc.push(accuracy(yTest, lrPred)); lrF1.push(macroF1(yTest, lrPred, k));
+      }
+      histories.push([...(model.classifier.history ?? [])]);
+      cv.onFold?.(++done, total);
+    });
+    oofByRepeat.push(oofProba);
+    calibratedByRepeat.push(crossFittedCalibration(oofProba, target.y, splits.map((s) => s.test)));
+    const oofPred = argmax(oofProba);
+    for (let i = 0; i < n; i++) { yPooled.push(target.y[i]); predPooled.push(oofPred[i]); }
+  }
+  const allOof = concatRows(oofByRepeat);
+  const yAll = Int32Array.from(yPooled);
+  const temperature = fitTemperature(allOof, yAll, { from: 'probs' });
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+  const calibration: CalibrationSummary = {
+    temperature,
+    ece: {
+      raw: mean(oofByRepeat.map((p) => expectedCalibrationError(p, target.y, 10))),
+      calibrated: mean(calibratedByRepeat.map((p) => expectedCalibrationError(p, target.y, 10))),
+    },
+    brier: {
+      raw: mean(oofByRepeat.map((p) => brierScore(p, target.y))),
+      calibrated: mean(calibratedByRepeat.map((p) => brierScore(p, target.y))),
+    },
+  };
   return {
     folds: cv.folds,
     seed: cv.seed,
+    repeats,
     accuracy: meanStd(accs),
     macroF1: meanStd(f1s),
-    report: classificationReport(target.y, oofPred, target.classes),
-    oofProba,
+    report: classificationReport(yAll, Int32Array.from(predPooled), target.classes),
+    oofProba: oofByRepeat[0],
+    oofProbaByRepeat: oofByRepeat,
     histories,
+    calibration,
+    baselines: {
+      majority: { accuracy: meanStd(majAcc), macroF1: meanStd(majF1) },
+      ...(withLogreg ? { logreg: { accuracy: meanStd(lrAcc), macroF1: meanStd(lrF1) } } : {}),
+    },
+    uncertain: summarizeUncertain(concatRows(calibratedByRepeat), cv.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW, yAll),
   };
 }
 
-function pick(y: Int32Array, idx: Int32Array): Int32Array {
+/**
+ * Temperature-scaled probabilities where each group's rows use a temperature fitted on the other
+ * groups' rows only (groups: disjoint row index sets covering the rows, e.g. CV test folds).
+ */
+export function crossFittedCalibration(proba: Matrix, y: Int32Array, groups: readonly ArrayLike<number>[]): Matrix {
+  const out = matrix(proba.rows, proba.cols);
+  const k = proba.cols;
+  const inGroup = new Int32Array(proba.rows).fill(-1);
+  groups.forEach((g, gi) => { for (let i = 0; i < g.length; i++) inGroup[g[i]] = gi; });
+  groups.forEach((g, gi) => {
+    const others: number[] = [];
+    for (let i = 0; i < proba.rows; i++) if (inGroup[i] !== gi) others.push(i);
+    const T = others.length ? fitTemperature(takeRows(proba, others), pick(y, others), { from: 'probs' }) : 1;
+    const part = applyTemperature(takeRows(proba, g), T, { from: 'probs' });
+    for (let i = 0; i < g.length; i++) out.data.set(part.data.subarray(i * k, (i + 1) * k), g[i] * k);
+  });
+  return out;
+}
+
+function concatRows(ms: readonly Matrix[]): Matrix {
+  const rows = ms.reduce((a, m) => a + m.rows, 0);
+  const out = matrix(rows, ms[0].cols);
+  let off = 0;
+  for (const m of ms) { out.data.set(m.data, off); off += m.data.length; }
+  return out;
+}
+
+function argmax(p: Matrix): Int32Array {
+  const out = new Int32Array(p.rows), k = p.cols;
+  for (let i = 0; i < p.rows; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (p.data[i * k + j] > p.data[i * k + best]) best = j;
+    out[i] = best;
+  }
+  return out;
+}
+
+function pick(y: Int32Array, idx: ArrayLike<number>): Int32Array {
   const out = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]];
   return out;

@@ -1,16 +1,33 @@
 /**
  * The training workflow behind `moodscape train` and `demo`: choose the target (a label column or
- * the original's K-Means clusters), estimate quality by stratified cross-validation or an 80/20
- * holdout, then fit the final model on every row.
+ * the original's K-Means clusters), estimate quality by (repeated) stratified cross-validation or
+ * an 80/20 holdout — with the baselines, calibration, uncertain outcomes and the circularity
+ * guard — then fit the final model on every row and give it the temperature fitted on the
+ * held-out predictions.
  */
+import { constantScores, majorityClass, type BaselineScores } from './baselines.ts';
+import { applyTemperature, brierScore, expectedCalibrationError, fitTemperature } from './calibration.ts';
 import { InputError } from './errors.ts';
-import { featureNames } from './feature-matrix.ts';
-import { accuracy, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
+import { designMatrix, featureNames } from './feature-matrix.ts';
+import { checkCircularity, circularityWarning, type CircularityCheck } from './leakage.ts';
+import { accuracy, classCounts, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
 import { clusterMoods, type ClusterMethod, type MoodClustering } from './mood-clusters.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
-import { crossValidateMoodClassifier, type CvResult } from './mood-cv.ts';
+import { crossFittedCalibration, crossValidateMoodClassifier, type CalibrationSummary, type CvResult } from './mood-cv.ts';
 import { stratifiedTrainTestSplit } from './split.ts';
 import { selectRows, type TrackTable } from './track-table.ts';
+import { DEFAULT_UNCERTAIN_BELOW, summarizeUncertain, type UncertainSummary } from './uncertain.ts';
+
+/**
+ * The default classifier of `train`: a soft-voting blend of logistic regression (weight 1) and a
+ * seed ensemble of three networks (weight 1 together). Chosen by 10-fold CV on data_moods and by
+ * cross-set transfer (scripts/quality-study.ts, README): the blend beats either member alone on
+ * data_moods and transfers at least as well as logistic regression to bdizon and skerjanec.
+ */
+export const DEFAULT_ENSEMBLE_MEMBERS = [
+  { kind: 'logreg', weight: 1 },
+  { kind: 'mlp', weight: 1, seeds: 3 },
+] as const;
 
 export type TrainTarget =
   | { type: 'label'; column: string }
@@ -22,6 +39,12 @@ export interface TrainSpec {
   /** Folds of stratified cross-validation; 0 for a single stratified 80/20 holdout. */
   cv: number;
   seed: number;
+  /** Repeats of the cross-validation with different split seeds (seed, seed+1, …). Default 1. */
+  repeats?: number;
+  /** Top probability below which a track is "uncertain". Default 0.4. */
+  uncertainBelow?: number;
+  /** Fit a temperature on held-out predictions and store it in the model. Default true. */
+  calibrate?: boolean;
 }
 
 export interface HoldoutResult {
@@ -29,6 +52,9 @@ export interface HoldoutResult {
   readonly accuracy: number;
   readonly macroF1: number;
   readonly report: ClassificationReport;
+  readonly calibration: CalibrationSummary;
+  readonly baselines: { readonly majority: BaselineScores; readonly logreg: BaselineScores };
+  readonly uncertain: UncertainSummary;
 }
 
 export interface TrainOutcome {
@@ -40,6 +66,14 @@ export interface TrainOutcome {
   readonly cv?: CvResult;
   readonly holdout?: HoldoutResult;
   readonly clustering?: MoodClustering;
+  /** Logistic regression on the same features and rows: the baseline `evaluate` scores beside the model. */
+  readonly baselineModel: FittedMoodClassifier;
+  /** Most common training class (the majority baseline). */
+  readonly majorityClass: string;
+  readonly classCounts: Record<string, number>;
+  readonly circularity: CircularityCheck;
+  /** Leakage/circularity warnings, printed and in JSON. */
+  readonly warnings: readonly string[];
 }
 
 export type TrainProgress = (event: { stage: string; done?: number; total?: number }) => void;
@@ -50,6 +84,8 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
   let target: EncodedLabels;
   let clustering: MoodClustering | undefined;
   let classifierOptions = { ...spec.classifier, seed: spec.seed };
+  const uncertainBelow = spec.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW;
+  const warnings: string[] = [];
   if (spec.target.type === 'label') {
     const col = table.text[spec.target.column];
     if (!col) {
@@ -75,33 +111,90 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
     // The original trained its network on the clustering features: reproducing the cluster ids
     // is then a question of learning the clustering's own boundaries.
     classifierOptions = { features: clustering.options.features, ...classifierOptions };
+    warnings.push('circular labels: these moods were made by K-Means from the same audio features, so the reported accuracy measures agreement with the clustering (the labeller), not mood');
   }
 
   let cv: CvResult | undefined;
   let holdout: HoldoutResult | undefined;
+  let temperature = 1;
   if (spec.cv >= 2) {
     cv = crossValidateMoodClassifier(table, target, classifierOptions, {
       folds: spec.cv,
       seed: spec.seed,
+      repeats: spec.repeats ?? 1,
+      uncertainBelow,
       onFold: (done, total) => progress({ stage: 'cross-validation', done, total }),
     });
+    temperature = cv.calibration.temperature;
   } else {
-    const split = stratifiedTrainTestSplit(target.y, { testSize: 0.2, seed: spec.seed });
-    const train = selectRows(table, split.train);
-    const test = selectRows(table, split.test);
-    const m = new MoodClassifier(classifierOptions).fit(train, { y: pick(target.y, split.train), classes: target.classes });
-    const yTest = pick(target.y, split.test);
-    const pred = m.predict(test);
-    holdout = {
-      testSize: test.rowCount,
-      accuracy: accuracy(yTest, pred),
-      macroF1: macroF1(yTest, pred, target.classes.length),
-      report: classificationReport(yTest, pred, target.classes),
-    };
+    holdout = holdoutEvaluation(table, target, classifierOptions, spec.seed, uncertainBelow);
+    temperature = holdout.calibration.temperature;
   }
+  if (spec.calibrate === false) temperature = 1;
+
   progress({ stage: 'final model' });
-  const model = new MoodClassifier(classifierOptions).fit(table, target);
-  return { model, target, table, droppedUnlabelled, cv, holdout, clustering };
+  const fitted = new MoodClassifier(classifierOptions).fit(table, target);
+  const model = fitted.withTemperature(temperature, uncertainBelow);
+  const baselineModel = fitted.options.model === 'logreg'
+    ? fitted
+    : new MoodClassifier({ features: fitted.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(table, target);
+
+  progress({ stage: 'circularity check' });
+  const circularity = checkCircularity(designMatrix(table, fitted.selection), target.y, target.classes.length, {
+    seed: spec.seed,
+    folds: Math.min(5, spec.cv >= 2 ? spec.cv : 5),
+    featureNames: featureNames(fitted.selection),
+    classes: target.classes,
+  });
+  const cw = circularityWarning(circularity);
+  if (cw && spec.target.type === 'label') warnings.push(cw);
+
+  const counts = classCounts(target.y, target.classes.length);
+  return {
+    model, target, table, droppedUnlabelled, cv, holdout, clustering, baselineModel,
+    majorityClass: target.classes[majorityClass(target.y, target.classes.length)],
+    classCounts: Object.fromEntries(target.classes.map((c, k) => [c, counts[k]])),
+    circularity,
+    warnings,
+  };
+}
+
+function holdoutEvaluation(
+  table: TrackTable, target: EncodedLabels, classifierOptions: Partial<MoodClassifierOptions>, seed: number, uncertainBelow: number,
+): HoldoutResult {
+  const K = target.classes.length;
+  const split = stratifiedTrainTestSplit(target.y, { testSize: 0.2, seed });
+  const train = selectRows(table, split.train);
+  const test = selectRows(table, split.test);
+  const yTrain = pick(target.y, split.train);
+  const yTest = pick(target.y, split.test);
+  const m = new MoodClassifier(classifierOptions).fit(train, { y: yTrain, classes: target.classes });
+  const raw = m.predictProbaUncalibrated(m.featureMatrix(test));
+  const pred = argmax(raw);
+  // Calibrated scores cross-fitted over two halves of the holdout (each half's temperature is
+  // fitted on the other half); the model's temperature is fitted on the whole holdout.
+  const halves = [[], []] as number[][];
+  for (let i = 0; i < yTest.length; i++) halves[i % 2].push(i);
+  const calibrated = yTest.length >= 4 ? crossFittedCalibration(raw, yTest, halves) : raw;
+  const T = fitTemperature(raw, yTest, { from: 'probs' });
+  const lr = new MoodClassifier({ features: m.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(train, { y: yTrain, classes: target.classes });
+  const lrPred = lr.predict(test);
+  return {
+    testSize: test.rowCount,
+    accuracy: accuracy(yTest, pred),
+    macroF1: macroF1(yTest, pred, K),
+    report: classificationReport(yTest, pred, target.classes),
+    calibration: {
+      temperature: T,
+      ece: { raw: expectedCalibrationError(raw, yTest, 10), calibrated: expectedCalibrationError(calibrated, yTest, 10) },
+      brier: { raw: brierScore(raw, yTest), calibrated: brierScore(calibrated, yTest) },
+    },
+    baselines: {
+      majority: constantScores(yTest, majorityClass(yTrain, K), K),
+      logreg: { accuracy: accuracy(yTest, lrPred), macroF1: macroF1(yTest, lrPred, K) },
+    },
+    uncertain: summarizeUncertain(applyTemperature(raw, T, { from: 'probs' }), uncertainBelow, yTest),
+  };
 }
 
 /** The metrics block stored in the model directory and printed by `train --json`. */
@@ -110,14 +203,25 @@ export function trainMetrics(o: TrainOutcome): Record<string, unknown> {
     classes: o.target.classes,
     features: featureNames(o.model.selection),
     model: o.model.options.model,
+    classifierOptions: o.model.options.classifierOptions,
     rows: o.table.rowCount,
+    temperature: o.model.temperature,
+    uncertainBelow: o.model.uncertainBelow,
   };
   if (o.cv) {
+    const b = o.cv.baselines;
     out.cv = {
       folds: o.cv.folds,
+      repeats: o.cv.repeats,
       seed: o.cv.seed,
       accuracy: o.cv.accuracy,
       macroF1: o.cv.macroF1,
+      calibration: o.cv.calibration,
+      uncertain: o.cv.uncertain,
+      baselines: {
+        majority: { accuracy: short(b.majority.accuracy), macroF1: short(b.majority.macroF1) },
+        ...(b.logreg ? { logreg: { accuracy: short(b.logreg.accuracy), macroF1: short(b.logreg.macroF1) } } : {}),
+      },
       perClass: o.cv.report.classes,
       confusion: o.cv.report.confusion,
     };
@@ -127,11 +231,32 @@ export function trainMetrics(o: TrainOutcome): Record<string, unknown> {
       testSize: o.holdout.testSize,
       accuracy: o.holdout.accuracy,
       macroF1: o.holdout.macroF1,
+      calibration: o.holdout.calibration,
+      uncertain: o.holdout.uncertain,
+      baselines: o.holdout.baselines,
       perClass: o.holdout.report.classes,
       confusion: o.holdout.report.confusion,
     };
   }
+  out.majorityClass = o.majorityClass;
+  out.classCounts = o.classCounts;
+  out.circularity = o.circularity;
+  out.warnings = o.warnings;
   if (o.model.classifier.history?.length) out.history = o.model.classifier.history;
+  return out;
+}
+
+function short(m: { mean: number; std: number }): { mean: number; std: number } {
+  return { mean: m.mean, std: m.std };
+}
+
+function argmax(p: { rows: number; cols: number; data: Float64Array }): Int32Array {
+  const out = new Int32Array(p.rows), k = p.cols;
+  for (let i = 0; i < p.rows; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (p.data[i * k + j] > p.data[i * k + best]) best = j;
+    out[i] = best;
+  }
   return out;
 }
 
@@ -141,7 +266,7 @@ function countOf(y: Int32Array, k: number): number {
   return n;
 }
 
-function pick(y: Int32Array, idx: Int32Array): Int32Array {
+function pick(y: Int32Array, idx: ArrayLike<number>): Int32Array {
   const out = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]];
   return out;

@@ -3,6 +3,8 @@
  */
 import { createHash } from 'node:crypto';
 import { FittedMoodClassifier } from '../core/mood-classifier.ts';
+import { classifierFactory } from '../core/classifiers.ts';
+import type { TrainingIndex } from '../core/leakage.ts';
 import type { Matrix } from '../core/matrix.ts';
 import type { ModelState } from '../core/model-state.ts';
 import { loadModelDir, saveModelDir, type ModelManifest } from './model-store.ts';
@@ -23,6 +25,26 @@ export interface LoadedMoodModel {
   readonly info: MoodModelInfo;
   readonly manifest: ModelManifest;
   readonly extraStages: Record<string, ModelState>;
+  /** Logistic regression on the model's features and training rows (absent in older model dirs). */
+  readonly baseline?: FittedMoodClassifier;
+  /** Hashes of the training ids and feature rows, for overlap checks (absent in older model dirs). */
+  readonly trainingIndex?: TrainingIndex;
+}
+
+/** Stage names of the evaluation extras written by `train`. */
+export const BASELINE_STAGE = 'baselineClassifier';
+export const TRAINING_INDEX_STAGE = 'trainingIndex';
+
+/**
+ * The extra stages `train` saves beside the model so `evaluate` can score baselines and check
+ * overlap: the logistic-regression baseline's classifier (it shares the model's features and
+ * scaler) and the training-set hashes (8 bytes per training row and per id).
+ */
+export function evaluationStages(baseline: FittedMoodClassifier | undefined, index: TrainingIndex | undefined): Record<string, ModelState> {
+  const out: Record<string, ModelState> = {};
+  if (baseline) out[BASELINE_STAGE] = baseline.classifier.toState();
+  if (index) out[TRAINING_INDEX_STAGE] = { kind: 'training-index', formatVersion: 1, config: { hash: 'cyrb53' }, arrays: { ids: index.ids, rows: index.rows } };
+  return out;
 }
 
 export async function saveMoodModel(
@@ -40,7 +62,15 @@ export async function loadMoodModel(dir: string): Promise<LoadedMoodModel> {
   const { classifier, kind: _kind, ...info } = meta as Record<string, unknown>;
   const model = FittedMoodClassifier.fromStates(classifier as Record<string, unknown>, stages);
   const { scaler: _s, classifier: _c, ...extraStages } = stages;
-  return { model, info: info as MoodModelInfo, manifest, extraStages };
+  let baseline: FittedMoodClassifier | undefined;
+  const b = stages[BASELINE_STAGE];
+  if (b) {
+    const options = { ...model.options, model: b.kind as 'logreg', classifierOptions: {} };
+    baseline = new FittedMoodClassifier(options, model.selection, model.classes, model.scaler, classifierFactory(b.kind).fromState(b), 1, model.uncertainBelow);
+  }
+  const ti = stages[TRAINING_INDEX_STAGE];
+  const trainingIndex = ti ? { ids: Float64Array.from(ti.arrays.ids), rows: Float64Array.from(ti.arrays.rows) } : undefined;
+  return { model, info: info as MoodModelInfo, manifest, extraStages, ...(baseline ? { baseline } : {}), ...(trainingIndex ? { trainingIndex } : {}) };
 }
 
 /** A fingerprint of training data: SHA-256 over the feature values and labels, in row order. */

@@ -1,14 +1,23 @@
 import type { Command } from 'commander';
+import { constantScores } from '../../../core/baselines.ts';
+import { brierScore, expectedCalibrationError } from '../../../core/calibration.ts';
 import { InputError } from '../../../core/errors.ts';
+import { findOverlap, overlapWarning, type OverlapResult } from '../../../core/leakage.ts';
+import { formatLabelMap, mapLabels, parseLabelMap } from '../../../core/label-map.ts';
 import { accuracy, classificationReport, formatClassificationReport, macroF1 } from '../../../core/metrics.ts';
+import { argmaxRows } from '../../../core/mlp.ts';
 import { selectRows } from '../../../core/track-table.ts';
+import { summarizeUncertain } from '../../../core/uncertain.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';
-import { action, printJson } from '../run-action.ts';
+import { action, parseNumberFlag, printJson } from '../run-action.ts';
 
 interface EvaluateFlags extends IngestFlags {
   label: string;
+  map?: string;
+  keepOverlap?: boolean;
+  uncertainBelow?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -16,50 +25,119 @@ interface EvaluateFlags extends IngestFlags {
 export function registerEvaluate(program: Command): void {
   const cmd = program
     .command('evaluate')
-    .description('score a saved model against labelled tracks')
+    .description('score a saved model against labelled tracks, beside the majority-class and logistic-regression baselines')
     .argument('<modelDir>', 'model directory written by train')
     .argument('<csv>', 'labelled track CSV')
     .requiredOption('--label <column>', 'column holding the true moods')
+    .option('--map <pairs>', "map this file's labels onto the model's classes: happy=Happy,sad=Sad,… (unmapped labels are reported, not scored)")
+    .option('--keep-overlap', 'also score tracks that are in the training set (by id or identical features); default: leave them out')
+    .option('--uncertain-below <p>', "top probability below which a track counts as uncertain (default: the model's)")
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no status on stderr');
   addIngestOptions(cmd).action(action(async (modelDir: string, csv: string, flags: EvaluateFlags) => {
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
-    const { model } = await loadMoodModel(modelDir);
+    const { model, baseline, trainingIndex, info } = await loadMoodModel(modelDir);
+    const labelMap = flags.map !== undefined ? parseLabelMap(flags.map) : undefined;
+    const uncertainBelow = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const column = flags.label.toLowerCase();
     const labels = input.table.text[column];
     if (!labels) throw new InputError(`no label column "${flags.label}"`, { file: csv, column: flags.label });
-    const classIndex = new Map(model.classes.map((c, i) => [c, i]));
-    const keep: number[] = [];
-    const unmapped = new Map<string, number>();
-    for (let i = 0; i < labels.length; i++) {
-      const l = labels[i].trim();
-      if (classIndex.has(l)) keep.push(i);
-      else if (l !== '') unmapped.set(l, (unmapped.get(l) ?? 0) + 1);
+    const mapped = mapLabels(labels, model.classes, labelMap);
+    if (mapped.keep.length === 0) {
+      throw new InputError(`none of the labels in "${flags.label}" map to classes of this model (${model.classes.join(', ')}); found ${Object.keys(mapped.unmapped).join(', ')}${labelMap ? '' : ' (use --map label=Class,…)'}`, { file: csv, column: flags.label });
     }
-    if (keep.length === 0) {
-      throw new InputError(`none of the labels in "${flags.label}" are classes of this model (${model.classes.join(', ')}); found ${[...unmapped.keys()].join(', ')}`, { file: csv, column: flags.label });
+    let table = selectRows(input.table, mapped.keep);
+    let yTrue = mapped.y;
+    const warnings: string[] = [];
+
+    // Overlap with the training set: by id, and by identical features.
+    let overlap: OverlapResult | undefined;
+    let dedup = { removed: 0, byId: 0, byFeatures: 0, scoredOverlap: false };
+    if (!trainingIndex) {
+      warnings.push('this model directory has no training-set index (trained by an older moodscape), so overlap with the training set could not be checked');
+    } else {
+      overlap = findOverlap(table, trainingIndex);
+      const all = overlap.keep.length === 0;
+      const remove = !flags.keepOverlap && !all;
+      const w = overlapWarning(overlap, remove);
+      if (w) warnings.push(w);
+      if (all && !flags.keepOverlap) {
+        warnings.push(`every one of the ${table.rowCount} labelled tracks is in the model's training set: these are training-set scores, not an estimate of how the model does on new tracks`);
+      }
+      if (remove && overlap.overlapping > 0) {
+        table = selectRows(table, overlap.keep);
+        yTrue = Int32Array.from(overlap.keep, (i) => mapped.y[i]);
+      }
+      dedup = {
+        removed: remove ? overlap.overlapping : 0,
+        byId: overlap.sharedIds,
+        byFeatures: overlap.identicalRows,
+        scoredOverlap: !remove && overlap.overlapping > 0,
+      };
     }
-    const table = selectRows(input.table, keep);
+
     const missing = model.missingInputs(table);
     if (missing.length) log(`warning: ${csv} lacks ${missing.join(', ')}; the model uses the training average for ${missing.length === 1 ? 'it' : 'them'}`);
-    const yTrue = Int32Array.from(keep, (i) => classIndex.get(labels[i].trim())!);
-    const yPred = model.predict(table);
+    const K = model.classes.length;
+    const proba = model.predictProba(table);
+    const raw = model.temperature === 1 ? proba : model.predictProbaUncalibrated(model.featureMatrix(table));
+    const yPred = argmaxRows(proba);
     const report = classificationReport(yTrue, yPred, model.classes);
+    const majority = (info.metrics as { majorityClass?: string }).majorityClass;
+    const majorityIndex = majority !== undefined ? model.classes.indexOf(majority) : -1;
+    const baselines: Record<string, { accuracy: number; macroF1: number; class?: string }> = {};
+    if (majorityIndex >= 0) baselines.majority = { ...constantScores(yTrue, majorityIndex, K), class: majority };
+    if (baseline) {
+      const bp = baseline.predict(table);
+      baselines.logreg = { accuracy: accuracy(yTrue, bp), macroF1: macroF1(yTrue, bp, K) };
+    }
+    const present = [...new Set(yTrue)].sort();
     const result = {
       rows: table.rowCount,
       accuracy: accuracy(yTrue, yPred),
-      macroF1: macroF1(yTrue, yPred, model.classes.length),
+      macroF1: macroF1(yTrue, yPred, K),
+      /** Macro-F1 over the classes that occur in this file only (a mapped set may lack some of the model's classes). */
+      macroF1PresentClasses: macroF1Present(report.classes, present),
       classes: model.classes,
       confusion: report.confusion,
       perClass: report.classes,
-      unmappedLabels: Object.fromEntries(unmapped),
+      baselines,
+      calibration: {
+        temperature: model.temperature,
+        ece: { raw: expectedCalibrationError(raw, yTrue, 10), calibrated: expectedCalibrationError(proba, yTrue, 10) },
+        brier: { raw: brierScore(raw, yTrue), calibrated: brierScore(proba, yTrue) },
+      },
+      uncertain: summarizeUncertain(proba, uncertainBelow, yTrue),
+      labelMap: labelMap ? Object.fromEntries(labelMap) : null,
+      mappedLabels: mapped.mapped,
+      unmappedLabels: mapped.unmapped,
+      unmappedRows: mapped.unmappedRows,
+      unlabelledRows: mapped.emptyRows,
+      dedup,
+      warnings,
     };
     if (flags.json) return printJson(result);
-    const out = [`${result.rows} labelled tracks: accuracy ${result.accuracy.toFixed(3)}, macro-F1 ${result.macroF1.toFixed(3)}`, formatClassificationReport(report)];
-    if (unmapped.size) out.push(`labels not in the model and left out: ${[...unmapped].map(([l, n]) => `${l} (${n})`).join(', ')}`);
+    const f3 = (v: number) => v.toFixed(3);
+    const out = [`${result.rows} labelled tracks${labelMap ? ` (labels mapped: ${formatLabelMap(labelMap)})` : ''}:`];
+    out.push(`  model                accuracy ${f3(result.accuracy)}, macro-F1 ${f3(result.macroF1)}${present.length < K ? ` (${f3(result.macroF1PresentClasses)} over the ${present.length} classes present)` : ''}`);
+    if (baselines.logreg) out.push(`  logistic regression  accuracy ${f3(baselines.logreg.accuracy)}, macro-F1 ${f3(baselines.logreg.macroF1)}`);
+    if (baselines.majority) out.push(`  majority class       accuracy ${f3(baselines.majority.accuracy)}, macro-F1 ${f3(baselines.majority.macroF1)} (always "${majority}")`);
+    const c = result.calibration;
+    out.push(`calibration (10-bin ECE / Brier): raw ${f3(c.ece.raw)} / ${f3(c.brier.raw)}, with the model's temperature ${f3(c.ece.calibrated)} / ${f3(c.brier.calibrated)} (T = ${c.temperature.toFixed(3)})`);
+    const u = result.uncertain;
+    out.push(`uncertain (top probability < ${u.threshold}): ${u.count} (${(u.fraction * 100).toFixed(1)}%)${Number.isNaN(u.accuracyWhenCertain) ? '' : `; accuracy on the rest ${f3(u.accuracyWhenCertain)}`}`);
+    out.push(formatClassificationReport(report));
+    if (mapped.unmappedRows) out.push(`labels not mapped to the model and left out: ${Object.entries(mapped.unmapped).map(([l, n]) => `${l} (${n})`).join(', ')}`);
+    if (dedup.removed) out.push(`deduplicated against the training set: ${dedup.removed} tracks left out (${dedup.byId} by id, ${dedup.byFeatures} by identical features)`);
+    for (const w of warnings) out.push(`warning: ${w}`);
     process.stdout.write(out.join('\n') + '\n');
   }));
+}
+
+function macroF1Present(rows: readonly { f1: number }[], present: readonly number[]): number {
+  if (present.length === 0) return NaN;
+  return present.reduce((s, k) => s + rows[k].f1, 0) / present.length;
 }

@@ -3,8 +3,9 @@ import { InputError } from '../../../core/errors.ts';
 import { parseFeatureList } from '../../../core/feature-matrix.ts';
 import { designMatrix } from '../../../core/feature-matrix.ts';
 import type { ClassifierKind } from '../../../core/classifiers.ts';
-import { trainMetrics, trainMoodModel, type TrainSpec } from '../../../core/train-mood-model.ts';
-import { fingerprint, saveMoodModel } from '../../../io/mood-model-dir.ts';
+import { buildTrainingIndex } from '../../../core/leakage.ts';
+import { DEFAULT_ENSEMBLE_MEMBERS, trainMetrics, trainMoodModel, type TrainOutcome, type TrainSpec } from '../../../core/train-mood-model.ts';
+import { evaluationStages, fingerprint, saveMoodModel } from '../../../io/mood-model-dir.ts';
 import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
@@ -16,11 +17,15 @@ interface TrainFlags extends IngestFlags {
   k?: string;
   method?: string;
   model: string;
+  seeds?: string;
   cv: string;
+  repeats?: string;
   features?: string;
   epochs?: string;
   batchSize?: string;
   seed: string;
+  uncertainBelow?: string;
+  calibrate?: boolean;
   out: string;
   json?: boolean;
   quiet?: boolean;
@@ -35,12 +40,16 @@ export function registerTrain(program: Command): void {
     .option('--from-clusters', "train on K-Means cluster moods (the original pipeline's set-up)")
     .option('--k <k>', 'clusters for --from-clusters: 2..10 or auto', '4')
     .option('--method <method>', 'clustering for --from-clusters: kmeans or gmm', 'kmeans')
-    .option('--model <kind>', 'classifier: mlp or logreg', 'mlp')
+    .option('--model <kind>', 'classifier: ensemble (logistic regression + network seeds, averaged), mlp or logreg', 'ensemble')
+    .option('--seeds <n>', 'networks in the ensemble (default 3)')
     .option('--cv <folds>', 'stratified k-fold cross-validation folds (0 = one 80/20 holdout)', '5')
+    .option('--repeats <n>', 'repeat the cross-validation with different seeds; mean ± std over all folds', '1')
     .option('--features <list>', 'comma-separated features (audio and engineered), default: every audio feature present')
     .option('--epochs <n>', 'network training epochs (default 50)')
     .option('--batch-size <n>', 'network batch size (default 16)')
     .option('--seed <n>', 'random seed', '0')
+    .option('--uncertain-below <p>', 'tracks whose top mood probability is below this are "uncertain"', '0.4')
+    .option('--no-calibrate', 'do not fit a temperature on the held-out predictions')
     .requiredOption('--out <dir>', 'model directory to write')
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no progress or status on stderr');
@@ -67,40 +76,84 @@ export function registerTrain(program: Command): void {
       metrics,
       ingest: ingestSummary(input),
       ...(outcome.clustering ? { clusters: { k: outcome.clustering.k, profiles: outcome.clustering.profiles } } : {}),
-    });
+    }, evaluationStages(outcome.baselineModel, buildTrainingIndex(outcome.table)));
     if (flags.json) {
       printJson({ ...metrics, droppedUnlabelled: outcome.droppedUnlabelled, out: flags.out });
       return;
     }
-    const out: string[] = [];
-    if (outcome.droppedUnlabelled) out.push(`${outcome.droppedUnlabelled} rows without a label were left out`);
-    out.push(`classes: ${outcome.target.classes.join(', ')}`);
-    if (outcome.cv) {
-      const { accuracy: a, macroF1: f } = outcome.cv;
-      out.push(`${outcome.cv.folds}-fold stratified CV: accuracy ${a.mean.toFixed(3)} ± ${a.std.toFixed(3)}, macro-F1 ${f.mean.toFixed(3)} ± ${f.std.toFixed(3)}`);
-      out.push(formatClassificationReport(outcome.cv.report));
-    } else if (outcome.holdout) {
-      out.push(`80/20 holdout (${outcome.holdout.testSize} tracks): accuracy ${outcome.holdout.accuracy.toFixed(3)}, macro-F1 ${outcome.holdout.macroF1.toFixed(3)}`);
-      out.push(formatClassificationReport(outcome.holdout.report));
-    }
-    if (spec.target.type === 'clusters') {
-      out.push('note: these labels were made by K-Means from the same features, so accuracy measures agreement with the clustering, not with human moods');
-    }
-    out.push(`model written to ${flags.out}`);
-    process.stdout.write(out.join('\n') + '\n');
+    process.stdout.write(formatTrainOutcome(outcome).join('\n') + `\nmodel written to ${flags.out}\n`);
   }));
+}
+
+/** The human-readable train report: scores with baselines, calibration, uncertain count, warnings. */
+export function formatTrainOutcome(outcome: TrainOutcome): string[] {
+  const out: string[] = [];
+  const f3 = (v: number) => v.toFixed(3);
+  const ms = (m: { mean: number; std: number }) => `${f3(m.mean)} ± ${f3(m.std)}`;
+  if (outcome.droppedUnlabelled) out.push(`${outcome.droppedUnlabelled} rows without a label were left out`);
+  out.push(`classes: ${outcome.target.classes.join(', ')}`);
+  out.push(`model: ${describeModel(outcome)}; features: ${outcome.model.featureNames.join(', ')}`);
+  const cv = outcome.cv, h = outcome.holdout;
+  if (cv) {
+    const b = cv.baselines;
+    const what = cv.repeats > 1 ? `${cv.folds}-fold stratified CV × ${cv.repeats} repeats (${cv.folds * cv.repeats} folds)` : `${cv.folds}-fold stratified CV`;
+    out.push(`${what}:`);
+    out.push(`  model                accuracy ${ms(cv.accuracy)}, macro-F1 ${ms(cv.macroF1)}`);
+    if (b.logreg) out.push(`  logistic regression  accuracy ${ms(b.logreg.accuracy)}, macro-F1 ${ms(b.logreg.macroF1)}`);
+    out.push(`  majority class       accuracy ${ms(b.majority.accuracy)}, macro-F1 ${ms(b.majority.macroF1)}`);
+    const c = cv.calibration;
+    out.push(`calibration (out-of-fold, 10-bin ECE / Brier): raw ${f3(c.ece.raw)} / ${f3(c.brier.raw)}, temperature-scaled ${f3(c.ece.calibrated)} / ${f3(c.brier.calibrated)} (T = ${c.temperature.toFixed(3)}, cross-fitted per fold)`);
+    out.push(uncertainLine(cv.uncertain));
+    out.push(formatClassificationReport(cv.report));
+  } else if (h) {
+    out.push(`80/20 holdout (${h.testSize} tracks):`);
+    out.push(`  model                accuracy ${f3(h.accuracy)}, macro-F1 ${f3(h.macroF1)}`);
+    out.push(`  logistic regression  accuracy ${f3(h.baselines.logreg.accuracy)}, macro-F1 ${f3(h.baselines.logreg.macroF1)}`);
+    out.push(`  majority class       accuracy ${f3(h.baselines.majority.accuracy)}, macro-F1 ${f3(h.baselines.majority.macroF1)}`);
+    const c = h.calibration;
+    out.push(`calibration (holdout, 10-bin ECE / Brier): raw ${f3(c.ece.raw)} / ${f3(c.brier.raw)}, temperature-scaled ${f3(c.ece.calibrated)} / ${f3(c.brier.calibrated)} (T = ${c.temperature.toFixed(3)})`);
+    out.push(uncertainLine(h.uncertain));
+    out.push(formatClassificationReport(h.report));
+  }
+  for (const w of outcome.warnings) out.push(`warning: ${w}`);
+  return out;
+}
+
+function uncertainLine(u: { threshold: number; count: number; fraction: number; accuracyWhenCertain: number }): string {
+  return `uncertain (top probability < ${u.threshold}): ${u.count} (${(u.fraction * 100).toFixed(1)}%)` +
+    (Number.isNaN(u.accuracyWhenCertain) ? '' : `; accuracy on the rest ${u.accuracyWhenCertain.toFixed(3)}`);
+}
+
+function describeModel(o: TrainOutcome): string {
+  const m = o.model.options;
+  if (m.model !== 'ensemble') return m.model;
+  const members = (m.classifierOptions.members as { kind: string; seeds?: number; weight?: number }[]) ?? [];
+  return `ensemble of ${members.map((x) => (x.seeds && x.seeds > 1 ? `${x.seeds}× ${x.kind}` : x.kind)).join(' + ')} (probabilities averaged)`;
 }
 
 export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
   const model = flags.model as ClassifierKind;
-  if (model !== 'mlp' && model !== 'logreg') throw new InputError(`--model must be mlp or logreg, got "${flags.model}"`);
+  if (model !== 'mlp' && model !== 'logreg' && model !== 'ensemble') throw new InputError(`--model must be ensemble, mlp or logreg, got "${flags.model}"`);
   const cv = parseNumberFlag('cv', flags.cv, { integer: true, min: 0, max: 100 });
   if (cv === 1) throw new InputError('--cv must be 0 (holdout) or at least 2 folds');
+  const repeats = parseNumberFlag('repeats', flags.repeats ?? '1', { integer: true, min: 1, max: 100 });
+  if (repeats > 1 && cv === 0) throw new InputError('--repeats needs --cv of at least 2 folds');
   const seed = parseNumberFlag('seed', flags.seed, { integer: true, min: 0 });
-  const classifierOptions: Record<string, unknown> = {};
-  if (flags.epochs !== undefined) classifierOptions.epochs = parseNumberFlag('epochs', flags.epochs, { integer: true, min: 1 });
-  if (flags.batchSize !== undefined) classifierOptions.batchSize = parseNumberFlag('batch-size', flags.batchSize, { integer: true, min: 1 });
-  if (model === 'logreg' && Object.keys(classifierOptions).length) throw new InputError('--epochs and --batch-size apply to --model mlp only');
+  const uncertainBelow = parseNumberFlag('uncertain-below', flags.uncertainBelow ?? '0.4', { min: 0, max: 1 });
+  const mlpOptions: Record<string, unknown> = {};
+  if (flags.epochs !== undefined) mlpOptions.epochs = parseNumberFlag('epochs', flags.epochs, { integer: true, min: 1 });
+  if (flags.batchSize !== undefined) mlpOptions.batchSize = parseNumberFlag('batch-size', flags.batchSize, { integer: true, min: 1 });
+  if (model === 'logreg' && Object.keys(mlpOptions).length) throw new InputError('--epochs and --batch-size apply to networks (--model mlp or ensemble) only');
+  if (flags.seeds !== undefined && model !== 'ensemble') throw new InputError('--seeds applies to --model ensemble only');
+  let classifierOptions: Record<string, unknown> = mlpOptions;
+  if (model === 'ensemble') {
+    const seeds = flags.seeds !== undefined ? parseNumberFlag('seeds', flags.seeds, { integer: true, min: 1, max: 50 }) : undefined;
+    classifierOptions = {
+      members: DEFAULT_ENSEMBLE_MEMBERS.map((m) => m.kind === 'mlp'
+        ? { ...m, ...(seeds ? { seeds } : {}), options: mlpOptions }
+        : { ...m }),
+    };
+  }
   const features = flags.features ? parseFeatureList(flags.features.split(',')) : undefined;
   let target: TrainSpec['target'];
   if (flags.label) target = { type: 'label', column: flags.label.toLowerCase() };
@@ -110,5 +163,10 @@ export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
     if (method !== 'kmeans' && method !== 'gmm') throw new InputError(`--method must be kmeans or gmm, got "${method}"`);
     target = { type: 'clusters', k, method };
   }
-  return { target, classifier: { model, classifierOptions, ...(features ? { features } : {}) }, cv, seed };
+  return {
+    target,
+    classifier: { model, classifierOptions, ...(features ? { features } : {}) },
+    cv, seed, repeats, uncertainBelow,
+    calibrate: flags.calibrate !== false,
+  };
 }
