@@ -8,7 +8,7 @@ import { matrix, type Matrix } from '../../core/matrix.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier } from '../../core/mood-classifier.ts';
 import type { FittedClassifier } from '../../core/classifiers.ts';
 import { readTracksCsv } from '../csv/read-tracks.ts';
-import { buildOnnxModel, classifierLayers, moodModelToOnnx, onnxSpecOf, OnnxExportError } from './export.ts';
+import { buildOnnxModel, classifierLayers, classifierToOnnx, moodModelToOnnx, onnxSpecOf, OnnxExportError } from './export.ts';
 import { encodeModel } from './onnx-proto.ts';
 import { ProtoWriter } from './protobuf.ts';
 import { onnxRuntimeAvailable, predictProbaOnnx } from './run.ts';
@@ -66,6 +66,13 @@ test('ONNX parity: MLP with every engineered feature', { skip: noOrt }, async ()
   const j = sel.inputs.indexOf('loudness');
   X.data[j] = 0;
   const diff = maxAbsDiff(await predictProbaOnnx(moodModelToOnnx(m), X), m.predictProbaRaw(X));
+  assert.ok(diff < 1e-5, `max |Δp| = ${diff}`);
+});
+
+test('ONNX parity: a bare network on scaled rows (classifierToOnnx)', { skip: noOrt }, async () => {
+  const m = fitGenerated('mlp', null, { epochs: 2 });
+  const Xs = m.scaler.transform(m.featureMatrix(generated));
+  const diff = maxAbsDiff(await predictProbaOnnx(classifierToOnnx(m.classifier), Xs), m.classifier.predictProba(Xs));
   assert.ok(diff < 1e-5, `max |Δp| = ${diff}`);
 });
 

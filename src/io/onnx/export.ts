@@ -39,8 +39,9 @@ export interface DenseLayerSpec {
 export interface MoodOnnxSpec {
   readonly inputs: readonly string[];
   readonly engineered: readonly string[];
-  readonly mean: ArrayLike<number>;
-  readonly scale: ArrayLike<number>;
+  /** StandardScaler mean and scale; null for a network that reads already scaled rows. */
+  readonly mean: ArrayLike<number> | null;
+  readonly scale: ArrayLike<number> | null;
   /** One network per ensemble member (a single model has one). Each ends in logits. */
   readonly members: readonly (readonly DenseLayerSpec[])[];
   /** Softmax temperature (1 or undefined = none). */
@@ -103,7 +104,8 @@ export function onnxSpecOf(model: FittedMoodClassifier): MoodOnnxSpec {
 /** The ONNX graph of a spec (see the file comment). */
 export function buildOnnxModel(spec: MoodOnnxSpec): Model {
   const d0 = spec.inputs.length, d = d0 + spec.engineered.length, K = spec.classes.length;
-  if (spec.mean.length !== d || spec.scale.length !== d) throw new OnnxExportError(`scaler has ${spec.mean.length} columns for ${d} features`);
+  if ((spec.mean === null) !== (spec.scale === null)) throw new OnnxExportError('scaler needs both mean and scale');
+  if (spec.mean && spec.scale && (spec.mean.length !== d || spec.scale.length !== d)) throw new OnnxExportError(`scaler has ${spec.mean.length} columns for ${d} features`);
   const nodes: Node[] = [];
   const inits: Tensor[] = [];
   const f32 = (name: string, dims: number[], values: ArrayLike<number>): string => {
@@ -140,8 +142,11 @@ export function buildOnnxModel(spec: MoodOnnxSpec): Model {
   }
 
   // StandardScaler.
-  const centered = node('Sub', [features, f32('scaler_mean', [d], spec.mean)], 'centered');
-  const scaled = node('Div', [centered, f32('scaler_scale', [d], spec.scale)], 'scaled');
+  let scaled = features;
+  if (spec.mean && spec.scale) {
+    const centered = node('Sub', [features, f32('scaler_mean', [d], spec.mean)], 'centered');
+    scaled = node('Div', [centered, f32('scaler_scale', [d], spec.scale)], 'scaled');
+  }
 
   // Networks.
   const logitsOf = (layers: readonly DenseLayerSpec[], m: number): string => {
@@ -215,6 +220,17 @@ function engineeredNode(name: string, col: (f: string) => string, node: NodeFn, 
     default:
       throw new OnnxExportError(`engineered feature "${name}" has no ONNX form yet`);
   }
+}
+
+/**
+ * A bare classifier (MLP or logistic regression) as ONNX bytes: rows it was fitted on (already
+ * scaled) in, probabilities out — e.g. to predict large batches with onnxruntime.
+ */
+export function classifierToOnnx(c: FittedClassifier): Uint8Array {
+  const layers = classifierLayers(c);
+  const inputs = Array.from({ length: c.nFeatures }, (_, j) => `x${j}`);
+  const classes = Array.from({ length: c.nClasses }, (_, k) => String(k));
+  return encodeModel(buildOnnxModel({ inputs, engineered: [], mean: null, scale: null, members: [layers], classes }));
 }
 
 /** The mood model as serialised ONNX bytes. */
