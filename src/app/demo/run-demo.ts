@@ -16,6 +16,8 @@ import { fingerprint, saveMoodModel } from '../../io/mood-model-dir.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { writeReport } from '../../io/report/write-report.ts';
 import { demoReportInput } from './demo-report.ts';
+import { buildRecCatalog, recommend, type RecQuery } from '../../core/recommend/index.ts';
+import { writePlaylist } from '../../io/playlist-export.ts';
 
 export interface DemoOptions {
   out: string;
@@ -87,12 +89,29 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
   const tagged: Record<string, number> = Object.fromEntries(honest.model.classes.map((c) => [c, 0]));
   for (const m of top) tagged[m.mood]++;
 
+  log('building example playlists (contexts, moods and a calm → energetic arc)');
+  const recCatalog = buildRecCatalog(t, honest.model);
+  const playlistQueries: { name: string; file: string; description: string; query: RecQuery }[] = [
+    ...['workout', 'focus', 'relax', 'party'].map((context) => ({ name: `Context: ${context}`, file: `playlist-${context}.m3u`, description: `the ${context} preset`, query: { context, limit: 12 } })),
+    ...honest.model.classes.map((mood) => ({ name: `Mood: ${mood}`, file: `playlist-${mood.toLowerCase()}.m3u`, description: `tracks most confidently ${mood}`, query: { moods: [mood], limit: 12 } })),
+    { name: 'Arc: calm → energetic', file: 'playlist-arc.m3u', description: 'a 12-step arc rising in energy and tempo', query: { arc: 'calm-to-energetic', limit: 12 } },
+  ];
+  await mkdir(join(out, 'playlists'), { recursive: true });
+  const playlists: { name: string; description: string; tracks: { id: string; name: string; artist: string; mood: string; score: number }[] }[] = [];
+  for (const pq of playlistQueries) {
+    const result = recommend(recCatalog, pq.query);
+    await writePlaylist(join(out, 'playlists', pq.file), result, 'm3u');
+    playlists.push({ name: pq.name, description: pq.description, tracks: result.tracks.map((tr) => ({ id: tr.id, name: tr.name, artist: tr.artist, mood: tr.mood, score: tr.score })) });
+  }
+  files.playlists = join(out, 'playlists');
+
   log('writing the report');
   const reportInput = demoReportInput({
     catalogue,
     clusters,
     honest,
     taggedMoods: top.map((m) => m.mood),
+    playlists,
     generatedAt: new Date().toISOString(),
     seed: o.seed,
   });
