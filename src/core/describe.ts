@@ -4,7 +4,7 @@
 import { AUDIO_FEATURES } from './features.ts';
 import type { TrackTable } from './track-table.ts';
 
-export interface FeatureSummary {
+export interface DescribeRow {
   readonly feature: string;
   readonly count: number;
   readonly missing: number;
@@ -24,63 +24,68 @@ export function tableFeatures(table: TrackTable): string[] {
 }
 
 /** Linear-interpolation quantile of sorted values (numpy's default). */
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+export function quantileSorted(s: ArrayLike<number>, q: number): number {
+  if (s.length === 0) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
-export function describe(table: TrackTable, features = tableFeatures(table)): FeatureSummary[] {
-  return features.map((feature) => {
-    const col = table.numeric[feature];
-    const values = col.filter((v) => !Number.isNaN(v)).sort();
-    const n = values.length;
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[i];
-    const mean = n ? sum / n : NaN;
-    let ss = 0;
-    for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-    return {
-      feature,
-      count: n,
-      missing: col.length - n,
-      mean,
-      std: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN,
-      min: n ? values[0] : NaN,
-      q25: quantile(values, 0.25),
-      median: quantile(values, 0.5),
-      q75: quantile(values, 0.75),
-      max: n ? values[n - 1] : NaN,
-    };
-  });
+/** pandas describe of one column: count, mean, sample std, min, quartiles, max; NaN skipped. */
+export function describeColumn(feature: string, col: ArrayLike<number>): DescribeRow {
+  const values: number[] = [];
+  for (let i = 0; i < col.length; i++) if (Number.isFinite(col[i])) values.push(col[i]);
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  let sum = 0;
+  for (const v of s) sum += v;
+  const mean = n ? sum / n : NaN;
+  let ss = 0;
+  for (const v of s) ss += (v - mean) ** 2;
+  return {
+    feature,
+    count: n,
+    missing: col.length - n,
+    mean,
+    std: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN,
+    min: n ? s[0] : NaN,
+    q25: quantileSorted(s, 0.25),
+    median: quantileSorted(s, 0.5),
+    q75: quantileSorted(s, 0.75),
+    max: n ? s[n - 1] : NaN,
+  };
 }
 
-/** Pearson correlation matrix over rows where both features are present. */
-export function correlations(table: TrackTable, features = tableFeatures(table)): { features: string[]; matrix: number[][] } {
-  const cols = features.map((f) => table.numeric[f]);
-  const n = table.rowCount;
-  const out = features.map(() => new Array<number>(features.length).fill(NaN));
-  for (let a = 0; a < features.length; a++) {
+/** Pearson correlation matrix over rows where both values are finite. */
+export function correlationMatrix(columns: readonly ArrayLike<number>[]): number[][] {
+  const d = columns.length;
+  const out = Array.from({ length: d }, () => new Array<number>(d).fill(NaN));
+  for (let a = 0; a < d; a++) {
     out[a][a] = 1;
-    for (let b = a + 1; b < features.length; b++) {
-      const x = cols[a], y = cols[b];
-      let m = 0, sx = 0, sy = 0;
-      for (let i = 0; i < n; i++) if (!Number.isNaN(x[i]) && !Number.isNaN(y[i])) { sx += x[i]; sy += y[i]; m++; }
-      const mx = sx / m, my = sy / m;
+    for (let b = a + 1; b < d; b++) {
+      const x = columns[a], y = columns[b];
+      let n = 0, sx = 0, sy = 0;
+      for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) { n++; sx += x[i]; sy += y[i]; }
+      const mx = sx / n, my = sy / n;
       let cxy = 0, cxx = 0, cyy = 0;
-      for (let i = 0; i < n; i++) {
-        if (Number.isNaN(x[i]) || Number.isNaN(y[i])) continue;
+      for (let i = 0; i < x.length; i++) {
+        if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) continue;
         const dx = x[i] - mx, dy = y[i] - my;
         cxy += dx * dy; cxx += dx * dx; cyy += dy * dy;
       }
       const r = cxx > 0 && cyy > 0 ? cxy / Math.sqrt(cxx * cyy) : NaN;
-      out[a][b] = r;
-      out[b][a] = r;
+      out[a][b] = out[b][a] = r;
     }
   }
-  return { features, matrix: out };
+  return out;
+}
+
+export function describe(table: TrackTable, features = tableFeatures(table)): DescribeRow[] {
+  return features.map((f) => describeColumn(f, table.numeric[f]));
+}
+
+export function correlations(table: TrackTable, features = tableFeatures(table)): { features: string[]; matrix: number[][] } {
+  return { features, matrix: correlationMatrix(features.map((f) => table.numeric[f])) };
 }
 
 /** The most strongly correlated pairs, strongest first. */

@@ -5,79 +5,8 @@
  */
 import { createRng, shuffleInPlace } from '../random.ts';
 
-export interface DescribeRow {
-  feature: string;
-  count: number;
-  missing: number;
-  mean: number;
-  std: number;
-  min: number;
-  q25: number;
-  median: number;
-  q75: number;
-  max: number;
-}
-
-function finiteSorted(col: ArrayLike<number>): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < col.length; i++) if (Number.isFinite(col[i])) out.push(col[i]);
-  return Float64Array.from(out).sort();
-}
-
-/** Linear-interpolated quantile of sorted values (numpy's default). */
-export function quantileSorted(s: ArrayLike<number>, q: number): number {
-  if (s.length === 0) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
-
-/** pandas describe: count, mean, sample std (ddof 1), min, quartiles, max. */
-export function describeColumn(feature: string, col: ArrayLike<number>): DescribeRow {
-  const s = finiteSorted(col);
-  const n = s.length;
-  let sum = 0;
-  for (const v of s) sum += v;
-  const mean = n ? sum / n : NaN;
-  let ss = 0;
-  for (const v of s) ss += (v - mean) ** 2;
-  return {
-    feature,
-    count: n,
-    missing: col.length - n,
-    mean,
-    std: n > 1 ? Math.sqrt(ss / (n - 1)) : NaN,
-    min: n ? s[0] : NaN,
-    q25: quantileSorted(s, 0.25),
-    median: quantileSorted(s, 0.5),
-    q75: quantileSorted(s, 0.75),
-    max: n ? s[n - 1] : NaN,
-  };
-}
-
-/** Pearson correlation matrix over rows where both values are finite. */
-export function correlationMatrix(columns: readonly ArrayLike<number>[]): number[][] {
-  const d = columns.length;
-  const out = Array.from({ length: d }, () => new Array<number>(d).fill(NaN));
-  for (let a = 0; a < d; a++) {
-    out[a][a] = 1;
-    for (let b = a + 1; b < d; b++) {
-      const x = columns[a], y = columns[b];
-      let n = 0, sx = 0, sy = 0;
-      for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && Number.isFinite(y[i])) { n++; sx += x[i]; sy += y[i]; }
-      const mx = sx / n, my = sy / n;
-      let cxy = 0, cxx = 0, cyy = 0;
-      for (let i = 0; i < x.length; i++) {
-        if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) continue;
-        const dx = x[i] - mx, dy = y[i] - my;
-        cxy += dx * dy; cxx += dx * dx; cyy += dy * dy;
-      }
-      const r = cxx > 0 && cyy > 0 ? cxy / Math.sqrt(cxx * cyy) : NaN;
-      out[a][b] = out[b][a] = r;
-    }
-  }
-  return out;
-}
+// describe rows and correlations live in ../describe.ts (one implementation for CLI and report).
+export { describeColumn, correlationMatrix, quantileSorted, type DescribeRow } from '../describe.ts';
 
 export interface HistogramBin {
   start: number;
