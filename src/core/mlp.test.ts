@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
-import { FittedMlp, MLP_DEFAULTS, MlpClassifier } from './mlp.ts';
+import { dropoutReluForTest, FittedMlp, MLP_DEFAULTS, MlpClassifier } from './mlp.ts';
 import { accuracy } from './metrics.ts';
 
 function blobs(n: number, d: number, k: number, seed: number, spread = 3): { X: Matrix; y: Int32Array } {
@@ -184,6 +184,18 @@ test('blocked forward pass equals a plain loop over kernel() and bias() for size
         a = out;
       }
       assert.deepEqual(Array.from(z.data.subarray(r * k, (r + 1) * k)), a);
+    }
+  }
+});
+
+test('the inlined dropout stream is random.ts createRng: one draw per positive unit, in order', () => {
+  for (const seed of [0, 1, 12345, 0xffffffff]) {
+    const z = Float64Array.from({ length: 500 }, (_, i) => (i % 3 === 0 ? -1 : i % 7 === 0 ? 0 : 1 + i / 100));
+    const got = dropoutReluForTest(z, 0.3, seed);
+    const rng = createRng(seed);
+    for (let i = 0; i < z.length; i++) {
+      const want = z[i] > 0 && rng.next() >= 0.3 ? z[i] * (1 / (1 - 0.3)) : 0;
+      assert.equal(got[i], want, `seed ${seed}, unit ${i}`);
     }
   }
 });
