@@ -443,7 +443,13 @@ describe('auth modes and internal errors', () => {
   before(async () => {
     db = join(tmp, 'modes.db');
     await importCsv(DATA_MOODS, db, { quiet: true });
-    await tagDatabase(db, modelDir);
+    const first = await tagDatabase(db, modelDir);
+    assert.equal(first.tagged, 686);
+    assert.equal(first.total, 686);
+    // Again, without naming the model: the store's current model; nothing is left to tag.
+    const again = await tagDatabase(db);
+    assert.equal(again.modelId, first.modelId);
+    assert.equal(again.tagged, 0);
   });
 
   test('without a token, writes are refused (403) unless --no-auth', async () => {

@@ -11,7 +11,11 @@ import { join, resolve } from 'node:path';
 import { topMoods } from '../../../core/mood-model.ts';
 import { selectRows } from '../../../core/track-table.ts';
 import { loadMoodModel, type LoadedMoodModel } from '../../../io/mood-model-dir.ts';
+import { InputError } from '../../../core/errors.ts';
 import { openStore, type CatalogueStore, type ModelRecord, type TagRow } from '../../../io/store/open-store.ts';
+import { createLogger } from '../progress.ts';
+import { printJson } from '../run-action.ts';
+import { redactDb } from './import.ts';
 
 /** Tracks tagged per write transaction. */
 export const TAG_BATCH = 20_000;
@@ -58,16 +62,22 @@ export async function registerLoadedModel(store: CatalogueStore, modelDir: strin
 }
 
 /**
- * Tags every untagged track of the store with the model in `modelDir`. `db` is a --db value or an
- * open store (left open). `loaded` skips reading the model again when the caller has it.
+ * Tags every untagged track of the store with the model in `modelDir` (default: the store's current
+ * model, from the path it was registered with). `db` is a --db value or an open store (left open).
+ * `loaded` skips reading the model again when the caller has it.
  */
 export async function tagDatabase(
   db: string | CatalogueStore,
-  modelDir: string,
+  modelDir?: string,
   opts: { loaded?: LoadedMoodModel; log?: (line: string) => void } = {},
 ): Promise<TagDbSummary> {
   const store = typeof db === 'string' ? await openStore(db) : db;
   try {
+    if (modelDir === undefined) {
+      const current = await store.getCurrentModel();
+      if (!current) throw new InputError('the catalogue has no current model yet: name one with --model <dir>');
+      modelDir = current.path;
+    }
     const loaded = opts.loaded ?? (await loadMoodModel(modelDir));
     const { model } = loaded;
     const record = await registerLoadedModel(store, modelDir, loaded);
@@ -101,4 +111,19 @@ export async function tagDatabase(
   } finally {
     if (typeof db === 'string') await store.close();
   }
+}
+
+/**
+ * What `moodscape tag --db <spec> [--model <dir>] [--json] [--quiet]` does; tag.ts calls this when
+ * --db is given (the CSV form stays as it is).
+ */
+export async function tagDbCommand(db: string, modelDir: string | undefined, flags: { json?: boolean; quiet?: boolean } = {}): Promise<TagDbSummary> {
+  const log = createLogger(Boolean(flags.quiet || flags.json));
+  const r = await tagDatabase(db, modelDir, { log });
+  if (flags.json) printJson({ db: redactDb(db), ...r });
+  else {
+    log(`${redactDb(db)}: tagged ${r.tagged} of ${r.total} tracks with model ${r.modelId}${r.tagged ? '' : ' (every track already had a tag from it)'}`);
+    if (r.tagged) process.stdout.write(Object.entries(r.moods).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
+  }
+  return r;
 }
