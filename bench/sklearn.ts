@@ -92,13 +92,13 @@ const NOTES: Record<string, string> = {};
 
 export function render(s: Saved): string {
   const table = markdownTable(
-    ['task', 'moodscape', 'scikit-learn', 'ratio ms/sk', 'CPU time ms / sk', 'moodscape peak RSS', 'sklearn peak RSS', 'N (ms, sk)', 'quality (moodscape vs sklearn)'],
+    ['task', 'moodscape', 'scikit-learn', 'ratio ms/sk', 'CPU time ms / sk (ratio)', 'moodscape peak RSS', 'sklearn peak RSS', 'N (ms, sk)', 'quality (moodscape vs sklearn)'],
     s.results.map((r) => [
       r.task,
       fmtSeconds(r.moodscape.seconds),
       fmtSeconds(r.sklearn.seconds),
       `${(r.moodscape.seconds / r.sklearn.seconds).toFixed(2)}${r.moodscape.seconds > r.sklearn.seconds ? ' ✗' : ' ✓'}`,
-      `${fmtSeconds(cpu(r.moodscape))} / ${fmtSeconds(cpu(r.sklearn))}`,
+      `${fmtSeconds(cpu(r.moodscape))} / ${fmtSeconds(cpu(r.sklearn))} (${(cpu(r.moodscape) / cpu(r.sklearn)).toFixed(2)})`,
       fmtMB(r.moodscape.peakMB),
       fmtMB(r.sklearn.peakMB),
       `${nText(r.moodscape)}, ${nText(r.sklearn)}`,
