@@ -77,3 +77,26 @@ test('saving over an existing model replaces it whole', async () => {
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('temperature, uncertain threshold, logreg baseline and training-set index survive save and load', async () => {
+  const { buildTrainingIndex, findOverlap } = await import('../core/leakage.ts');
+  const { evaluationStages } = await import('./mood-model-dir.ts');
+  const table = generateCatalogue({ tracks: 300, seed: 4, labelled: true });
+  const target = encodeLabels(table.text.mood);
+  const fitted = new MoodClassifier({ classifierOptions: { epochs: 3 }, seed: 2 }).fit(table, target).withTemperature(1.7, 0.45);
+  const baseline = new MoodClassifier({ model: 'logreg', features: fitted.selection }).fit(table, target);
+  const dir = await mkdtemp(join(tmpdir(), 'moodscape-model-'));
+  try {
+    const withIds = { ...table, text: { ...table.text, id: table.text.id ?? Array.from({ length: table.rowCount }, (_, i) => `t${i}`) } };
+    await saveMoodModel(join(dir, 'm'), fitted, { target: { type: 'label', column: 'mood' }, training: { file: 'g', rows: 300, fingerprint: 'x' }, metrics: {} },
+      evaluationStages(baseline, buildTrainingIndex(withIds)));
+    const loaded = await loadMoodModel(join(dir, 'm'));
+    assert.equal(loaded.model.temperature, 1.7);
+    assert.equal(loaded.model.uncertainBelow, 0.45);
+    assert.deepEqual(Array.from(loaded.model.predictProba(table).data), Array.from(fitted.predictProba(table).data));
+    assert.deepEqual(Array.from(loaded.baseline!.predictProba(table).data), Array.from(baseline.predictProba(table).data));
+    assert.equal(findOverlap(withIds, loaded.trainingIndex!).overlapping, 300);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
