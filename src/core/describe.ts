@@ -31,11 +31,16 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 
-/** pandas describe of one column: count, mean, sample std, min, quartiles, max; NaN skipped. */
-export function describeColumn(feature: string, col: ArrayLike<number>): DescribeRow {
+/** The finite values of a column, sorted ascending. */
+export function finiteSorted(col: ArrayLike<number>): Float64Array {
   const values: number[] = [];
   for (let i = 0; i < col.length; i++) if (Number.isFinite(col[i])) values.push(col[i]);
-  const s = Float64Array.from(values).sort();
+  return Float64Array.from(values).sort();
+}
+
+/** pandas describe of one column: count, mean, sample std, min, quartiles, max; NaN skipped. */
+export function describeColumn(feature: string, col: ArrayLike<number>): DescribeRow {
+  const s = finiteSorted(col);
   const n = s.length;
   let sum = 0;
   for (const v of s) sum += v;

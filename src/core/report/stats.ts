@@ -6,6 +6,7 @@
 import { createRng, shuffleInPlace } from '../random.ts';
 
 // describe rows and correlations live in ../describe.ts (one implementation for CLI and report).
+import { finiteSorted, quantileSorted } from '../describe.ts';
 export { describeColumn, correlationMatrix, quantileSorted, type DescribeRow } from '../describe.ts';
 
 export interface HistogramBin {
