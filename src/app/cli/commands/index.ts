@@ -12,8 +12,14 @@ import { registerRecommend } from './recommend.ts';
 import { registerContexts } from './contexts.ts';
 import { registerFeedback } from './feedback.ts';
 import { registerEvaluateRecs } from './evaluate-recs.ts';
+import { registerServe } from './serve.ts';
+import { spotifySurface, spotifyDepsFromState } from '../../spotify/index.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs, registerDemo];
+/** `serve` with the Spotify-compatible /v1 surface mounted beside the native API. */
+const registerServeWithSpotify: RegisterCommand = (program) =>
+  registerServe(program, [(ctx) => [spotifySurface(spotifyDepsFromState(ctx.state, ctx.auth)), {}]]);
+
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs, registerServeWithSpotify, registerDemo];
