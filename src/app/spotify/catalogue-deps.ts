@@ -248,7 +248,8 @@ export function recommendOver(cat: RecCatalog, idx: CatalogueIndex, q: SurfaceRe
       if (!col) continue;
       let s = 0, c = 0;
       for (let r = 0; r < n; r++) if (genreKeys.has(idx.genreOf[r]) && Number.isFinite(col[r])) { s += col[r]; c++; }
-      if (c) aim[k] = round(s / c);
+      // The genre's average is only an aim: keep it inside any min_/max_ the caller asked for.
+      if (c) aim[k] = round(Math.min(q.max[k] ?? Infinity, Math.max(q.min[k] ?? -Infinity, s / c)));
     }
     if (!Object.keys(aim).length) throw new InputError('seed_genres alone needs danceability, energy, valence or acousticness in the catalogue; add a seed track or a target_');
     target = aim;

@@ -75,6 +75,22 @@ test('genre seeds filter by the catalogue\'s genre; alone they aim at the genre\
   assert.throws(() => recommendOver(cat, idx, query({ seedGenres: ['polka-metal'] }), []), (e: InputError) => e instanceof InputError && e.message.includes(idx.genres.join(', ')));
 });
 
+test('a genre seed with a min_ above the genre average still answers, inside the bounds', () => {
+  const cat = catalogue();
+  const idx = catalogueIndex(cat);
+  const energy = cat.table.numeric.energy;
+  // A genre whose average energy is below 0.75 but which has tracks above it.
+  const g = idx.genres.find((genre) => {
+    let sum = 0, n = 0, above = 0;
+    for (let r = 0; r < cat.table.rowCount; r++) if (idx.genreOf[r] === genre) { sum += energy[r]; n++; if (energy[r] >= 0.75) above++; }
+    return n > 0 && sum / n < 0.75 && above >= 3;
+  });
+  assert.ok(g, 'the fixture has such a genre');
+  const r = recommendOver(cat, idx, query({ seedGenres: [g!], min: { energy: 0.75 } }), []);
+  assert.ok(r.tracks.length > 0);
+  for (const t of r.tracks) assert.ok((t.features.energy ?? -1) >= 0.75, `energy ${t.features.energy}`);
+});
+
 test('seed tracks outside the genre stay usable as seeds and are never returned', () => {
   const cat = catalogue();
   const idx = catalogueIndex(cat);
