@@ -5,7 +5,8 @@
  * and TypeScript otherwise; both give the same probabilities within ~1e-6.
  */
 import { InputError } from '../../core/errors.ts';
-import type { Matrix } from '../../core/matrix.ts';
+import { matrix, type Matrix } from '../../core/matrix.ts';
+import { createRng } from '../../core/random.ts';
 import type { FittedMoodClassifier } from '../../core/mood-classifier.ts';
 import { moodModelToOnnx, OnnxExportError } from './export.ts';
 import { onnxRuntimeAvailable, predictProbaOnnx, type OnnxSessionOptions } from './run.ts';
@@ -66,4 +67,24 @@ export async function predictWithEngine(
 
 /** Rows re-computed in TypeScript to confirm the ONNX run, and the largest difference accepted. */
 const PARITY_CHECK_ROWS = 256;
-const PARITY_TOLERANCE = 1e-5;
+export const PARITY_TOLERANCE = 1e-5;
+
+/**
+ * Largest |Δp| between the exported graph on onnxruntime and the TypeScript model, on `rows`
+ * synthetic rows around the training distribution (each input: scaler mean ± up to one scale,
+ * seeded), or null when onnxruntime-node is not installed. Catches a model feature the export
+ * does not express (it would otherwise change results silently).
+ */
+export async function onnxExportDiscrepancy(model: FittedMoodClassifier, bytes: Uint8Array, rows = PARITY_CHECK_ROWS): Promise<number | null> {
+  if (!(await onnxRuntimeAvailable())) return null;
+  const d = model.selection.inputs.length;
+  const X = matrix(rows, d);
+  const rng = createRng(1);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < d; j++) X.data[i * d + j] = model.scaler.mean[j] + (2 * rng.next() - 1) * model.scaler.scale[j];
+  }
+  const a = await predictProbaOnnx(bytes, X), b = model.predictProbaRaw(X);
+  let worst = 0;
+  for (let i = 0; i < b.data.length; i++) if (Number.isFinite(b.data[i])) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]) || 0);
+  return worst;
+}

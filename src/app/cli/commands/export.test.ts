@@ -10,7 +10,8 @@ import { encodeLabels, MoodClassifier } from '../../../core/mood-classifier.ts';
 import { readTracksCsv } from '../../../io/csv/read-tracks.ts';
 import { writeGeneratedCsv } from '../../../io/generate-csv.ts';
 import { loadMoodModel, saveMoodModel } from '../../../io/mood-model-dir.ts';
-import { predictWithEngine } from '../../../io/onnx/engine.ts';
+import { onnxExportDiscrepancy, predictWithEngine } from '../../../io/onnx/engine.ts';
+import { moodModelToOnnx } from '../../../io/onnx/export.ts';
 import { onnxRuntimeAvailable, predictProbaOnnx } from '../../../io/onnx/run.ts';
 import { registerExport } from './export.ts';
 import { registerTag } from './tag.ts';
@@ -67,6 +68,7 @@ describe('export and tag engines', () => {
     assert.equal(summary.out, out);
     assert.deepEqual(summary.engineered, ['tempo_log', 'dance_energy_interaction']);
     assert.equal((await stat(out)).size, summary.bytes);
+    assert.ok(summary.verifiedMaxDiff < 1e-5);
     const { model } = await loadMoodModel(modelDir);
     const X = model.featureMatrix((await readTracksCsv(tracks)).table);
     const a = await predictProbaOnnx(out, X), b = model.predictProbaRaw(X);
@@ -130,6 +132,9 @@ describe('export and tag engines', () => {
     assert.equal(r.engine, 'ts');
     assert.match(r.note ?? '', /disagrees/);
     await assert.rejects(predictWithEngine(shifted, X, 'onnx'), /disagrees/);
+    // The export's self-check sees the same gap (and none for the real model).
+    assert.ok((await onnxExportDiscrepancy(shifted, moodModelToOnnx(model)))! > 1e-3);
+    assert.ok((await onnxExportDiscrepancy(model, moodModelToOnnx(model)))! < 1e-5);
   });
 
   it('rejects an unknown engine', async () => {
