@@ -6,7 +6,8 @@ import { availableInputs, ORIGINAL_CLUSTER_FEATURES, type FeatureSelection } fro
 import { generateCatalogue } from '../../core/generator/generate.ts';
 import { matrix, type Matrix } from '../../core/matrix.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier } from '../../core/mood-classifier.ts';
-import type { FittedClassifier } from '../../core/classifiers.ts';
+import { FittedEnsemble } from '../../core/ensemble.ts';
+import { DEFAULT_ENSEMBLE_MEMBERS } from '../../core/train-mood-model.ts';
 import { readTracksCsv } from '../csv/read-tracks.ts';
 import { buildOnnxModel, classifierLayers, classifierToOnnx, moodModelToOnnx, onnxSpecOf, OnnxExportError } from './export.ts';
 import { encodeModel } from './onnx-proto.ts';
@@ -88,39 +89,46 @@ test('ONNX parity: logistic regression, multinomial and binary', { skip: noOrt }
 
 test('ONNX parity on data_moods.csv (real labels)', { skip: noOrt || (!existsSync(DATA_MOODS) && 'data_moods.csv not present') }, async () => {
   const table = (await readTracksCsv(DATA_MOODS)).table;
-  const m = new MoodClassifier({ classifierOptions: { epochs: 20 }, seed: 1 }).fit(table, encodeLabels(table.text.mood));
-  const X = m.featureMatrix(table);
-  const diff = maxAbsDiff(await predictProbaOnnx(moodModelToOnnx(m), X), m.predictProbaRaw(X));
-  assert.ok(diff < 1e-5, `max |Δp| = ${diff}`);
+  const y = encodeLabels(table.text.mood);
+  const mlp = new MoodClassifier({ model: 'mlp', classifierOptions: { epochs: 20 }, seed: 1 }).fit(table, y);
+  // train's default: logreg + a seed ensemble of three networks, with a temperature.
+  const members = DEFAULT_ENSEMBLE_MEMBERS.map((m) => (m.kind === 'mlp' ? { ...m, options: { epochs: 20 } } : m));
+  const ens = new MoodClassifier({ model: 'ensemble', classifierOptions: { members }, seed: 1 }).fit(table, y).withTemperature(1.3);
+  for (const m of [mlp, ens]) {
+    const X = m.featureMatrix(table);
+    const diff = maxAbsDiff(await predictProbaOnnx(moodModelToOnnx(m), X), m.predictProbaRaw(X));
+    assert.ok(diff < 1e-5, `${m.options.model}: max |Δp| = ${diff}`);
+  }
 });
 
-test('ONNX graph: ensemble members averaged, temperature applied (single model and ensemble)', { skip: noOrt }, async () => {
+test('ONNX parity: weighted ensemble (logreg + seed networks) with a temperature, as the default model is', { skip: noOrt }, async () => {
+  const members = [{ kind: 'logreg', weight: 1 }, { kind: 'mlp', seeds: 3, weight: 2, options: { epochs: 3, hiddenSizes: [16, 8] } }];
+  const m = new MoodClassifier({ model: 'ensemble', classifierOptions: { members }, seed: 5 }).fit(generated, generatedY);
+  const spec = onnxSpecOf(m);
+  assert.equal(spec.members.length, 4);
+  assert.deepEqual(spec.weights, [1, 2 / 3, 2 / 3, 2 / 3]);
+  const X = m.featureMatrix(generated);
+  for (const T of [1, 0.6, 1.7]) {
+    const mt = m.withTemperature(T);
+    assert.equal(onnxSpecOf(mt).temperature, T === 1 ? undefined : T);
+    const diff = maxAbsDiff(await predictProbaOnnx(moodModelToOnnx(mt), X), mt.predictProbaRaw(X));
+    assert.ok(diff < 1e-5, `T = ${T}: max |Δp| = ${diff}`);
+  }
+});
+
+test('ONNX graph from a hand-made spec: equal weights by default, temperature on one network', { skip: noOrt }, async () => {
   const a = fitGenerated('mlp', null, { epochs: 2, hiddenSizes: [8, 4] });
-  const b = new MoodClassifier({ classifierOptions: { epochs: 2, hiddenSizes: [6] }, seed: 9 }).fit(generated, generatedY);
+  const b = new MoodClassifier({ model: 'mlp', classifierOptions: { epochs: 2, hiddenSizes: [6] }, seed: 9 }).fit(generated, generatedY);
   const X = a.featureMatrix(generated);
   const Xs = a.scaler.transform(X); // both were fitted on the same rows: same scaler
   const pa = a.classifier.predictProba(Xs), pb = b.classifier.predictProba(Xs);
-  const T = 1.7;
   const base = onnxSpecOf(a);
-  // Single network, logits ÷ T.
-  const single = await predictProbaOnnx(encodeModel(buildOnnxModel({ ...base, temperature: T })), X);
-  assert.ok(maxAbsDiff(single, applyTemperature(pa, T, { from: 'probs' })) < 1e-5);
-  // Two networks: mean of softmaxes, then temperature from probabilities.
-  const spec = { ...base, members: [classifierLayers(a.classifier), classifierLayers(b.classifier)] };
+  const single = await predictProbaOnnx(encodeModel(buildOnnxModel({ ...base, temperature: 1.7 })), X);
+  assert.ok(maxAbsDiff(single, applyTemperature(pa, 1.7, { from: 'probs' })) < 1e-5);
   const mean = matrix(pa.rows, pa.cols);
   for (let i = 0; i < mean.data.length; i++) mean.data[i] = (pa.data[i] + pb.data[i]) / 2;
+  const spec = { ...base, members: [classifierLayers(a.classifier), classifierLayers(b.classifier)] };
   assert.ok(maxAbsDiff(await predictProbaOnnx(encodeModel(buildOnnxModel(spec)), X), mean) < 1e-5);
-  const tempered = await predictProbaOnnx(encodeModel(buildOnnxModel({ ...spec, temperature: T })), X);
-  assert.ok(maxAbsDiff(tempered, applyTemperature(mean, T, { from: 'probs' })) < 1e-5);
-});
-
-test('a temperature or members on the fitted model are read from it', () => {
-  const a = fitGenerated('mlp', null, { epochs: 1, hiddenSizes: [4] });
-  const withT = Object.assign(Object.create(Object.getPrototypeOf(a)), a, { temperature: 2 }) as FittedMoodClassifier;
-  assert.equal(onnxSpecOf(withT).temperature, 2);
-  const ens = { ...a.classifier, members: [a.classifier, a.classifier], toState: () => a.classifier.toState() } as unknown as FittedClassifier;
-  const withMembers = new FittedMoodClassifier(a.options, a.selection, a.classes, a.scaler, ens);
-  assert.equal(onnxSpecOf(withMembers).members.length, 2);
 });
 
 test('refuses what it cannot express, with a clear error', () => {
@@ -129,6 +137,8 @@ test('refuses what it cannot express, with a clear error', () => {
   assert.throws(() => onnxSpecOf(new FittedMoodClassifier(a.options, a.selection, a.classes, a.scaler, odd)), (e) => e instanceof OnnxExportError && /mlp and logreg.*forest/.test(e.message));
   const unknown = { ...onnxSpecOf(a), inputs: ['energy'], engineered: ['energy_squared'], mean: [0, 0], scale: [1, 1] };
   assert.throws(() => buildOnnxModel(unknown), /unknown engineered feature "energy_squared"/);
-  const badT = Object.assign(Object.create(Object.getPrototypeOf(a)), a, { temperature: -1 }) as FittedMoodClassifier;
-  assert.throws(() => onnxSpecOf(badT), /temperature must be a finite number > 0/);
+  assert.throws(() => buildOnnxModel({ ...onnxSpecOf(a), temperature: -1 }), /temperature must be a finite number > 0/);
+  assert.throws(() => buildOnnxModel({ ...onnxSpecOf(a), weights: [1, 1] }), /one positive number per member/);
+  const nested = new FittedEnsemble({ members: [] }, [new FittedEnsemble({ members: [] }, [a.classifier], [1])], [1]);
+  assert.throws(() => onnxSpecOf(new FittedMoodClassifier(a.options, a.selection, a.classes, a.scaler, nested)), /nested ensemble/);
 });

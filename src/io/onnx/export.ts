@@ -5,11 +5,13 @@
  *   → engineered features, if the model has any (Gather column slices, Mul/Div/Abs/Add/Log, Concat)
  *   → (x − mean) / scale                                   (the StandardScaler)
  *   → per network: Gemm → Relu … → Gemm                    (logits; kernels stored [out][in], transB = 1)
- *   → Softmax                                              (÷ temperature first, if the model has one)
+ *   → Softmax                                              (per network)
+ *   → Σ_m w_m·p_m                                          (an ensemble's weighted soft vote)
+ *   → Softmax(log(max(p, 1e-15)) / T)                      (temperature scaling, if T ≠ 1)
  *   → output float [N, nClasses] "probabilities"
  *
- * A seed ensemble averages its members' softmaxes (then, with a temperature, log → ÷ T →
- * Softmax again, as temperature scaling from probabilities does). Logistic regression is one Gemm
+ * This is what FittedMoodClassifier.predictProbaRaw computes (FittedEnsemble's normalised weights,
+ * applyTemperature from probabilities). Logistic regression is one Gemm
  * (the binary model's single row expands to logits [0, w·x + b]).
  *
  * Everything runs in float32 in the runtime; the TypeScript forward pass runs in float64 with the
@@ -17,6 +19,7 @@
  */
 import { ENGINEERED_BY_NAME } from '../../core/features.ts';
 import type { FittedClassifier } from '../../core/classifiers.ts';
+import { FittedEnsemble } from '../../core/ensemble.ts';
 import { FittedLogisticRegression } from '../../core/logreg.ts';
 import { FittedMlp } from '../../core/mlp.ts';
 import type { FittedMoodClassifier } from '../../core/mood-classifier.ts';
@@ -44,7 +47,9 @@ export interface MoodOnnxSpec {
   readonly scale: ArrayLike<number> | null;
   /** One network per ensemble member (a single model has one). Each ends in logits. */
   readonly members: readonly (readonly DenseLayerSpec[])[];
-  /** Softmax temperature (1 or undefined = none). */
+  /** Soft-vote weight of each member (normalised here); default equal. */
+  readonly weights?: readonly number[];
+  /** Temperature on the (voted) probabilities: softmax(log p / T); 1 or undefined = none. */
   readonly temperature?: number;
   readonly classes: readonly string[];
 }
@@ -67,8 +72,7 @@ export function classifierLayers(c: FittedClassifier): DenseLayerSpec[] {
     }
     return [{ nIn: d, nOut: K, kernel: c.coef, bias: c.intercept, relu: false }];
   }
-  const members = (c as { members?: unknown }).members;
-  if (Array.isArray(members)) throw new OnnxExportError('a nested ensemble cannot be exported to ONNX');
+  if (c instanceof FittedEnsemble) throw new OnnxExportError('a nested ensemble cannot be exported to ONNX');
   throw new OnnxExportError(`ONNX export supports mlp and logreg classifiers, not ${c.toState().kind}`);
 }
 
@@ -80,23 +84,20 @@ function positiveTemperature(v: unknown): number | undefined {
 
 /**
  * What a fitted mood model computes, read from the model: the scaler, the classifier (or the
- * members of a seed ensemble, a classifier with a `members` array), and a temperature when the
- * model or its classifier has one.
+ * members and weights of an ensemble) and the model's temperature.
  */
 export function onnxSpecOf(model: FittedMoodClassifier): MoodOnnxSpec {
-  const c = model.classifier as FittedClassifier & { members?: readonly FittedClassifier[]; temperature?: number };
-  const members = Array.isArray(c.members) ? c.members.map(classifierLayers) : [classifierLayers(c)];
-  if (members.length === 0) throw new OnnxExportError('the ensemble has no members');
-  const tModel = positiveTemperature((model as unknown as { temperature?: unknown }).temperature);
-  const tClassifier = positiveTemperature(c.temperature);
-  if (tModel !== undefined && tClassifier !== undefined) throw new OnnxExportError('both the model and its classifier carry a temperature; refusing to guess which applies');
+  const c = model.classifier;
+  const ens = c instanceof FittedEnsemble ? c : undefined;
+  const members = ens ? ens.members.map(classifierLayers) : [classifierLayers(c)];
   return {
     inputs: [...model.selection.inputs],
     engineered: [...model.selection.engineered],
     mean: model.scaler.mean,
     scale: model.scaler.scale,
     members,
-    temperature: tModel ?? tClassifier,
+    weights: ens ? [...ens.weights] : undefined,
+    temperature: positiveTemperature(model.temperature),
     classes: [...model.classes],
   };
 }
@@ -163,22 +164,27 @@ export function buildOnnxModel(spec: MoodOnnxSpec): Model {
     return x;
   };
   const softmax = (x: string, out: string): string => node('Softmax', [x], out, { axis: { type: 'int', value: 1 } });
-  const T = spec.temperature;
-  const tempName = T !== undefined ? f32('temperature', [], [T]) : '';
-  if (spec.members.length === 1) {
-    let z = logitsOf(spec.members[0], 0);
-    if (T !== undefined) z = node('Div', [z, tempName], 'logits_tempered');
-    softmax(z, ONNX_OUTPUT);
+  const M = spec.members.length;
+  if (M === 0) throw new OnnxExportError('the model has no network');
+  const weights = spec.weights ?? spec.members.map(() => 1);
+  if (weights.length !== M || !weights.every((w) => Number.isFinite(w) && w > 0)) throw new OnnxExportError('ensemble weights must be one positive number per member');
+  const total = weights.reduce((a, b) => a + b, 0);
+  const T = positiveTemperature(spec.temperature);
+  const votedName = T === undefined ? ONNX_OUTPUT : 'proba_voted';
+  if (M === 1) {
+    softmax(logitsOf(spec.members[0], 0), votedName);
   } else {
-    const probs = spec.members.map((layers, m) => softmax(logitsOf(layers, m), `m${m}_proba`));
-    const sum = node('Sum', probs, 'proba_sum');
-    const mean = node('Div', [sum, f32('n_members', [], [spec.members.length])], T === undefined ? ONNX_OUTPUT : 'proba_mean');
-    if (T !== undefined) {
-      // Temperature on probabilities: softmax(log(max(p, 1e-15)) / T).
-      const clipped = node('Max', [mean, f32('proba_floor', [], [1e-15])], 'proba_clipped');
-      const logp = node('Log', [clipped], 'log_proba');
-      softmax(node('Div', [logp, tempName], 'log_proba_tempered'), ONNX_OUTPUT);
-    }
+    const parts = spec.members.map((layers, m) => {
+      const p = softmax(logitsOf(layers, m), `m${m}_proba`);
+      return node('Mul', [p, f32(`m${m}_weight`, [], [weights[m] / total])], `m${m}_proba_weighted`);
+    });
+    node('Sum', parts, votedName);
+  }
+  if (T !== undefined) {
+    // applyTemperature from probabilities: softmax(log(max(p, 1e-15)) / T).
+    const clipped = node('Max', [votedName, f32('proba_floor', [], [1e-15])], 'proba_clipped');
+    const logp = node('Log', [clipped], 'log_proba');
+    softmax(node('Div', [logp, f32('temperature', [], [T])], 'log_proba_tempered'), ONNX_OUTPUT);
   }
 
   return {

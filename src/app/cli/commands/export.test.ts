@@ -51,8 +51,9 @@ describe('export and tag engines', () => {
     modelDir = join(dir, 'model');
     tracks = join(dir, 'tracks.csv');
     const lab = generateCatalogue({ tracks: 1200, seed: 21, labelled: true });
-    const model = new MoodClassifier({ features: { inputs: ['valence', 'energy', 'danceability', 'acousticness', 'tempo', 'loudness'], engineered: ['tempo_log', 'dance_energy_interaction'] }, classifierOptions: { epochs: 4, batchSize: 32 }, seed: 2 })
-      .fit(lab, encodeLabels(lab.text.mood));
+    const model = new MoodClassifier({ features: { inputs: ['valence', 'energy', 'danceability', 'acousticness', 'tempo', 'loudness'], engineered: ['tempo_log', 'dance_energy_interaction'] }, model: 'ensemble', classifierOptions: { members: [{ kind: 'logreg' }, { kind: 'mlp', seeds: 2, options: { epochs: 4, batchSize: 32 } }] }, seed: 2 })
+      .fit(lab, encodeLabels(lab.text.mood))
+      .withTemperature(1.4); // like train's default model: a blend with a fitted temperature
     await saveMoodModel(modelDir, model, { target: { type: 'label', column: 'mood' }, training: { file: 'generated', rows: lab.rowCount, fingerprint: 'x' }, metrics: {} });
     await writeGeneratedCsv(tracks, { tracks: 3000, seed: 22 });
   });
