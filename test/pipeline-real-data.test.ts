@@ -57,6 +57,9 @@ test('cluster --k auto reports the sweep with inertia and silhouette for k = 2..
   for (let i = 1; i < res.sweep.length; i++) assert.ok(res.sweep[i].inertia <= res.sweep[i - 1].inertia * 1.001, 'inertia falls with k');
   assert.ok(res.sweep.every((p: { sampled: boolean }) => p.sampled === false), '686 rows: exact silhouette');
   assert.ok(res.k >= 2 && res.k <= 10);
+  assert.equal(res.stability.k, res.k, 'bootstrap stability is reported for the chosen k');
+  assert.equal(res.stability.bootstraps, 10);
+  assert.ok(res.stability.mean > 0 && res.stability.mean <= 1, `ARI ${res.stability.mean}`);
 });
 
 test('train → evaluate → tag on real mood sets, with a model trained on another set', async () => {

@@ -12,7 +12,9 @@ import { designMatrix } from '../../core/feature-matrix.ts';
 import { readTracksCsv } from '../../io/csv/read-tracks.ts';
 import { writeCsv, writeTableCsv, type CsvCell } from '../../io/csv/write-csv.ts';
 import { writeGeneratedCsv } from '../../io/generate-csv.ts';
-import { fingerprint, saveMoodModel } from '../../io/mood-model-dir.ts';
+import { evaluationStages, fingerprint, saveMoodModel } from '../../io/mood-model-dir.ts';
+import { buildTrainingIndex } from '../../core/leakage.ts';
+import { clusterStability } from '../../core/cluster-stability.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { writeReport } from '../../io/report/write-report.ts';
 import { demoReportInput } from './demo-report.ts';
@@ -32,7 +34,7 @@ export interface DemoSummary {
   out: string;
   files: Record<string, string>;
   catalogue: { tracks: number };
-  clusters: { k: number; chosenBy: string; moods: { name: string; size: number; reasons: readonly string[] }[] };
+  clusters: { k: number; chosenBy: string; stability: { mean: number; std: number }; moods: { name: string; size: number; reasons: readonly string[] }[] };
   honest: { rows: number; classes: string[]; accuracy: { mean: number; std: number }; macroF1: { mean: number; std: number } };
   fromClusters: { accuracy: number; macroF1: number };
   tagged: Record<string, number>;
@@ -64,7 +66,9 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
     membership: Array.from(maxMembership(clusters.proba!), (v) => Math.round(v * 1e4) / 1e4),
   };
   await writeTableCsv(path('clustered.csv'), catalogue.table, extra);
-  await writeFileAtomic(path('clusters.json'), JSON.stringify({ k: clusters.k, sweep: clusters.sweep, profiles: clusters.profiles }, null, 2));
+  log(`cluster stability: K-Means on bootstrap resamples at k = ${clusters.k}`);
+  const stability = clusterStability(clusters.scaler.transform(designMatrix(catalogue.table, clusters.options.features)), { k: clusters.k, bootstraps: 10, nInit: 3, seed: o.seed });
+  await writeFileAtomic(path('clusters.json'), JSON.stringify({ k: clusters.k, sweep: clusters.sweep, stability, profiles: clusters.profiles }, null, 2));
 
   log('training the mood network on human-style labels (5-fold stratified CV)');
   const honest = trainMoodModel(labelled.table, { target: { type: 'label', column: 'mood' }, classifier: { model: 'mlp' }, cv: 5, seed: o.seed });
@@ -112,6 +116,7 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
     honest,
     taggedMoods: top.map((m) => m.mood),
     playlists,
+    stability: [{ k: stability.k, mean: stability.mean, std: stability.std }],
     generatedAt: new Date().toISOString(),
     seed: o.seed,
   });
@@ -125,6 +130,7 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
     clusters: {
       k: clusters.k,
       chosenBy: clusters.sweep?.chosenBy ?? 'user',
+      stability: { mean: stability.mean, std: stability.std },
       moods: clusters.profiles.map((p) => ({ name: p.name, size: p.size, reasons: p.reasons })),
     },
     honest: {
@@ -147,7 +153,7 @@ async function save(dir: string, o: TrainOutcome, file: string, target: Paramete
     training: { file, rows: o.table.rowCount, fingerprint: fingerprint(designMatrix(o.table, o.model.selection), o.target.y) },
     metrics: trainMetrics(o),
     ...(o.clustering ? { clusters: { k: o.clustering.k, profiles: o.clustering.profiles } } : {}),
-  });
+  }, evaluationStages(o.baselineModel, buildTrainingIndex(o.table)));
 }
 
 function round(v: number): number {
@@ -160,7 +166,7 @@ export function formatDemoSummary(s: DemoSummary): string {
   const lines = [
     `moodscape demo — ${s.catalogue.tracks} generated tracks, ${s.seconds.toFixed(0)} s`,
     '',
-    `Moods found by clustering (k = ${s.clusters.k}, chosen by ${s.clusters.chosenBy === 'knee' ? 'the elbow' : s.clusters.chosenBy}):`,
+    `Moods found by clustering (k = ${s.clusters.k}, chosen by ${s.clusters.chosenBy === 'knee' ? 'the elbow' : s.clusters.chosenBy}; bootstrap stability ARI ${s.clusters.stability.mean.toFixed(2)} ± ${s.clusters.stability.std.toFixed(2)}):`,
     ...s.clusters.moods.map((m) => `  ${m.name.padEnd(26)} ${String(m.size).padStart(6)} tracks  (${m.reasons.slice(0, 3).join(', ')})`),
     '',
     'How good is the mood classifier?',

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.ts';
-import { parseFeatureList } from '../../../core/feature-matrix.ts';
+import { designMatrix, parseFeatureList } from '../../../core/feature-matrix.ts';
+import { clusterStability, type ClusterStability } from '../../../core/cluster-stability.ts';
 import { clusterMoods, maxMembership, type ClusterMethod } from '../../../core/mood-clusters.ts';
 import { writeTableCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
@@ -12,6 +13,7 @@ interface ClusterFlags extends IngestFlags {
   method: string;
   covariance: string;
   seed: string;
+  bootstraps: string;
   features?: string;
   out: string;
   json?: boolean;
@@ -27,6 +29,7 @@ export function registerCluster(program: Command): void {
     .option('--method <method>', 'kmeans or gmm (soft memberships)', 'kmeans')
     .option('--covariance <type>', 'GMM covariance: full or diag', 'full')
     .option('--features <list>', 'comma-separated clustering features (audio and engineered); default: the base six plus valence_acousticness_interaction, dance_energy_interaction, tempo_log')
+    .option('--bootstraps <n>', 'K-Means fits on bootstrap resamples for the stability (ARI) of the chosen k; 0 skips', '10')
     .option('--seed <n>', 'random seed', '0')
     .requiredOption('--out <file>', 'CSV to write: the input plus mood_cluster, mood_name (and memberships for gmm)')
     .option('--json', 'print machine-readable results')
@@ -42,6 +45,12 @@ export function registerCluster(program: Command): void {
     for (const line of describeIngest(input)) log(line);
     const features = flags.features ? parseFeatureList(flags.features.split(',')) : undefined;
     const c = clusterMoods(input.table, { k, method: flags.method as ClusterMethod, covariance: flags.covariance as 'full' | 'diag', seed, features }, (m) => log(`… ${m}`));
+    const bootstraps = parseNumberFlag('bootstraps', flags.bootstraps, { integer: true, min: 0, max: 1000 });
+    let stability: ClusterStability | undefined;
+    if (bootstraps >= 2) {
+      log(`… stability: ${bootstraps} K-Means fits on bootstrap resamples`);
+      stability = clusterStability(c.scaler.transform(designMatrix(input.table, c.options.features)), { k: c.k, bootstraps, nInit: 3, seed });
+    }
     const names = c.names.map((n) => n.name);
     const extra: Record<string, ArrayLike<CsvCell>> = {
       mood_cluster: Array.from(c.labels),
@@ -64,6 +73,7 @@ export function registerCluster(program: Command): void {
       sweep: c.sweep?.points,
       kneeK: c.sweep?.kneeK,
       bestSilhouetteK: c.sweep?.bestSilhouetteK,
+      stability: stability ? { k: stability.k, bootstraps: stability.bootstraps, mean: stability.mean, std: stability.std } : undefined,
       gmm: c.gmm ? { logLikelihood: c.gmm.logLikelihood, bic: c.gmm.bic, aic: c.gmm.aic, converged: c.gmm.converged } : undefined,
       clusters: c.profiles,
       pca: { explainedVarianceRatio: Array.from(c.pca.explainedVarianceRatio) },
@@ -78,6 +88,7 @@ export function registerCluster(program: Command): void {
       }
       out.push(`chosen k = ${c.k} by the ${c.sweep.chosenBy === 'knee' ? 'elbow (knee of the inertia curve)' : 'best silhouette'}; best silhouette at k = ${c.sweep.bestSilhouetteK}`);
     }
+    if (stability) out.push(`stability at k = ${c.k}: adjusted Rand index ${stability.mean.toFixed(3)} ± ${stability.std.toFixed(3)} between K-Means fits on ${stability.bootstraps} bootstrap resamples (1 = the same clusters every time)`);
     if (result.gmm) out.push(`GMM: log-likelihood ${result.gmm.logLikelihood.total.toFixed(1)} (mean ${result.gmm.logLikelihood.mean.toFixed(4)}), BIC ${result.gmm.bic.toFixed(1)}, AIC ${result.gmm.aic.toFixed(1)}`);
     out.push('', 'moods found:');
     for (const p of c.profiles) out.push(`  ${p.name.padEnd(28)} ${String(p.size).padStart(7)} tracks   ${p.reasons.join(', ')}`);
