@@ -29,6 +29,12 @@ export const DEFAULT_ENSEMBLE_MEMBERS = [
   { kind: 'mlp', weight: 1, seeds: 3 },
 ] as const;
 
+/** `train`'s default classifier as MoodClassifier options (what `--model ensemble` builds). */
+export const DEFAULT_CLASSIFIER: Partial<MoodClassifierOptions> = {
+  model: 'ensemble',
+  classifierOptions: { members: DEFAULT_ENSEMBLE_MEMBERS.map((m) => ({ ...m })) },
+};
+
 export type TrainTarget =
   | { type: 'label'; column: string }
   | { type: 'clusters'; k: number | 'auto'; method: ClusterMethod };

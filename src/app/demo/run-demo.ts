@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { correlations, describe } from '../../core/describe.ts';
 import { topMoods } from '../../core/mood-model.ts';
 import { clusterMoods, maxMembership } from '../../core/mood-clusters.ts';
-import { trainMetrics, trainMoodModel, type TrainOutcome } from '../../core/train-mood-model.ts';
+import { DEFAULT_CLASSIFIER, trainMetrics, trainMoodModel, type TrainOutcome } from '../../core/train-mood-model.ts';
 import { designMatrix } from '../../core/feature-matrix.ts';
 import { readTracksCsv } from '../../io/csv/read-tracks.ts';
 import { writeCsv, writeTableCsv, type CsvCell } from '../../io/csv/write-csv.ts';
@@ -70,8 +70,8 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
   const stability = clusterStability(clusters.scaler.transform(designMatrix(catalogue.table, clusters.options.features)), { k: clusters.k, bootstraps: 10, nInit: 3, seed: o.seed });
   await writeFileAtomic(path('clusters.json'), JSON.stringify({ k: clusters.k, sweep: clusters.sweep, stability, profiles: clusters.profiles }, null, 2));
 
-  log('training the mood network on human-style labels (5-fold stratified CV)');
-  const honest = trainMoodModel(labelled.table, { target: { type: 'label', column: 'mood' }, classifier: { model: 'mlp' }, cv: 5, seed: o.seed });
+  log('training the mood model (the default: networks averaged with logistic regression) on human-style labels, 5-fold stratified CV');
+  const honest = trainMoodModel(labelled.table, { target: { type: 'label', column: 'mood' }, classifier: DEFAULT_CLASSIFIER, cv: 5, seed: o.seed });
   await save(path('model'), honest, files['labelled.csv'], { type: 'label', column: 'mood' });
 
   log("training the original set-up: the network re-predicting K-Means moods (80/20 holdout)");
