@@ -87,6 +87,20 @@ test('train → evaluate → tag on real mood sets, with a model trained on anot
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-3, 'probabilities sum to 1');
 });
 
+test('import then tag --db: every untagged track gets a tag from the model, once', async () => {
+  const db = join(dir, 'catalogue.db');
+  const model = join(dir, 'logreg');
+  const imp = await runCli(['import', moods, '--db', db, '--json']);
+  assert.equal(imp.code, 0, imp.stderr);
+  const first = await runCli(['tag', '--db', db, '--model', model, '--json']);
+  assert.equal(first.code, 0, first.stderr);
+  const r1 = JSON.parse(first.stdout);
+  assert.equal(r1.tagged, 686);
+  assert.equal(r1.total, 686);
+  const again = JSON.parse((await runCli(['tag', '--db', db, '--model', model, '--json'])).stdout);
+  assert.equal(again.tagged, 0, 'tracks already tagged by this model are left alone');
+});
+
 test('profile prints the describe table and correlations as JSON', async () => {
   const r = await runCli(['profile', moods, '--json']);
   assert.equal(r.code, 0, r.stderr);

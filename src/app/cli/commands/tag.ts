@@ -1,34 +1,49 @@
 import type { Command } from 'commander';
-import { topMoods } from '../../../core/mood-model.ts';
+import { InputError } from '../../../core/errors.ts';
+import { decideMoods, UNCERTAIN } from '../../../core/uncertain.ts';
 import { writeCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { ONNX_AUTO_MIN_ROWS, parseEngine, predictWithEngine } from '../../../io/onnx/engine.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';
-import { action, printJson } from '../run-action.ts';
+import { action, parseNumberFlag, printJson } from '../run-action.ts';
+import { tagDbCommand } from './tag-db.ts';
 
 interface TagFlags extends IngestFlags {
-  out: string;
+  out?: string;
+  db?: string;
+  model?: string;
   json?: boolean;
   quiet?: boolean;
   engine: string;
+  uncertainBelow?: string;
 }
 
 export function registerTag(program: Command): void {
   const cmd = program
     .command('tag')
-    .description('tag tracks with moods using a saved model')
-    .argument('<modelDir>', 'model directory written by train')
-    .argument('<csv>', 'track CSV with audio features')
-    .requiredOption('--out <file>', 'CSV to write: id, name, artist, mood, confidence and p_<mood> per class')
+    .description('tag tracks with moods using a saved model (a CSV, or every untagged track of a catalogue with --db)')
+    .argument('[modelDir]', 'model directory written by train')
+    .argument('[csv]', 'track CSV with audio features')
+    .option('--out <file>', 'CSV to write: id, name, artist, mood, confidence and p_<mood> per class')
+    .option('--db <spec>', 'tag every track of this catalogue (SQLite file or postgres:// URL) that has no tag from the model')
+    .option('--model <dir>', 'with --db: the model directory (default: the catalogue\'s current model)')
+    .option('--uncertain-below <p>', 'call a track "uncertain" when its top probability is below p (default: the model\'s, 0.4)')
     .option('--json', 'print a summary as JSON')
     .option('--quiet', 'no status on stderr')
     .option('--engine <engine>', `auto | ts | onnx: auto runs the network on onnxruntime-node from ${ONNX_AUTO_MIN_ROWS.toLocaleString('en')} rows when it is installed (same probabilities), TypeScript otherwise`, 'auto');
-  addIngestOptions(cmd).action(action(async (modelDir: string, csv: string, flags: TagFlags) => {
+  addIngestOptions(cmd).action(action(async (modelDir: string | undefined, csv: string | undefined, flags: TagFlags) => {
+    if (flags.db) {
+      if (csv) throw new InputError('give either a CSV or --db, not both');
+      await tagDbCommand(flags.db, flags.model ?? modelDir, flags);
+      return;
+    }
+    if (!modelDir || !csv || !flags.out) throw new InputError('usage: moodscape tag <modelDir> <csv> --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
     const { model } = await loadMoodModel(modelDir);
+    const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const table = input.table;
@@ -37,23 +52,23 @@ export function registerTag(program: Command): void {
     const run = await predictWithEngine(model, model.featureMatrix(table), engine);
     const proba = run.proba;
     log(`probabilities on ${run.engine === 'onnx' ? 'onnxruntime' : 'TypeScript'}${run.note ? ` (${run.note})` : ''}`);
-    const top = topMoods(model.classes, proba);
+    const decisions = decideMoods(model.classes, proba, threshold);
     const keepText = ['id', 'name', 'artist'].filter((c) => c in table.text);
     const header = [...keepText, 'mood', 'confidence', ...model.classes.map((c) => `p_${c}`)];
     const k = model.classes.length;
     function* rows(): Iterable<CsvCell[]> {
       for (let i = 0; i < table.rowCount; i++) {
         const r: CsvCell[] = keepText.map((c) => table.text[c][i]);
-        r.push(top[i].mood, round(top[i].confidence));
+        r.push(decisions[i].mood, round(decisions[i].confidence));
         for (let j = 0; j < k; j++) r.push(round(proba.data[i * k + j]));
         yield r;
       }
     }
     await writeCsv(flags.out, header, rows());
-    const counts: Record<string, number> = Object.fromEntries(model.classes.map((c) => [c, 0]));
-    for (const t of top) counts[t.mood]++;
-    if (flags.json) return printJson({ rows: table.rowCount, out: flags.out, engine: run.engine, moods: counts });
-    log(`tagged ${table.rowCount} tracks → ${flags.out}`);
+    const counts: Record<string, number> = Object.fromEntries([...model.classes, UNCERTAIN].map((c) => [c, 0]));
+    for (const d of decisions) counts[d.mood]++;
+    if (flags.json) return printJson({ rows: table.rowCount, out: flags.out, engine: run.engine, uncertainBelow: threshold, moods: counts });
+    log(`tagged ${table.rowCount} tracks → ${flags.out} (top probability below ${threshold} is "${UNCERTAIN}")`);
     process.stdout.write(Object.entries(counts).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
   }));
 }
