@@ -24,7 +24,7 @@ const bdizon = join(DATA, 'mood_labelled/bdizon_playlist_moods_angry_happy_sad.c
 test("--from-clusters --k 4 on tidytuesday: the network reproduces the cluster ids with ≥ 0.99 cross-validated accuracy", async () => {
   // 3 folds rather than 10 keeps this test to a few CPU-minutes; README quotes the 5-fold run.
   const model = join(dir, 'from-clusters');
-  const r = await runCli(['train', tidy, '--from-clusters', '--k', '4', '--cv', '3', '--out', model, '--json']);
+  const r = await runCli(['train', tidy, '--from-clusters', '--k', '4', '--model', 'mlp', '--cv', '3', '--out', model, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.cv.folds, 3);
