@@ -211,22 +211,32 @@ export function selectArc(
   targets: readonly Float64Array[],
   pool: ArrayLike<number>,
   valueOf: (row: number, attribute: Knob) => number,
-  hooks: { extraCost?: (row: number) => number; accept?: (row: number) => boolean; take?: (row: number) => void } = {},
+  hooks: {
+    extraCost?: (row: number) => number; accept?: (row: number) => boolean; take?: (row: number) => void;
+    /** The attributes' columns by row, when the caller has them (same values as valueOf, read directly). */
+    columns?: readonly (ArrayLike<number> | undefined)[];
+  } = {},
 ): number[] {
   const n = pool.length, d = attributes.length;
   const vals = new Float64Array(n * d);
-  const scales = attributes.map((a) => knobScale(a));
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) vals[i * d + j] = valueOf(pool[i], attributes[j]) / scales[j];
+  const scales = Float64Array.from(attributes, (a) => knobScale(a));
+  for (let j = 0; j < d; j++) {
+    const col = hooks.columns?.[j], sc = scales[j];
+    if (col) for (let i = 0; i < n; i++) vals[i * d + j] = col[pool[i]] / sc;
+    else for (let i = 0; i < n; i++) vals[i * d + j] = valueOf(pool[i], attributes[j]) / sc;
+  }
   const extra = new Float64Array(n);
   if (hooks.extraCost) for (let i = 0; i < n; i++) extra[i] = hooks.extraCost(pool[i]);
   const used = new Uint8Array(n);
   const chosen: number[] = [];
+  const tq = new Float64Array(d);
   for (const target of targets) {
+    for (let j = 0; j < d; j++) tq[j] = target[j] / scales[j];
     let best = -1, bestCost = Infinity;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0, o = 0; i < n; i++, o += d) {
       if (used[i]) continue;
       let s = 0;
-      for (let j = 0; j < d; j++) { const t = vals[i * d + j] - target[j] / scales[j]; s += t * t; }
+      for (let j = 0; j < d; j++) { const t = vals[o + j] - tq[j]; s += t * t; }
       const cost = Math.sqrt(s / d) + extra[i];
       if (cost < bestCost) {
         if (hooks.accept && !hooks.accept(pool[i])) continue;

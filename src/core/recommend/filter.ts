@@ -13,6 +13,16 @@ export interface Constraint {
   /** Shown in `why` for every returned track (false for bookkeeping rules such as "not a seed"). */
   readonly explain: boolean;
   test(row: number): boolean;
+  /**
+   * Optional fast path, equivalent to `test`: compacts `rows[0..count)` in place to the rows that
+   * pass, keeping their order, and returns how many. Lets a constraint run its own tight loop.
+   */
+  keep?(rows: Int32Array, count: number): number;
+  /**
+   * Optional fast path for a first constraint: the rows of 0..n-1 that pass, ascending (a fresh
+   * array the caller may modify), e.g. from a per-catalogue index.
+   */
+  all?(): Int32Array;
 }
 
 export interface FilterStep {
@@ -28,26 +38,37 @@ export interface FilterResult {
 /** Rows of 0..n-1 (or of `start`) passing every constraint; throws InputError when none does. */
 export function applyConstraints(n: number, constraints: readonly Constraint[], start?: Int32Array): FilterResult {
   let rows: Int32Array;
-  if (start) rows = start;
-  else { rows = new Int32Array(n); for (let i = 0; i < n; i++) rows[i] = i; }
+  let c0 = 0;
   const steps: FilterStep[] = [];
-  for (let c = 0; c < constraints.length; c++) {
+  if (start) rows = Int32Array.from(start);
+  else if (constraints.length && constraints[0].all) {
+    rows = constraints[0].all();
+    steps.push({ constraint: constraints[0].label, remaining: rows.length });
+    if (rows.length === 0) emptied(n, constraints[0], steps, n);
+    c0 = 1;
+  } else { rows = new Int32Array(n); for (let i = 0; i < n; i++) rows[i] = i; }
+  let m = rows.length;
+  for (let c = c0; c < constraints.length; c++) {
     const con = constraints[c];
-    const next = new Int32Array(rows.length);
-    let m = 0;
-    for (let i = 0; i < rows.length; i++) if (con.test(rows[i])) next[m++] = rows[i];
-    const before = rows.length;
-    rows = next.subarray(0, m);
-    steps.push({ constraint: con.label, remaining: m });
-    if (m === 0) {
-      let alone = 0;
-      for (let i = 0; i < n; i++) if (con.test(i)) alone++;
-      const trail = [`${n} in the catalogue`, ...steps.map((s) => `${s.remaining} after ${s.constraint}`)].join(' → ');
-      const hint = alone === 0
-        ? `no track in the catalogue meets "${con.label}" on its own`
-        : `on its own it keeps ${alone} tracks, but none of the ${before} left by the earlier constraints`;
-      throw new InputError(`empty pool: the constraint "${con.label}" removed every remaining track (${hint}; ${trail})`);
+    const before = m;
+    if (con.keep) m = con.keep(rows, m);
+    else {
+      let k = 0;
+      for (let i = 0; i < m; i++) { const r = rows[i]; if (con.test(r)) rows[k++] = r; }
+      m = k;
     }
+    steps.push({ constraint: con.label, remaining: m });
+    if (m === 0) emptied(n, con, steps, before);
   }
-  return { rows: Int32Array.from(rows), steps };
+  return { rows: m === rows.length ? rows : rows.slice(0, m), steps };
+}
+
+function emptied(n: number, con: Constraint, steps: readonly FilterStep[], before: number): never {
+  let alone = 0;
+  for (let i = 0; i < n; i++) if (con.test(i)) alone++;
+  const trail = [`${n} in the catalogue`, ...steps.map((s) => `${s.remaining} after ${s.constraint}`)].join(' → ');
+  const hint = alone === 0
+    ? `no track in the catalogue meets "${con.label}" on its own`
+    : `on its own it keeps ${alone} tracks, but none of the ${before} left by the earlier constraints`;
+  throw new InputError(`empty pool: the constraint "${con.label}" removed every remaining track (${hint}; ${trail})`);
 }

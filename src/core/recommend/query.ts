@@ -185,10 +185,37 @@ export function findTrack(table: TrackTable, rawId: string): number {
   const ids = table.text.id;
   if (!ids) throw new InputError('this catalogue has no id column, so seed tracks cannot be used');
   const id = normaliseId(rawId);
-  const row = ids.indexOf(id);
-  if (row >= 0) return row;
+  const row = idIndex(ids).first.get(id);
+  if (row !== undefined) return row;
   const near = nearestIds(ids, id, 3);
   throw new InputError(`unknown seed track id "${rawId}"`, { expected: near.length ? `an id in the catalogue; nearest: ${near.join(', ')}` : 'an id in the catalogue' });
+}
+
+export interface IdIndex {
+  /** The first row of every id (what `ids.indexOf(id)` returns). */
+  readonly first: ReadonlyMap<string, number>;
+  /** Every id occurs once. */
+  readonly unique: boolean;
+  readonly length: number;
+}
+
+const idIndexes = new WeakMap<readonly string[], IdIndex>();
+
+/** The row lookup of an id column, built once per column array (tables are not modified in place). */
+export function idIndex(ids: readonly string[]): IdIndex {
+  let ix = idIndexes.get(ids);
+  if (!ix || ix.length !== ids.length) {
+    const first = new Map<string, number>();
+    let unique = true;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (first.has(id)) unique = false;
+      else first.set(id, i);
+    }
+    ix = { first, unique, length: ids.length };
+    idIndexes.set(ids, ix);
+  }
+  return ix;
 }
 
 /** The `k` ids closest to `id` by edit distance (case-insensitive). */

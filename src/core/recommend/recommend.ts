@@ -26,7 +26,7 @@ import {
 import { applyConstraints, type Constraint, type FilterStep } from './filter.ts';
 import { knobScale, type Knob } from './knobs.ts';
 import { mmrSelect } from './mmr.ts';
-import { resolveQuery, type RecQuery, type ResolvedQuery, type TargetSpec } from './query.ts';
+import { idIndex, resolveQuery, type RecQuery, type ResolvedQuery, type TargetSpec } from './query.ts';
 import {
   buildScaledSpace, EXACT_SCAN_LIMIT, rowVector, squaredDistance, topByScore, type NearestNeighbourIndex,
 } from './similarity.ts';
@@ -98,7 +98,8 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
   const { table, classes, proba, scaled, dims } = catalog;
   const n = table.rowCount;
   const rq = resolveQuery(table, classes, query, opts.contexts);
-  const top = catalog.topMood ?? topMoodIndex(proba);
+  const st = staticsOf(catalog);
+  const top = st.top;
   const num = (k: string, row: number) => table.numeric[k]?.[row] ?? NaN;
 
   // ---- 2. constraints ------------------------------------------------------------------------
@@ -120,15 +121,17 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
 
   // ---- 4. relevance -----------------------------------------------------------------------------
   const seedRows = rq.seeds.map((s) => s.row);
-  const seedDist = new Float64Array(n).fill(Infinity);
-  const seedNearest = new Int32Array(n).fill(-1);
+  // Per-row work arrays (length n, reused across queries); only entries of pool rows are written and read.
+  const scratch = takeScratch(st, n);
+  const { seedDist, seedNearest, score, tdist } = scratch;
   const warnings: string[] = [];
   if (seedRows.length) {
+    for (let i = 0; i < pool.length; i++) { const r = pool[i]; seedDist[r] = Infinity; seedNearest[r] = -1; }
     const exactLimit = opts.exactLimit ?? EXACT_SCAN_LIMIT;
     if (catalog.index && n > exactLimit && !rq.arc) {
       const k = Math.min(n, Math.max(rq.limit * 50, 1000));
       const inPool = new Uint8Array(n);
-      for (const r of pool) inPool[r] = 1;
+      for (let i = 0; i < pool.length; i++) inPool[pool[i]] = 1;
       const cands: number[] = [];
       seedRows.forEach((s, si) => {
         const nb = catalog.index!.search(rowVector(scaled, dims, s), k);
@@ -146,8 +149,6 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     }
   }
 
-  const score = new Float64Array(n);
-  const tdist = new Float64Array(n);
   const partsOf = (row: number): ScoreParts => {
     const p: ScoreParts = {};
     const o = row * proba.cols;
@@ -165,10 +166,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     if (p.seeds !== undefined) { s += W_SEEDS * p.seeds; w += W_SEEDS; }
     return w ? s / w : 0;
   };
-  for (const r of pool) {
-    if (targets.size) tdist[r] = targetDistance((k) => num(k, r), targets);
-    score[r] = combine(partsOf(r));
-  }
+  scorePool(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist);
 
   // ---- 5. selection --------------------------------------------------------------------------------
   const rule = { cap: rq.artistCap, per: 20 };
@@ -180,6 +178,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     arcInfo = sampleArc(rq.arc, rq.limit);
     const hasScore = rq.moods.length || rq.preferClasses.length || targets.size || seedRows.length;
     rows = selectArc(arcInfo.attributes, arcInfo.targets, pool, (r, a) => num(a, r), {
+      columns: arcInfo.attributes.map((a) => table.numeric[a]),
       extraCost: hasScore ? (r) => 0.1 * (1 - score[r]) : undefined,
       accept: (r) => guard.accepts(r),
       take: (r) => guard.add(r),
@@ -240,6 +239,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     };
   });
 
+  releaseScratch(st, scratch);
   return {
     tracks,
     pool: { initial: n, afterFiltering: filtered.rows.length, steps: filtered.steps },
@@ -251,7 +251,8 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
 }
 
 function fillSeedDistances(pool: Int32Array, seeds: readonly number[], scaled: Float32Array, dims: number, dist: Float64Array, nearest: Int32Array): void {
-  for (const r of pool) {
+  for (let i = 0; i < pool.length; i++) {
+    const r = pool[i];
     for (let si = 0; si < seeds.length; si++) {
       const d = Math.sqrt(squaredDistance(scaled, r * dims, scaled, seeds[si] * dims, dims));
       if (d < dist[r]) { dist[r] = d; nearest[r] = si; }
@@ -261,51 +262,241 @@ function fillSeedDistances(pool: Int32Array, seeds: readonly number[], scaled: F
 
 function poolMean(col: Float64Array, pool: Int32Array): number | undefined {
   let s = 0, c = 0;
-  for (const r of pool) if (Number.isFinite(col[r])) { s += col[r]; c++; }
+  for (let i = 0; i < pool.length; i++) { const v = col[pool[i]]; if (Number.isFinite(v)) { s += v; c++; } }
   return c ? s / c : undefined;
 }
 
-/** The hard constraints of a resolved query, in the order they are applied. */
+/**
+ * score[r] (and tdist[r] when there are targets) for every pool row: the same arithmetic, in the
+ * same order, as combine(partsOf(r)) and targetDistance, without per-row objects or closures.
+ */
+function scorePool(
+  pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
+  seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array,
+): void {
+  const P = proba.data, cols = proba.cols;
+  const moodIdx = Int32Array.from(rq.moods, (m) => m.index);
+  const pref = Int32Array.from(rq.preferClasses);
+  const nMood = moodIdx.length, nPref = pref.length, nT = targets.size;
+  const tCol: (Float64Array | undefined)[] = [], tVal: number[] = [], tW: number[] = [], tScale: number[] = [];
+  for (const [k, t] of targets) { tCol.push(table.numeric[k]); tVal.push(t.value); tW.push(t.weight); tScale.push(knobScale(k)); }
+  const seedDen = Math.max(dims, 1);
+  let w = 0;
+  if (nMood) w += W_MOOD;
+  if (nPref) w += W_CONTEXT;
+  if (nT) w += W_TARGETS;
+  if (seedDist) w += W_SEEDS;
+  for (let i = 0; i < pool.length; i++) {
+    const r = pool[i];
+    const o = r * cols;
+    let s = 0;
+    if (nMood) {
+      let mood = P[o + moodIdx[0]];
+      for (let q = 1; q < nMood; q++) mood = Math.max(mood, P[o + moodIdx[q]]);
+      s += W_MOOD * mood;
+    }
+    if (nPref) {
+      let a = 0;
+      for (let q = 0; q < nPref; q++) a = a + P[o + pref[q]];
+      s += W_CONTEXT * Math.min(1, a);
+    }
+    if (nT) {
+      let ts = 0, tw = 0;
+      for (let q = 0; q < nT; q++) {
+        const col = tCol[q];
+        const v = col ? col[r] : NaN;
+        if (!Number.isFinite(v)) { ts += tW[q]; tw += tW[q]; continue; }
+        ts += tW[q] * ((v - tVal[q]) / tScale[q]) ** 2;
+        tw += tW[q];
+      }
+      const d = tw ? Math.sqrt(ts / tw) : 0;
+      tdist[r] = d;
+      s += W_TARGETS * (1 - Math.min(1, 2 * d));
+    }
+    if (seedDist) s += W_SEEDS * Math.exp(-(seedDist[r] ** 2) / seedDen);
+    score[r] = w ? s / w : 0;
+  }
+}
+
+interface Scratch {
+  readonly score: Float64Array;
+  readonly tdist: Float64Array;
+  readonly seedDist: Float64Array;
+  readonly seedNearest: Int32Array;
+}
+
+/** What recommend() derives from a catalogue once and reuses for every query on it. */
+interface CatalogStatics {
+  readonly top: Int32Array;
+  /** Rows whose most probable mood is class j, ascending (built on first use). */
+  byTopMood?: Int32Array[];
+  scratch?: Scratch;
+}
+
+const statics = new WeakMap<RecCatalog, CatalogStatics>();
+
+function staticsOf(catalog: RecCatalog): CatalogStatics {
+  let st = statics.get(catalog);
+  if (!st) {
+    st = { top: catalog.topMood ?? topMoodIndex(catalog.proba) };
+    statics.set(catalog, st);
+  }
+  return st;
+}
+
+function rowsByTopMood(st: CatalogStatics, classes: number): Int32Array[] {
+  if (!st.byTopMood) {
+    const top = st.top;
+    for (let i = 0; i < top.length; i++) if (top[i] >= classes) classes = top[i] + 1;
+    const count = new Int32Array(classes);
+    for (let i = 0; i < top.length; i++) count[top[i]]++;
+    const lists = Array.from(count, (c) => new Int32Array(c));
+    count.fill(0);
+    for (let i = 0; i < top.length; i++) { const j = top[i]; lists[j][count[j]++] = i; }
+    st.byTopMood = lists;
+  }
+  return st.byTopMood;
+}
+
+/** The catalogue's work arrays, or fresh ones when they are in use (a re-entrant call). */
+function takeScratch(st: CatalogStatics, n: number): Scratch {
+  const s = st.scratch;
+  if (s && s.score.length === n) { st.scratch = undefined; return s; }
+  return { score: new Float64Array(n), tdist: new Float64Array(n), seedDist: new Float64Array(n), seedNearest: new Int32Array(n) };
+}
+
+function releaseScratch(st: CatalogStatics, s: Scratch): void {
+  st.scratch = s;
+}
+
+/**
+ * The hard constraints of a resolved query, in the order they are applied. Each has a `test` (used
+ * for the empty-pool diagnosis and by callers) and an equivalent `keep` loop for applyConstraints.
+ */
 export function buildConstraints(catalog: RecCatalog, rq: ResolvedQuery, top: Int32Array): Constraint[] {
   const { table, classes } = catalog;
   const out: Constraint[] = [];
+  const ids = table.text.id;
   if (rq.seeds.length) {
     const seedSet = new Set(rq.seeds.map((s) => s.row));
     const seedIds = new Set(rq.seeds.map((s) => s.id));
-    const ids = table.text.id;
-    out.push({ label: 'not a seed track', source: 'seeds', explain: false, test: (r) => !seedSet.has(r) && !(ids && seedIds.has(ids[r])) });
+    const test = (r: number) => !seedSet.has(r) && !(ids && seedIds.has(ids[r]));
+    // With unique ids, the rows carrying a seed's id are exactly the seed rows.
+    const exclude = ids && idIndex(ids).unique ? rowsOfIds(ids, seedIds) : undefined;
+    out.push({ label: 'not a seed track', source: 'seeds', explain: false, test, keep: exclude ? keepNotIn(exclude, table.rowCount) : undefined });
   }
-  if (rq.taste?.skips.length && table.text.id) {
+  if (rq.taste?.skips.length && ids) {
     const skipped = new Set(rq.taste.skips.map((s) => s.id));
-    const ids = table.text.id;
-    out.push({ label: `not skipped by ${rq.taste.user}`, source: `user ${rq.taste.user}`, explain: false, test: (r) => !skipped.has(ids[r]) });
+    const exclude = idIndex(ids).unique ? rowsOfIds(ids, skipped) : undefined;
+    out.push({
+      label: `not skipped by ${rq.taste.user}`, source: `user ${rq.taste.user}`, explain: false,
+      test: (r) => !skipped.has(ids[r]), keep: exclude ? keepNotIn(exclude, table.rowCount) : undefined,
+    });
   }
   if (rq.moods.length) {
     const want = new Set(rq.moods.map((m) => m.index));
-    out.push({ label: `predicted mood is ${rq.moods.map((m) => m.name).join(' or ')}`, source: 'mood', explain: true, test: (r) => want.has(top[r]) });
+    const mask = classMask(classes.length, want);
+    const wanted = [...want].sort((a, b) => a - b);
+    out.push({
+      label: `predicted mood is ${rq.moods.map((m) => m.name).join(' or ')}`, source: 'mood', explain: true,
+      test: (r) => want.has(top[r]),
+      keep: (rows, m) => {
+        let k = 0;
+        for (let i = 0; i < m; i++) { const r = rows[i]; if (mask[top[r]]) rows[k++] = r; }
+        return k;
+      },
+      all: top === staticsOf(catalog).top && top.length === table.rowCount ? () => {
+        const lists = rowsByTopMood(staticsOf(catalog), classes.length);
+        if (wanted.length === 1) return lists[wanted[0]].slice();
+        let len = 0;
+        for (const j of wanted) len += lists[j]?.length ?? 0;
+        const rows = new Int32Array(len);
+        let o = 0;
+        for (const j of wanted) if (lists[j]) { rows.set(lists[j], o); o += lists[j].length; }
+        return rows.sort();
+      } : undefined,
+    });
   }
   const ctx = rq.context ? `context ${rq.context.name}` : '';
   if (rq.excludeClasses.length) {
     const ex = new Set(rq.excludeClasses);
-    out.push({ label: `predicted mood not ${rq.excludeClasses.map((j) => classes[j]).join('/')} (${ctx})`, source: ctx, explain: true, test: (r) => !ex.has(top[r]) });
+    const mask = classMask(classes.length, ex);
+    out.push({
+      label: `predicted mood not ${rq.excludeClasses.map((j) => classes[j]).join('/')} (${ctx})`, source: ctx, explain: true,
+      test: (r) => !ex.has(top[r]),
+      keep: (rows, m) => {
+        let k = 0;
+        for (let i = 0; i < m; i++) { const r = rows[i]; if (!mask[top[r]]) rows[k++] = r; }
+        return k;
+      },
+    });
   }
   if (rq.tempoBands?.length) {
     const bands = rq.tempoBands, col = table.numeric.tempo;
+    const lo = Float64Array.from(bands, (b) => b[0]), hi = Float64Array.from(bands, (b) => b[1]), nb = bands.length;
     out.push({
       label: `tempo in ${bands.map(([a, b]) => `${a}–${b}`).join(' or ')} BPM (${ctx})`,
       source: ctx, explain: true,
       test: (r) => bands.some(([a, b]) => col[r] >= a && col[r] <= b),
+      keep: (rows, m) => {
+        let k = 0;
+        for (let i = 0; i < m; i++) {
+          const r = rows[i], v = col[r];
+          for (let q = 0; q < nb; q++) if (v >= lo[q] && v <= hi[q]) { rows[k++] = r; break; }
+        }
+        return k;
+      },
     });
   }
   for (const b of rq.bounds) {
     const col = table.numeric[b.knob];
     const name = b.source === 'query' ? `${b.op === '≥' ? 'min' : 'max'}_${b.knob} ${b.value}` : `${b.knob} ${b.op} ${b.value}`;
+    const value = b.value;
     out.push({
       label: `${name} (${b.source})`, source: b.source, explain: true,
-      test: b.op === '≥' ? (r) => col[r] >= b.value : (r) => col[r] <= b.value,
+      test: b.op === '≥' ? (r) => col[r] >= value : (r) => col[r] <= value,
+      keep: b.op === '≥'
+        ? (rows, m) => { let k = 0; for (let i = 0; i < m; i++) { const r = rows[i]; if (col[r] >= value) rows[k++] = r; } return k; }
+        : (rows, m) => { let k = 0; for (let i = 0; i < m; i++) { const r = rows[i]; if (col[r] <= value) rows[k++] = r; } return k; },
     });
   }
   return out;
+}
+
+function classMask(classes: number, set: ReadonlySet<number>): Uint8Array {
+  const mask = new Uint8Array(Math.max(classes, ...set, -1) + 1);
+  for (const j of set) if (j >= 0) mask[j] = 1;
+  return mask;
+}
+
+/** The rows whose id is in `want` (ids unique, so one row per id at most). */
+function rowsOfIds(ids: readonly string[], want: ReadonlySet<string>): Int32Array {
+  const first = idIndex(ids).first;
+  const rows: number[] = [];
+  for (const id of want) { const r = first.get(id); if (r !== undefined) rows.push(r); }
+  return Int32Array.from(rows);
+}
+
+function keepNotIn(exclude: Int32Array, n: number): (rows: Int32Array, m: number) => number {
+  const ne = exclude.length;
+  if (ne > 8) {
+    return (rows, m) => {
+      const mask = new Uint8Array(n);
+      for (let q = 0; q < ne; q++) mask[exclude[q]] = 1;
+      let k = 0;
+      for (let i = 0; i < m; i++) { const r = rows[i]; if (!mask[r]) rows[k++] = r; }
+      return k;
+    };
+  }
+  return (rows, m) => {
+    let k = 0;
+    outer: for (let i = 0; i < m; i++) {
+      const r = rows[i];
+      for (let q = 0; q < ne; q++) if (r === exclude[q]) continue outer;
+      rows[k++] = r;
+    }
+    return k;
+  };
 }
 
 function describeQuery(rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, shifts: readonly TasteShift[]): Record<string, unknown> {
