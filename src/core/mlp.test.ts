@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
-import { dropoutReluForTest, FittedMlp, MLP_DEFAULTS, MlpClassifier } from './mlp.ts';
+import { dropoutReluForTest, FittedMlp, MLP_DEFAULTS, MlpClassifier, setMlpWasm } from './mlp.ts';
 import { accuracy } from './metrics.ts';
 
 function blobs(n: number, d: number, k: number, seed: number, spread = 3): { X: Matrix; y: Int32Array } {
@@ -197,5 +197,32 @@ test('the inlined dropout stream is random.ts createRng: one draw per positive u
       const want = z[i] > 0 && rng.next() >= 0.3 ? z[i] * (1 / (1 - 0.3)) : 0;
       assert.equal(got[i], want, `seed ${seed}, unit ${i}`);
     }
+  }
+});
+
+test('the WebAssembly SIMD kernels and the TypeScript kernels train bit-identical weights', () => {
+  // Odd widths everywhere (inputs, hidden units, classes, batch tail) exercise the vector tails.
+  const configs: Array<{ d: number; k: number; n: number; opts: Partial<typeof MLP_DEFAULTS> }> = [
+    { d: 11, k: 4, n: 300, opts: { epochs: 3, batchSize: 256 } },
+    { d: 7, k: 3, n: 157, opts: { epochs: 3, batchSize: 13, hiddenSizes: [9, 5], l2: 1e-3 } },
+    { d: 2, k: 2, n: 90, opts: { epochs: 4, batchSize: 7, hiddenSizes: [3], dropout: 0 } },
+    { d: 5, k: 5, n: 120, opts: { epochs: 3, batchSize: 32, hiddenSizes: [17, 6, 3] } },
+  ];
+  const prev = setMlpWasm(true);
+  try {
+    for (const { d, k, n, opts } of configs) {
+      const { X, y } = blobs(n, d, k, 11);
+      setMlpWasm(false);
+      const ts = new MlpClassifier({ ...opts, seed: 4 }).fit(X, y, k);
+      setMlpWasm(true);
+      const wasm = new MlpClassifier({ ...opts, seed: 4 }).fit(X, y, k);
+      assert.deepEqual(wasm.history, ts.history, JSON.stringify(opts));
+      for (let l = 0; l + 1 < ts.layerSizes.length; l++) {
+        assert.deepEqual(wasm.kernel(l), ts.kernel(l));
+        assert.deepEqual(wasm.bias(l), ts.bias(l));
+      }
+    }
+  } finally {
+    setMlpWasm(prev);
   }
 });

@@ -30,6 +30,19 @@ import { finite, integer, resolveOptions, seedCheck, type Check } from './option
 import { createRng, shuffleInPlace, type Rng } from './random.ts';
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from './metrics.ts';
 import { stratifiedTrainTestSplit } from './split.ts';
+import { F64Arena, instantiateKernels, type WasmKernels } from './wasm/kernels.ts';
+
+let wasmEnabled = true;
+/**
+ * Whether training may use the WebAssembly SIMD kernels (default true; they are used only where
+ * WebAssembly SIMD is available). Both paths give bit-identical weights; the switch exists for
+ * tests and benchmarks. Returns the previous setting.
+ */
+export function setMlpWasm(enabled: boolean): boolean {
+  const prev = wasmEnabled;
+  wasmEnabled = enabled;
+  return prev;
+}
 
 export interface EarlyStopping {
   /** Epochs without an improvement of the validation loss before training stops. */
@@ -214,13 +227,17 @@ function denseForward(
  * the inputs (measured ≈1.5× a unit-at-a-time loop, and ahead of a 4 × 4 register tile, whose
  * 36 live values spill).
  */
-function denseGradWeights(
-  a: Float64Array, nIn: number, dz: Float64Array, nOut: number, rows: number, grad: Float64Array, kOff: number, bOff: number,
-): void {
+function denseGradBias(dz: Float64Array, nOut: number, rows: number, grad: Float64Array, bOff: number): void {
   for (let r = 0; r < rows; r++) {
     const zo = r * nOut;
     for (let j = 0; j < nOut; j++) grad[bOff + j] += dz[zo + j];
   }
+}
+
+function denseGradWeights(
+  a: Float64Array, nIn: number, dz: Float64Array, nOut: number, rows: number, grad: Float64Array, kOff: number, bOff: number,
+): void {
+  denseGradBias(dz, nOut, rows, grad, bOff);
   const r4 = rows - (rows & 3), j4 = nOut - (nOut & 3);
   const n2 = 2 * nOut, n3 = 3 * nOut;
   let j = 0;
@@ -540,9 +557,29 @@ function trainLoop(
   const n = X.rows, B = Math.min(o.batchSize, n);
   const xd = X.data;
   // Per-batch buffers: acts[0] = input rows, acts[l] = output of layer l (logits→probabilities at L).
-  const acts = sizes.map((s) => new Float64Array(B * s));
-  const deltas = sizes.map((s) => new Float64Array(B * s));
-  const grad = new Float64Array(lay.total);
+  // With WebAssembly SIMD, the batch buffers, the weights and their gradient live in the
+  // kernels' linear memory (TypeScript works on views of it), plus each kernel transposed
+  // ([in][out], rows padded to an even width) for the forward kernel, refreshed after every step.
+  const outP = sizes.map((s) => s + (s & 1));
+  const wk: WasmKernels | null = wasmEnabled
+    ? instantiateKernels(F64Arena.bytesFor([...sizes.map((s) => B * s), ...sizes.map((s) => B * s), lay.total, lay.total,
+      ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
+    : null;
+  const arena = wk ? new F64Arena(wk.memory) : null;
+  const alloc = (len: number): Float64Array => (arena ? arena.alloc(len) : new Float64Array(len));
+  const acts = sizes.map((s) => alloc(B * s));
+  const deltas = sizes.map((s) => alloc(B * s));
+  const grad = alloc(lay.total);
+  const th = arena ? arena.alloc(lay.total) : theta;
+  if (th !== theta) th.set(theta);
+  const wt = wk ? sizes.slice(1).map((s, l) => alloc(sizes[l] * outP[l + 1])) : [];
+  const transposeKernels = (): void => {
+    for (let l = 0; l < L; l++) {
+      const nIn = sizes[l], nOut = sizes[l + 1], ws = outP[l + 1], t = wt[l], ko = lay.kOff[l];
+      for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) t[i * ws + j] = th[ko + j * nIn + i];
+    }
+  };
+  if (wk) transposeKernels();
   const m = new Float64Array(lay.total), v = new Float64Array(lay.total);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -570,7 +607,8 @@ function trainLoop(
       // Forward.
       for (let l = 0; l < L; l++) {
         const nOut = sizes[l + 1], z = acts[l + 1];
-        denseForward(acts[l], sizes[l], theta, lay.kOff[l], lay.bOff[l], z, nOut, rows);
+        if (wk) wk.forward(acts[l].byteOffset, sizes[l], wt[l].byteOffset, outP[l + 1] * 8, th.byteOffset + lay.bOff[l] * 8, z.byteOffset, nOut, rows);
+        else denseForward(acts[l], sizes[l], th, lay.kOff[l], lay.bOff[l], z, nOut, rows);
         if (l < L - 1) {
           const len = rows * nOut;
           if (p > 0) dropoutRelu(z, len, p, keepScale, dropState);
@@ -595,36 +633,43 @@ function trainLoop(
         dOut[o2 + yr] -= w * invB;
         batchLoss -= w * Math.log(Math.max(probs[o2 + yr], 1e-300));
       }
-      lossSum += batchLoss + rows * l2Penalty(theta, lay, l2);
+      lossSum += batchLoss + rows * l2Penalty(th, lay, l2);
       // Backward.
       grad.fill(0);
       for (let l = L - 1; l >= 0; l--) {
         const nIn = sizes[l], nOut = sizes[l + 1];
-        denseGradWeights(acts[l], nIn, deltas[l + 1], nOut, rows, grad, lay.kOff[l], lay.bOff[l]);
-        if (l > 0) denseGradInput(acts[l], nIn, deltas[l + 1], nOut, rows, theta, lay.kOff[l], deltas[l], keepScale);
+        if (wk) {
+          denseGradBias(deltas[l + 1], nOut, rows, grad, lay.bOff[l]);
+          wk.gradWeights(acts[l].byteOffset, nIn, deltas[l + 1].byteOffset, nOut, rows, grad.byteOffset + lay.kOff[l] * 8);
+          if (l > 0) wk.gradInput(acts[l].byteOffset, nIn, deltas[l + 1].byteOffset, nOut, rows, th.byteOffset + lay.kOff[l] * 8, deltas[l].byteOffset, keepScale);
+        } else {
+          denseGradWeights(acts[l], nIn, deltas[l + 1], nOut, rows, grad, lay.kOff[l], lay.bOff[l]);
+          if (l > 0) denseGradInput(acts[l], nIn, deltas[l + 1], nOut, rows, th, lay.kOff[l], deltas[l], keepScale);
+        }
       }
       if (l2 > 0) {
         const twoL2 = 2 * l2;
         for (let l = 0; l < L; l++) {
           const end = lay.kOff[l] + sizes[l] * sizes[l + 1];
-          for (let q = lay.kOff[l]; q < end; q++) grad[q] += twoL2 * theta[q];
+          for (let q = lay.kOff[l]; q < end; q++) grad[q] += twoL2 * th[q];
         }
       }
       // Adam (Keras form).
       b1t *= b1; b2t *= b2;
       const alpha = (lr * Math.sqrt(1 - b2t)) / (1 - b1t);
       const c1 = 1 - b1, c2 = 1 - b2;
-      for (let q = 0; q < theta.length; q++) {
+      for (let q = 0; q < th.length; q++) {
         const g = grad[q];
         const mq = m[q] + (g - m[q]) * c1;
         const vq = v[q] + (g * g - v[q]) * c2;
         m[q] = mq; v[q] = vq;
-        theta[q] -= (alpha * mq) / (Math.sqrt(vq) + eps);
+        th[q] -= (alpha * mq) / (Math.sqrt(vq) + eps);
       }
+      if (wk) transposeKernels();
     }
     let rec: EpochRecord = { epoch, loss: lossSum / n, accuracy: correct / n };
     if (val) {
-      const ev = evaluate(theta, lay, val.X, val.y, l2);
+      const ev = evaluate(th, lay, val.X, val.y, l2);
       rec = { ...rec, valLoss: ev.loss, valAccuracy: ev.accuracy };
     }
     history.push(rec);
@@ -633,11 +678,12 @@ function trainLoop(
       const cur = rec.valLoss as number;
       if (cur < best - minDelta) {
         best = cur; bestEpoch = epoch; wait = 0;
-        bestTheta.set(theta);
+        bestTheta.set(th);
       } else if (++wait >= es.patience) break;
     }
   }
   if (es && bestTheta && bestEpoch > 0) return { theta: bestTheta, history, bestEpoch };
+  if (th !== theta) theta.set(th);
   return { theta, history, bestEpoch: history.length };
 }
 

@@ -1,0 +1,294 @@
+/**
+ * The MLP's dense-layer kernels in WebAssembly SIMD (f64x2), hand-assembled with builder.ts.
+ *
+ * Every kernel computes exactly the sums of its TypeScript twin in mlp.ts, in the same order per
+ * output value: the SIMD lanes run over independent outputs (units in the forward pass, inputs in
+ * the two backward kernels), never inside one sum, and f64x2.mul/f64x2.add round like the scalar
+ * `*`/`+` (WebAssembly has no implicit FMA). So the results are bit-for-bit those of the
+ * TypeScript kernels. Odd widths are handled by computing a full vector and storing only lane 0
+ * (the other lane reads a neighbouring value of the same buffer, or its padding, and is dropped),
+ * so every buffer handed to a kernel needs one spare float64 after its end: `F64Arena` adds it.
+ *
+ * All pointers and strides are byte offsets into the instance's memory.
+ */
+import { encodeModule, F64, FuncBuilder, I32, V128 } from './builder.ts';
+
+type Store = 'full' | 'lane0' | { ifFull: () => void };
+
+/**
+ * forward(a, nIn, wt, ws, b, out, nOut, rows): out[r][j] = b[j] + Σ_i a[r][i]·wt[i][j], the sum
+ * over i in order from the bias. wt is the kernel transposed ([in][out], row stride ws bytes,
+ * ws ≥ 8·(nOut rounded up to even)), so a vector load takes two units' weights for one input.
+ * Tiles of 4 rows × 4 units (8 accumulators), then 4 rows × 2, then single rows.
+ */
+function forwardFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [A, NIN, WT, WS, B, OUT, NOUT, ROWS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const r = f.local(I32), j = f.local(I32), rowIn = f.local(I32), rowOut = f.local(I32);
+  const pa = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const pw = f.local(I32), end = f.local(I32), pz = f.local(I32);
+  const acc = Array.from({ length: 4 }, () => [f.local(V128), f.local(V128)]);
+  const w = [f.local(V128), f.local(V128)], x = f.local(V128);
+  f.get(NIN).i32(3).shl().set(rowIn);
+  f.get(NOUT).i32(3).shl().set(rowOut);
+
+  const tile = (R: number, V: number, store: 'full' | 'runtime'): void => {
+    f.get(A).get(r).get(rowIn).mul().add().set(pa[0]);
+    for (let q = 1; q < R; q++) f.get(pa[q - 1]).get(rowIn).add().set(pa[q]);
+    f.get(pa[0]).get(rowIn).add().set(end);
+    f.get(WT).get(j).i32(3).shl().add().set(pw);
+    for (let q = 0; q < R; q++) for (let v = 0; v < V; v++) f.get(B).get(j).i32(3).shl().add().vLoad(16 * v).set(acc[q][v]);
+    f.block().loop();
+    f.get(pa[0]).get(end).geS().brIf(1);
+    for (let v = 0; v < V; v++) f.get(pw).vLoad(16 * v).set(w[v]);
+    for (let q = 0; q < R; q++) {
+      f.get(pa[q]).vLoadSplat().set(x);
+      for (let v = 0; v < V; v++) f.get(acc[q][v]).get(x).get(w[v]).f64x2Mul().f64x2Add().set(acc[q][v]);
+      f.get(pa[q]).i32(8).add().set(pa[q]);
+    }
+    f.get(pw).get(WS).add().set(pw);
+    f.br(0).end().end();
+    for (let q = 0; q < R; q++) {
+      f.get(OUT).get(r).i32(q).add().get(rowOut).mul().add().get(j).i32(3).shl().add().set(pz);
+      if (store === 'full') for (let v = 0; v < V; v++) f.get(pz).get(acc[q][v]).vStore(16 * v);
+      else {
+        f.get(j).i32(2).add().get(NOUT).leS().if_();
+        f.get(pz).get(acc[q][0]).vStore();
+        f.else_();
+        f.get(pz).get(acc[q][0]).vStoreLane64(0);
+        f.end();
+      }
+    }
+  };
+  const units = (R: number): void => {
+    f.i32(0).set(j);
+    f.block().loop();
+    f.get(j).i32(4).add().get(NOUT).gtS().brIf(1); // j + 4 > nOut
+    tile(R, 2, 'full');
+    f.get(j).i32(4).add().set(j).br(0).end().end();
+    f.block().loop();
+    f.get(j).get(NOUT).geS().brIf(1);
+    tile(R, 1, 'runtime');
+    f.get(j).i32(2).add().set(j).br(0).end().end();
+  };
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).i32(4).add().get(ROWS).gtS().brIf(1);
+  units(4);
+  f.get(r).i32(4).add().set(r).br(0).end().end();
+  f.block().loop();
+  f.get(r).get(ROWS).geS().brIf(1);
+  units(1);
+  f.get(r).i32(1).add().set(r).br(0).end().end();
+  return f;
+}
+
+/**
+ * gradWeights(a, nIn, dz, nOut, rows, g): g[j][i] += Σ_r dz[r][j]·a[r][i] (g is the layer's
+ * kernel gradient, [out][in]), rows taken four at a time (g += d0·a0 + d1·a1 + d2·a2 + d3·a3, in
+ * that order) and then one by one, as denseGradWeights does. Vectors run over i; the deltas of
+ * 4 rows × 2 units stay in registers while the inputs stream past.
+ */
+function gradWeightsFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, I32, I32, I32, I32]);
+  const [A, NIN, DZ, NOUT, ROWS, G] = [0, 1, 2, 3, 4, 5];
+  const r = f.local(I32), j = f.local(I32), rowIn = f.local(I32), rowOut = f.local(I32), endV = f.local(I32);
+  const pa = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const pg = [f.local(I32), f.local(I32)];
+  const d = Array.from({ length: 4 }, () => [f.local(V128), f.local(V128)]);
+  const x = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], t = f.local(V128);
+  f.get(NIN).i32(3).shl().set(rowIn);
+  f.get(NOUT).i32(3).shl().set(rowOut);
+
+  const body = (R: number, U: number, store: 'full' | 'lane0'): void => {
+    for (let q = 0; q < R; q++) f.get(pa[q]).vLoad().set(x[q]);
+    for (let u = 0; u < U; u++) {
+      f.get(d[0][u]).get(x[0]).f64x2Mul().set(t);
+      for (let q = 1; q < R; q++) f.get(t).get(d[q][u]).get(x[q]).f64x2Mul().f64x2Add().set(t);
+      f.get(pg[u]);
+      f.get(pg[u]).vLoad().get(t).f64x2Add();
+      if (store === 'full') f.vStore(); else f.vStoreLane64(0);
+    }
+  };
+  const rowTile = (R: number, U: number): void => {
+    for (let q = 0; q < R; q++) for (let u = 0; u < U; u++) {
+      f.get(DZ).get(r).i32(q).add().get(rowOut).mul().add().get(j).i32(3).shl().add().vLoadSplat(8 * u).set(d[q][u]);
+    }
+    f.get(A).get(r).get(rowIn).mul().add().set(pa[0]);
+    for (let q = 1; q < R; q++) f.get(pa[q - 1]).get(rowIn).add().set(pa[q]);
+    f.get(G).get(j).get(rowIn).mul().add().set(pg[0]);
+    if (U > 1) f.get(pg[0]).get(rowIn).add().set(pg[1]);
+    f.get(pa[0]).get(NIN).i32(-2).and().i32(3).shl().add().set(endV);
+    f.block().loop();
+    f.get(pa[0]).get(endV).geS().brIf(1);
+    body(R, U, 'full');
+    for (let q = 0; q < R; q++) f.get(pa[q]).i32(16).add().set(pa[q]);
+    for (let u = 0; u < U; u++) f.get(pg[u]).i32(16).add().set(pg[u]);
+    f.br(0).end().end();
+    f.get(NIN).i32(1).and().if_();
+    body(R, U, 'lane0');
+    f.end();
+  };
+  const rowsLoop = (U: number): void => {
+    f.i32(0).set(r);
+    f.block().loop();
+    f.get(r).i32(4).add().get(ROWS).gtS().brIf(1);
+    rowTile(4, U);
+    f.get(r).i32(4).add().set(r).br(0).end().end();
+    f.block().loop();
+    f.get(r).get(ROWS).geS().brIf(1);
+    rowTile(1, U);
+    f.get(r).i32(1).add().set(r).br(0).end().end();
+  };
+  f.i32(0).set(j);
+  f.block().loop();
+  f.get(j).i32(2).add().get(NOUT).gtS().brIf(1);
+  rowsLoop(2);
+  f.get(j).i32(2).add().set(j).br(0).end().end();
+  f.get(j).get(NOUT).ltS().if_();
+  rowsLoop(1);
+  f.end();
+  return f;
+}
+
+/**
+ * gradInput(a, nIn, dz, nOut, rows, w, dp, keepScale): dp[r][i] = a[r][i] > 0 ?
+ * keepScale·Σ_j dz[r][j]·w[j][i] : 0, the unit sum in groups of four (t += d0·w0 + d1·w1 + d2·w2 +
+ * d3·w3) then the leftover units, as denseGradInput does. w is the kernel, [out][in]; vectors run
+ * over i, tiles of 4 rows × 2 inputs.
+ */
+function gradInputFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, I32, I32, I32, I32, I32, F64]);
+  const [A, NIN, DZ, NOUT, ROWS, W, DP, KS] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const r = f.local(I32), j = f.local(I32), rowIn = f.local(I32), rowOut = f.local(I32), pi = f.local(I32), endV = f.local(I32);
+  const j4 = f.local(I32), pw = f.local(I32), delta = f.local(I32);
+  const pa = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const pd = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
+  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  const w = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], t = f.local(V128), ks = f.local(V128);
+  f.get(NIN).i32(3).shl().set(rowIn);
+  f.get(NOUT).i32(3).shl().set(rowOut);
+  f.get(NOUT).i32(-4).and().set(j4);
+  f.get(DP).get(A).sub().set(delta);
+  f.get(KS).f64x2Splat().set(ks);
+  f.get(NIN).i32(-2).and().i32(3).shl().set(endV);
+
+  const body = (R: number, store: 'full' | 'lane0'): void => {
+    for (let q = 0; q < R; q++) f.vZero().set(acc[q]);
+    f.get(W).get(pi).add().set(pw);
+    f.get(DZ).get(r).get(rowOut).mul().add().set(pd[0]);
+    for (let q = 1; q < R; q++) f.get(pd[q - 1]).get(rowOut).add().set(pd[q]);
+    f.i32(0).set(j);
+    f.block().loop();
+    f.get(j).get(j4).geS().brIf(1);
+    f.get(pw).vLoad().set(w[0]);
+    for (let u = 1; u < 4; u++) f.get(pw).get(rowIn).i32(u).mul().add().vLoad().set(w[u]);
+    for (let q = 0; q < R; q++) {
+      f.get(pd[q]).vLoadSplat(0).get(w[0]).f64x2Mul().set(t);
+      for (let u = 1; u < 4; u++) f.get(t).get(pd[q]).vLoadSplat(8 * u).get(w[u]).f64x2Mul().f64x2Add().set(t);
+      f.get(acc[q]).get(t).f64x2Add().set(acc[q]);
+      f.get(pd[q]).i32(32).add().set(pd[q]);
+    }
+    f.get(pw).get(rowIn).i32(2).shl().add().set(pw);
+    f.get(j).i32(4).add().set(j).br(0).end().end();
+    f.block().loop();
+    f.get(j).get(NOUT).geS().brIf(1);
+    f.get(pw).vLoad().set(w[0]);
+    for (let q = 0; q < R; q++) {
+      f.get(acc[q]).get(pd[q]).vLoadSplat().get(w[0]).f64x2Mul().f64x2Add().set(acc[q]);
+      f.get(pd[q]).i32(8).add().set(pd[q]);
+    }
+    f.get(pw).get(rowIn).add().set(pw);
+    f.get(j).i32(1).add().set(j).br(0).end().end();
+    for (let q = 0; q < R; q++) {
+      f.get(pa[q]).get(pi).add().get(delta).add();
+      f.get(acc[q]).get(ks).f64x2Mul();
+      f.get(pa[q]).get(pi).add().vLoad().vZero().f64x2Gt();
+      f.vAnd();
+      if (store === 'full') f.vStore(); else f.vStoreLane64(0);
+    }
+  };
+  const rowTile = (R: number): void => {
+    f.get(A).get(r).get(rowIn).mul().add().set(pa[0]);
+    for (let q = 1; q < R; q++) f.get(pa[q - 1]).get(rowIn).add().set(pa[q]);
+    f.i32(0).set(pi);
+    f.block().loop();
+    f.get(pi).get(endV).geS().brIf(1);
+    body(R, 'full');
+    f.get(pi).i32(16).add().set(pi).br(0).end().end();
+    f.get(NIN).i32(1).and().if_();
+    body(R, 'lane0');
+    f.end();
+  };
+  f.i32(0).set(r);
+  f.block().loop();
+  f.get(r).i32(4).add().get(ROWS).gtS().brIf(1);
+  rowTile(4);
+  f.get(r).i32(4).add().set(r).br(0).end().end();
+  f.block().loop();
+  f.get(r).get(ROWS).geS().brIf(1);
+  rowTile(1);
+  f.get(r).i32(1).add().set(r).br(0).end().end();
+  return f;
+}
+
+export interface WasmKernels {
+  readonly memory: WebAssembly.Memory;
+  forward(a: number, nIn: number, wt: number, ws: number, b: number, out: number, nOut: number, rows: number): void;
+  gradWeights(a: number, nIn: number, dz: number, nOut: number, rows: number, g: number): void;
+  gradInput(a: number, nIn: number, dz: number, nOut: number, rows: number, w: number, dp: number, keepScale: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The kernel module, compiled once; null when this runtime has no WebAssembly SIMD. */
+function kernelModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    const bytes = encodeModule([
+      { name: 'forward', f: forwardFn() },
+      { name: 'gradWeights', f: gradWeightsFn() },
+      { name: 'gradInput', f: gradInputFn() },
+    ]);
+    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether the WebAssembly SIMD kernels can run here (feature-tested once). */
+export function wasmSimdAvailable(): boolean {
+  return kernelModule() !== null;
+}
+
+/**
+ * A linear memory of at least `bytes` bytes with the kernels bound to it, or null without
+ * WebAssembly SIMD. Allocate float64 buffers in it with F64Arena.
+ */
+export function instantiateKernels(bytes: number): WasmKernels | null {
+  const mod = kernelModule();
+  if (!mod) return null;
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  const memory = new WebAssembly.Memory({ initial: pages });
+  const inst = new WebAssembly.Instance(mod, { env: { memory } });
+  const e = inst.exports as unknown as Omit<WasmKernels, 'memory'>;
+  return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput };
+}
+
+/** Bump allocator of float64 arrays (16-byte aligned, one spare zero float64 after each). */
+export class F64Arena {
+  private next = 16;
+  /** Bytes needed for arrays of these lengths. */
+  static bytesFor(lengths: readonly number[]): number {
+    return lengths.reduce((s, n) => s + F64Arena.size(n), 16);
+  }
+  private static size(n: number): number { return (((n + 1) * 8 + 15) >> 4) << 4; }
+  constructor(private readonly memory: WebAssembly.Memory) {}
+  alloc(n: number): Float64Array {
+    const view = new Float64Array(this.memory.buffer, this.next, n);
+    this.next += F64Arena.size(n);
+    if (this.next > this.memory.buffer.byteLength) throw new Error('F64Arena: out of memory');
+    return view;
+  }
+}
