@@ -230,17 +230,47 @@ export function selectArc(
   const used = new Uint8Array(n);
   const chosen: number[] = [];
   const tq = new Float64Array(d);
+  const buckets = bucketByPrimary(vals, n, d);
+  const { start, bmin, bmax, members } = buckets;
+  const nb = bmin.length;
   for (const target of targets) {
     for (let j = 0; j < d; j++) tq[j] = target[j] / scales[j];
+    // The unused, accepted row of least (cost, position): the same row a full scan in pool order
+    // keeps (it replaces its best only on a strictly lower cost). Buckets of the primary attribute
+    // are visited nearest first; a bucket whose primary gap alone costs more than the best is skipped,
+    // with every bucket beyond it (cost ≥ sqrt(gap² / d) since the other terms and extraCost are ≥ 0).
     let best = -1, bestCost = Infinity;
-    for (let i = 0, o = 0; i < n; i++, o += d) {
-      if (used[i]) continue;
-      let s = 0;
-      for (let j = 0; j < d; j++) { const t = vals[o + j] - tq[j]; s += t * t; }
-      const cost = Math.sqrt(s / d) + extra[i];
-      if (cost < bestCost) {
-        if (hooks.accept && !hooks.accept(pool[i])) continue;
-        best = i; bestCost = cost;
+    const t0 = tq[0];
+    let c = 0;
+    while (c < nb - 1 && bmax[c] < t0) c++;
+    let lo = c - 1, hi = c + 1;
+    const visit = (b: number) => {
+      for (let q = start[b], e = start[b + 1]; q < e; q++) {
+        const i = members[q];
+        if (used[i]) continue;
+        const o = i * d;
+        let s2 = 0;
+        for (let j = 0; j < d; j++) { const t = vals[o + j] - tq[j]; s2 += t * t; }
+        const cost = Math.sqrt(s2 / d) + extra[i];
+        if (cost < bestCost || (cost === bestCost && i < best)) {
+          if (hooks.accept && !hooks.accept(pool[i])) continue;
+          best = i; bestCost = cost;
+        }
+      }
+    };
+    const gapBound = (b: number) => {
+      const g = bmin[b] > t0 ? bmin[b] - t0 : bmax[b] < t0 ? t0 - bmax[b] : 0;
+      return Math.sqrt((g * g) / d);
+    };
+    if (nb) visit(c);
+    for (;;) {
+      const gl = lo >= 0 ? gapBound(lo) : Infinity, gh = hi < nb ? gapBound(hi) : Infinity;
+      if (gl <= gh) {
+        if (lo < 0 || gl > bestCost) break;
+        visit(lo--);
+      } else {
+        if (gh > bestCost) break;
+        visit(hi++);
       }
     }
     if (best < 0) break;
@@ -255,6 +285,41 @@ export function selectArc(
     chosen.splice(r.start, part.length, ...part);
   }
   return chosen;
+}
+
+/**
+ * Pool positions grouped into buckets of ascending primary value (vals[i·d]), positions ascending
+ * within a bucket; rows whose primary value is not finite are left out (their cost is never finite).
+ * bmin/bmax are the actual smallest and largest primary value in each bucket.
+ */
+function bucketByPrimary(vals: Float64Array, n: number, d: number): { start: Int32Array; bmin: Float64Array; bmax: Float64Array; members: Int32Array } {
+  let mn = Infinity, mx = -Infinity, finite = 0;
+  for (let i = 0; i < n; i++) { const v = vals[i * d]; if (Number.isFinite(v)) { finite++; if (v < mn) mn = v; if (v > mx) mx = v; } }
+  const nb = finite ? Math.max(1, Math.min(65_536, Math.ceil(finite / 16))) : 0;
+  const width = nb && mx > mn ? (mx - mn) / nb : 1;
+  const bucketOf = (v: number) => Math.min(nb - 1, Math.max(0, Math.floor((v - mn) / width)));
+  const count = new Int32Array(nb + 1);
+  for (let i = 0; i < n; i++) { const v = vals[i * d]; if (Number.isFinite(v)) count[bucketOf(v) + 1]++; }
+  for (let b = 0; b < nb; b++) count[b + 1] += count[b];
+  const start = Int32Array.from(count);
+  const members = new Int32Array(finite);
+  const bmin = new Float64Array(nb).fill(Infinity), bmax = new Float64Array(nb).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    const v = vals[i * d];
+    if (!Number.isFinite(v)) continue;
+    const b = bucketOf(v);
+    members[count[b]++] = i;
+    if (v < bmin[b]) bmin[b] = v;
+    if (v > bmax[b]) bmax[b] = v;
+  }
+  // Drop the empty buckets, so that every bucket has a real [bmin, bmax].
+  let k = 0;
+  for (let b = 0; b < nb; b++) {
+    if (start[b + 1] === start[b]) continue;
+    start[k] = start[b]; bmin[k] = bmin[b]; bmax[k] = bmax[b]; k++;
+  }
+  start[k] = finite;
+  return { start: start.subarray(0, k + 1), bmin: bmin.subarray(0, k), bmax: bmax.subarray(0, k), members };
 }
 
 function round(x: number): number {
