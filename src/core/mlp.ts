@@ -563,7 +563,7 @@ function trainLoop(
   const outP = sizes.map((s) => s + (s & 1));
   const wk: WasmKernels | null = wasmEnabled
     ? instantiateKernels(F64Arena.bytesFor([...sizes.map((s) => B * s), ...sizes.map((s) => B * s), lay.total, lay.total,
-      ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
+      lay.total, lay.total, 2, ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
     : null;
   const arena = wk ? new F64Arena(wk.memory) : null;
   const alloc = (len: number): Float64Array => (arena ? arena.alloc(len) : new Float64Array(len));
@@ -572,6 +572,9 @@ function trainLoop(
   const grad = alloc(lay.total);
   const th = arena ? arena.alloc(lay.total) : theta;
   if (th !== theta) th.set(theta);
+  const m = alloc(lay.total), v = alloc(lay.total);
+  const drop = arena ? arena.allocI32(4) : dropState;
+  if (drop !== dropState) drop.set(dropState);
   const wt = wk ? sizes.slice(1).map((s, l) => alloc(sizes[l] * outP[l + 1])) : [];
   const transposeKernels = (): void => {
     for (let l = 0; l < L; l++) {
@@ -580,7 +583,6 @@ function trainLoop(
     }
   };
   if (wk) transposeKernels();
-  const m = new Float64Array(lay.total), v = new Float64Array(lay.total);
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const p = o.dropout, keepScale = p > 0 ? 1 / (1 - p) : 1;
@@ -611,7 +613,8 @@ function trainLoop(
         else denseForward(acts[l], sizes[l], th, lay.kOff[l], lay.bOff[l], z, nOut, rows);
         if (l < L - 1) {
           const len = rows * nOut;
-          if (p > 0) dropoutRelu(z, len, p, keepScale, dropState);
+          if (p > 0 && wk) wk.dropoutRelu(z.byteOffset, len, p, keepScale, drop.byteOffset);
+          else if (p > 0) dropoutRelu(z, len, p, keepScale, drop);
           else reluInPlace(z, len);
         }
       }
@@ -658,7 +661,8 @@ function trainLoop(
       b1t *= b1; b2t *= b2;
       const alpha = (lr * Math.sqrt(1 - b2t)) / (1 - b1t);
       const c1 = 1 - b1, c2 = 1 - b2;
-      for (let q = 0; q < th.length; q++) {
+      if (wk) wk.adam(th.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, lay.total, alpha, c1, c2, eps);
+      else for (let q = 0; q < th.length; q++) {
         const g = grad[q];
         const mq = m[q] + (g - m[q]) * c1;
         const vq = v[q] + (g * g - v[q]) * c2;

@@ -62,6 +62,17 @@ export class FuncBuilder {
   gtS(): this { return this.op(0x4a); }
   and(): this { return this.op(0x71); }
   shl(): this { return this.op(0x74); }
+  xor(): this { return this.op(0x73); }
+  rotl(): this { return this.op(0x77); }
+  select(): this { return this.op(0x1b); }
+  i64ExtendI32U(): this { return this.op(0xad); }
+  i64Sub(): this { return this.op(0x7d); }
+  i64And(): this { return this.op(0x83); }
+  i64Zero(): this { return this.op(0x42, 0x00); }
+  i64ReinterpretF64(): this { return this.op(0xbd); }
+  f64ReinterpretI64(): this { return this.op(0xbf); }
+  i32Load(offset = 0): this { return this.op(0x28).memarg(2, offset); }
+  i32Store(offset = 0): this { return this.op(0x36).memarg(2, offset); }
   leS(): this { return this.op(0x4c); }
   geS(): this { return this.op(0x4e); }
   eqz(): this { return this.op(0x45); }
@@ -70,6 +81,15 @@ export class FuncBuilder {
   f64Store(offset = 0): this { return this.op(0x39).memarg(3, offset); }
   f64Add(): this { return this.op(0xa0); }
   f64Mul(): this { return this.op(0xa2); }
+  f64Gt(): this { return this.op(0x64); }
+  f64Ge(): this { return this.op(0x66); }
+  f64ConvertI32U(): this { return this.op(0xb8); }
+  f64(x: number): this {
+    this.code.push(0x44);
+    const b = new Uint8Array(new Float64Array([x]).buffer);
+    for (let k = 0; k < 8; k++) this.code.push(b[k]);
+    return this;
+  }
   // v128 / f64x2.
   vLoad(offset = 0): this { return this.simd(0x00).memarg(3, offset); }
   vLoadSplat(offset = 0): this { return this.simd(0x0a).memarg(3, offset); }

@@ -232,11 +232,89 @@ function gradInputFn(): FuncBuilder {
   return f;
 }
 
+/**
+ * dropoutRelu(z, len, p, keepScale, st): ReLU then inverted dropout in place, exactly mlp.ts'
+ * dropoutRelu: one xoshiro128** draw u (state: four i32 at st, advanced) per positive value, in
+ * index order; z ← z·keepScale where z > 0 and u ≥ p, else 0. Branch-free: the next state and u
+ * are computed for every value and kept (bit masks) only where z > 0, so the random keep/drop and
+ * positive/negative patterns cost no mispredicted branches.
+ */
+function dropoutReluFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, F64, F64, I32]);
+  const [Z, LEN, P, KS, ST] = [0, 1, 2, 3, 4];
+  const a = f.local(I32), b = f.local(I32), c = f.local(I32), d = f.local(I32);
+  const na = f.local(I32), nb = f.local(I32), nc = f.local(I32), nd = f.local(I32);
+  const pz = f.local(I32), end = f.local(I32), pos = f.local(I32), mask = f.local(I32), zi = f.local(F64), u = f.local(F64);
+  f.get(ST).i32Load(0).set(a).get(ST).i32Load(4).set(b).get(ST).i32Load(8).set(c).get(ST).i32Load(12).set(d);
+  f.get(Z).set(pz);
+  f.get(Z).get(LEN).i32(3).shl().add().set(end);
+  f.block().loop();
+  f.get(pz).get(end).geS().brIf(1);
+  f.get(pz).f64Load().tee(zi).f64(0).f64Gt().set(pos);
+  // u = rotl(b·5, 7)·9 / 2^32 (as an unsigned 32-bit integer; the division by 2^32 is exact).
+  f.get(b).i32(5).mul().i32(7).rotl().i32(9).mul().f64ConvertI32U().f64(1 / 4294967296).f64Mul().set(u);
+  // c ^= a; d ^= b; b ^= c; a ^= d; c ^= b << 9; d = rotl(d, 11)
+  f.get(c).get(a).xor().set(nc);
+  f.get(d).get(b).xor().set(nd);
+  f.get(b).get(nc).xor().set(nb);
+  f.get(a).get(nd).xor().set(na);
+  f.get(nc).get(b).i32(9).shl().xor().set(nc);
+  f.get(nd).i32(11).rotl().set(nd);
+  // Keep the new state where z > 0 (mask = −pos: all ones or zero), without branches or selects.
+  f.i32(0).get(pos).sub().set(mask);
+  f.get(a).get(a).get(na).xor().get(mask).and().xor().set(a);
+  f.get(b).get(b).get(nb).xor().get(mask).and().xor().set(b);
+  f.get(c).get(c).get(nc).xor().get(mask).and().xor().set(c);
+  f.get(d).get(d).get(nd).xor().get(mask).and().xor().set(d);
+  // z·keepScale with its bits and-ed with all ones (kept) or zero (+0: dropped or not positive).
+  f.get(pz);
+  f.get(zi).get(KS).f64Mul().i64ReinterpretF64();
+  f.i64Zero().get(pos).get(u).get(P).f64Ge().and().i64ExtendI32U().i64Sub();
+  f.i64And().f64ReinterpretI64();
+  f.f64Store();
+  f.get(pz).i32(8).add().set(pz).br(0).end().end();
+  f.get(ST).get(a).i32Store(0).get(ST).get(b).i32Store(4).get(ST).get(c).i32Store(8).get(ST).get(d).i32Store(12);
+  return f;
+}
+
+/**
+ * adam(th, g, m, v, n, alpha, c1, c2, eps): Keras' Adam step over n values (rounded up to even:
+ * every buffer has its spare float64), m ← m + (g − m)·c1, v ← v + (g² − v)·c2,
+ * θ ← θ − alpha·m / (√v + eps), each value exactly as mlp.ts' scalar loop computes it.
+ */
+function adamFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, I32, I32, I32, F64, F64, F64, F64]);
+  const [TH, G, M, V, N, ALPHA, C1, C2, EPS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const o = f.local(I32), end = f.local(I32);
+  const alpha = f.local(V128), c1 = f.local(V128), c2 = f.local(V128), eps = f.local(V128);
+  const g = f.local(V128), mq = f.local(V128), vq = f.local(V128);
+  f.get(ALPHA).f64x2Splat().set(alpha).get(C1).f64x2Splat().set(c1).get(C2).f64x2Splat().set(c2).get(EPS).f64x2Splat().set(eps);
+  f.get(N).i32(3).shl().set(end);
+  f.i32(0).set(o);
+  f.block().loop();
+  f.get(o).get(end).geS().brIf(1);
+  f.get(G).get(o).add().vLoad().set(g);
+  f.get(M).get(o).add().vLoad().set(mq);
+  f.get(mq).get(g).get(mq).f64x2Sub().get(c1).f64x2Mul().f64x2Add().set(mq);
+  f.get(V).get(o).add().vLoad().set(vq);
+  f.get(vq).get(g).get(g).f64x2Mul().get(vq).f64x2Sub().get(c2).f64x2Mul().f64x2Add().set(vq);
+  f.get(M).get(o).add().get(mq).vStore();
+  f.get(V).get(o).add().get(vq).vStore();
+  f.get(TH).get(o).add();
+  f.get(TH).get(o).add().vLoad();
+  f.get(alpha).get(mq).f64x2Mul().get(vq).f64x2Sqrt().get(eps).f64x2Add().f64x2Div();
+  f.f64x2Sub().vStore();
+  f.get(o).i32(16).add().set(o).br(0).end().end();
+  return f;
+}
+
 export interface WasmKernels {
   readonly memory: WebAssembly.Memory;
   forward(a: number, nIn: number, wt: number, ws: number, b: number, out: number, nOut: number, rows: number): void;
   gradWeights(a: number, nIn: number, dz: number, nOut: number, rows: number, g: number): void;
   gradInput(a: number, nIn: number, dz: number, nOut: number, rows: number, w: number, dp: number, keepScale: number): void;
+  dropoutRelu(z: number, len: number, p: number, keepScale: number, state: number): void;
+  adam(th: number, g: number, m: number, v: number, n: number, alpha: number, c1: number, c2: number, eps: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -249,6 +327,8 @@ function kernelModule(): WebAssembly.Module | null {
       { name: 'forward', f: forwardFn() },
       { name: 'gradWeights', f: gradWeightsFn() },
       { name: 'gradInput', f: gradInputFn() },
+      { name: 'dropoutRelu', f: dropoutReluFn() },
+      { name: 'adam', f: adamFn() },
     ]);
     compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   } catch {
@@ -273,7 +353,7 @@ export function instantiateKernels(bytes: number): WasmKernels | null {
   const memory = new WebAssembly.Memory({ initial: pages });
   const inst = new WebAssembly.Instance(mod, { env: { memory } });
   const e = inst.exports as unknown as Omit<WasmKernels, 'memory'>;
-  return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput };
+  return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput, dropoutRelu: e.dropoutRelu, adam: e.adam };
 }
 
 /** Bump allocator of float64 arrays (16-byte aligned, one spare zero float64 after each). */
@@ -285,6 +365,13 @@ export class F64Arena {
   }
   private static size(n: number): number { return (((n + 1) * 8 + 15) >> 4) << 4; }
   constructor(private readonly memory: WebAssembly.Memory) {}
+  /** n int32 values (in a float64-sized, 16-byte aligned slot). */
+  allocI32(n: number): Int32Array {
+    const view = new Int32Array(this.memory.buffer, this.next, n);
+    this.next += F64Arena.size((n + 1) >> 1);
+    if (this.next > this.memory.buffer.byteLength) throw new Error('F64Arena: out of memory');
+    return view;
+  }
   alloc(n: number): Float64Array {
     const view = new Float64Array(this.memory.buffer, this.next, n);
     this.next += F64Arena.size(n);
