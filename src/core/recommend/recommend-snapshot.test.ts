@@ -11,8 +11,9 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { createRng } from '../random.ts';
 import {
-  addFeedback, buildRecCatalog, emptyProfile, exactIndex, recommend, type RecCatalog, type RecOptions, type RecQuery, type RecResult,
+  addFeedback, buildRecCatalog, knobScale, monotoneRuns, selectArc, type Knob, emptyProfile, exactIndex, recommend, type RecCatalog, type RecOptions, type RecQuery, type RecResult,
 } from './index.ts';
 import { syntheticCatalogue, stubTagger } from './test-fixtures.ts';
 
@@ -167,5 +168,88 @@ describe('recommend() output is pinned', () => {
     assert.throws(() => recommend(catalog, { moods: ['sad'], min: { energy: 0.6, valence: 0.45 } }), {
       message: 'empty pool: the constraint "min_valence 0.45 (query)" removed every remaining track (on its own it keeps 3273 tracks, but none of the 187 left by the earlier constraints; 6000 in the catalogue → 1145 after predicted mood is sad → 187 after min_energy 0.6 (query) → 0 after min_valence 0.45 (query))',
     });
+  });
+});
+
+/** selectArc as it was: a full scan of the pool per step (the reference for the bucketed search). */
+function selectArcReference(
+  attributes: readonly Knob[], targets: readonly Float64Array[], pool: ArrayLike<number>,
+  valueOf: (row: number, attribute: Knob) => number,
+  hooks: { extraCost?: (row: number) => number; accept?: (row: number) => boolean; take?: (row: number) => void },
+): number[] {
+  const n = pool.length, d = attributes.length;
+  const vals = new Float64Array(n * d);
+  const scales = attributes.map((a) => knobScale(a));
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) vals[i * d + j] = valueOf(pool[i], attributes[j]) / scales[j];
+  const extra = new Float64Array(n);
+  if (hooks.extraCost) for (let i = 0; i < n; i++) extra[i] = hooks.extraCost(pool[i]);
+  const used = new Uint8Array(n);
+  const chosen: number[] = [];
+  for (const target of targets) {
+    let best = -1, bestCost = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (used[i]) continue;
+      let s = 0;
+      for (let j = 0; j < d; j++) { const t = vals[i * d + j] - target[j] / scales[j]; s += t * t; }
+      const cost = Math.sqrt(s / d) + extra[i];
+      if (cost < bestCost) {
+        if (hooks.accept && !hooks.accept(pool[i])) continue;
+        best = i; bestCost = cost;
+      }
+    }
+    if (best < 0) break;
+    used[best] = 1;
+    chosen.push(pool[best]);
+    hooks.take?.(pool[best]);
+  }
+  for (const r of monotoneRuns(targets.slice(0, chosen.length).map((t) => t[0]))) {
+    if (r.direction === 0 || r.end <= r.start) continue;
+    const part = chosen.slice(r.start, r.end + 1).sort((a, b) => (valueOf(a, attributes[0]) - valueOf(b, attributes[0])) * r.direction);
+    chosen.splice(r.start, part.length, ...part);
+  }
+  return chosen;
+}
+
+describe('selectArc picks what a full scan picks', () => {
+  const attributes: Knob[] = ['energy', 'valence', 'tempo'];
+  for (const [name, levels, nanShare, withExtra] of [
+    ['continuous values', 0, 0, false], ['continuous, extra cost, NaNs', 0, 0.05, true],
+    ['coarse values (many ties)', 4, 0, false], ['coarse values, extra cost, NaNs', 5, 0.1, true], ['one value', 1, 0, true],
+  ] as const) {
+    it(name, () => {
+      const rng = createRng(levels * 31 + (withExtra ? 7 : 1));
+      const n = 3000;
+      const q = (x: number) => (levels ? Math.floor(x * levels) / levels : x);
+      const cols: Record<string, Float64Array> = {
+        energy: Float64Array.from({ length: n }, () => (rng.next() < nanShare ? NaN : q(rng.next()))),
+        valence: Float64Array.from({ length: n }, () => (rng.next() < nanShare ? NaN : q(rng.next()))),
+        tempo: Float64Array.from({ length: n }, () => 60 + 120 * q(rng.next())),
+      };
+      const extra = Float64Array.from({ length: n }, () => (levels ? q(rng.next()) * 0.1 : 0.1 * rng.next()));
+      const pool = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 3 !== 1);
+      const valueOf = (r: number, a: Knob) => cols[a][r];
+      for (const steps of [1, 12, 60]) {
+        const targets = Array.from({ length: steps }, (_, s) => Float64Array.from([0.1 + 0.8 * s / Math.max(1, steps - 1), 0.7 - 0.4 * s / Math.max(1, steps - 1), 150 - s]));
+        const run = (f: typeof selectArcReference) => {
+          const taken = new Set<number>();
+          return f(attributes, targets, pool, valueOf, {
+            extraCost: withExtra ? (r) => extra[r] : undefined,
+            accept: (r) => r % 7 !== 3 && !(taken.has(r - 1) && r % 2 === 0),
+            take: (r) => { taken.add(r); },
+          });
+        };
+        assert.deepEqual(run(selectArc), run(selectArcReference), `${steps} steps`);
+      }
+    });
+  }
+  it('equal costs on both sides of the target go to the earlier pool row', () => {
+    const n = 400;
+    const energy = Float64Array.from({ length: n }, (_, i) => ((i * 7) % 4) / 4);
+    const flat = new Float64Array(n).fill(0.5);
+    const cols: Record<string, Float64Array> = { energy, valence: flat, tempo: flat };
+    const pool = Int32Array.from({ length: n }, (_, i) => n - 1 - i);
+    const targets = [0.125, 0.375, 0.625, 0.125, 0.375, 0.875, 0.625].map((e) => Float64Array.from([e, 0.5, 0.5]));
+    const valueOf = (r: number, a: Knob) => cols[a][r];
+    assert.deepEqual(selectArc(attributes, targets, pool, valueOf), selectArcReference(attributes, targets, pool, valueOf, {}));
   });
 });
