@@ -577,10 +577,7 @@ function trainLoop(
   if (drop !== dropState) drop.set(dropState);
   const wt = wk ? sizes.slice(1).map((s, l) => alloc(sizes[l] * outP[l + 1])) : [];
   const transposeKernels = (): void => {
-    for (let l = 0; l < L; l++) {
-      const nIn = sizes[l], nOut = sizes[l + 1], ws = outP[l + 1], t = wt[l], ko = lay.kOff[l];
-      for (let j = 0; j < nOut; j++) for (let i = 0; i < nIn; i++) t[i * ws + j] = th[ko + j * nIn + i];
-    }
+    for (let l = 0; l < L; l++) wk?.transpose(th.byteOffset + lay.kOff[l] * 8, sizes[l], sizes[l + 1], wt[l].byteOffset, outP[l + 1] * 8);
   };
   if (wk) transposeKernels();
   const order = new Int32Array(n);
@@ -642,7 +639,7 @@ function trainLoop(
       for (let l = L - 1; l >= 0; l--) {
         const nIn = sizes[l], nOut = sizes[l + 1];
         if (wk) {
-          denseGradBias(deltas[l + 1], nOut, rows, grad, lay.bOff[l]);
+          wk.gradBias(deltas[l + 1].byteOffset, nOut, rows, grad.byteOffset + lay.bOff[l] * 8);
           wk.gradWeights(acts[l].byteOffset, nIn, deltas[l + 1].byteOffset, nOut, rows, grad.byteOffset + lay.kOff[l] * 8);
           if (l > 0) wk.gradInput(acts[l].byteOffset, nIn, deltas[l + 1].byteOffset, nOut, rows, th.byteOffset + lay.kOff[l] * 8, deltas[l].byteOffset, keepScale);
         } else {

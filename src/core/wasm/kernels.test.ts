@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F64Arena, instantiateKernels, wasmSimdAvailable } from './kernels.ts';
+import { F64Arena, instantiateKernels, kernelBytes, wasmSimdAvailable } from './kernels.ts';
 import { sleb, uleb } from './builder.ts';
 
 test('LEB128 encodings', () => {
@@ -58,4 +58,9 @@ test('kernels equal plain loops summed in the same order (odd widths and row tai
       assert.equal(g[j * nIn + i], s);
     }
   }
+});
+
+test('the kernel module validates and compiles (Node ≥ 20 always has WebAssembly SIMD)', () => {
+  assert.doesNotThrow(() => new WebAssembly.Module(kernelBytes()));
+  assert.equal(wasmSimdAvailable(), true);
 });

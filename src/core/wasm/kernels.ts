@@ -308,32 +308,90 @@ function adamFn(): FuncBuilder {
   return f;
 }
 
+/**
+ * gradBias(dz, nOut, rows, gb): gb[j] += Σ_r dz[r][j], rows in order (as denseGradBias), two
+ * units per vector with the running sums in a register.
+ */
+function gradBiasFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, I32, I32]);
+  const [DZ, NOUT, ROWS, GB] = [0, 1, 2, 3];
+  const j = f.local(I32), pd = f.local(I32), end = f.local(I32), rowOut = f.local(I32), acc = f.local(V128);
+  f.get(NOUT).i32(3).shl().set(rowOut);
+  f.i32(0).set(j);
+  f.block().loop();
+  f.get(j).get(NOUT).geS().brIf(1);
+  f.get(GB).get(j).i32(3).shl().add().vLoad().set(acc);
+  f.get(DZ).get(j).i32(3).shl().add().set(pd);
+  f.get(pd).get(ROWS).get(rowOut).mul().add().set(end);
+  f.block().loop();
+  f.get(pd).get(end).geS().brIf(1);
+  f.get(acc).get(pd).vLoad().f64x2Add().set(acc);
+  f.get(pd).get(rowOut).add().set(pd).br(0).end().end();
+  f.get(GB).get(j).i32(3).shl().add().set(pd);
+  f.get(j).i32(2).add().get(NOUT).leS().if_();
+  f.get(pd).get(acc).vStore();
+  f.else_();
+  f.get(pd).get(acc).vStoreLane64(0);
+  f.end();
+  f.get(j).i32(2).add().set(j).br(0).end().end();
+  return f;
+}
+
+/** transpose(w, nIn, nOut, wt, ws): wt[i][j] = w[j][i], wt's rows ws bytes apart. */
+function transposeFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, I32, I32, I32]);
+  const [W, NIN, NOUT, WT, WS] = [0, 1, 2, 3, 4];
+  const pw = f.local(I32), end = f.local(I32), col = f.local(I32), colEnd = f.local(I32), pt = f.local(I32);
+  f.get(W).set(pw);
+  f.get(WT).set(col);
+  f.get(WT).get(NOUT).i32(3).shl().add().set(colEnd);
+  f.block().loop();
+  f.get(col).get(colEnd).geS().brIf(1);
+  f.get(col).set(pt);
+  f.get(pw).get(NIN).i32(3).shl().add().set(end);
+  f.block().loop();
+  f.get(pw).get(end).geS().brIf(1);
+  f.get(pt).get(pw).f64Load().f64Store();
+  f.get(pw).i32(8).add().set(pw);
+  f.get(pt).get(WS).add().set(pt).br(0).end().end();
+  f.get(col).i32(8).add().set(col).br(0).end().end();
+  return f;
+}
+
 export interface WasmKernels {
   readonly memory: WebAssembly.Memory;
   forward(a: number, nIn: number, wt: number, ws: number, b: number, out: number, nOut: number, rows: number): void;
   gradWeights(a: number, nIn: number, dz: number, nOut: number, rows: number, g: number): void;
   gradInput(a: number, nIn: number, dz: number, nOut: number, rows: number, w: number, dp: number, keepScale: number): void;
+  gradBias(dz: number, nOut: number, rows: number, gb: number): void;
+  transpose(w: number, nIn: number, nOut: number, wt: number, ws: number): void;
   dropoutRelu(z: number, len: number, p: number, keepScale: number, state: number): void;
   adam(th: number, g: number, m: number, v: number, n: number, alpha: number, c1: number, c2: number, eps: number): void;
 }
 
+/** The kernels' module binary. */
+export function kernelBytes(): Uint8Array<ArrayBuffer> {
+  return encodeModule([
+    { name: 'forward', f: forwardFn() },
+    { name: 'gradWeights', f: gradWeightsFn() },
+    { name: 'gradInput', f: gradInputFn() },
+    { name: 'dropoutRelu', f: dropoutReluFn() },
+    { name: 'adam', f: adamFn() },
+    { name: 'gradBias', f: gradBiasFn() },
+    { name: 'transpose', f: transposeFn() },
+  ]);
+}
+
 let compiled: WebAssembly.Module | null | undefined;
 
-/** The kernel module, compiled once; null when this runtime has no WebAssembly SIMD. */
+/**
+ * The kernel module, compiled once; null when this runtime has no WebAssembly or no SIMD (the
+ * module then fails validation).
+ */
 function kernelModule(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
-  try {
-    const bytes = encodeModule([
-      { name: 'forward', f: forwardFn() },
-      { name: 'gradWeights', f: gradWeightsFn() },
-      { name: 'gradInput', f: gradInputFn() },
-      { name: 'dropoutRelu', f: dropoutReluFn() },
-      { name: 'adam', f: adamFn() },
-    ]);
-    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    compiled = null;
-  }
+  const bytes = kernelBytes();
+  compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
   return compiled;
 }
 
@@ -353,7 +411,8 @@ export function instantiateKernels(bytes: number): WasmKernels | null {
   const memory = new WebAssembly.Memory({ initial: pages });
   const inst = new WebAssembly.Instance(mod, { env: { memory } });
   const e = inst.exports as unknown as Omit<WasmKernels, 'memory'>;
-  return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput, dropoutRelu: e.dropoutRelu, adam: e.adam };
+  return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput, dropoutRelu: e.dropoutRelu, adam: e.adam,
+    gradBias: e.gradBias, transpose: e.transpose };
 }
 
 /** Bump allocator of float64 arrays (16-byte aligned, one spare zero float64 after each). */
