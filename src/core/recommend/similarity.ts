@@ -155,10 +155,22 @@ export class BoundedMaxHeap {
 /** The `k` rows of `rows` with the largest `score[row]`, best first (ties: lower row first). */
 export function topByScore(rows: ArrayLike<number>, score: Float64Array, k: number): Int32Array {
   const heap = new BoundedMaxHeap(Math.min(k, rows.length));
+  pushByScore(heap, rows, score);
+  return heap.sorted().ids;
+}
+
+/**
+ * heap.push(row, −score[row]) for every row (smallest key = largest score; sorted() breaks ties by
+ * row), with push's own "not better than the worst kept" test done here first, so that most rows
+ * cost one comparison. A separate function, so the hot loop's optimised code has nothing after it.
+ */
+function pushByScore(heap: BoundedMaxHeap, rows: ArrayLike<number>, score: Float64Array): void {
+  let worst = heap.worst();
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    // smallest key = largest score; sorted() breaks ties by row
-    heap.push(r, -score[r]);
+    const key = -score[r];
+    if (key >= worst) continue;
+    heap.push(r, key);
+    worst = heap.worst();
   }
-  return heap.sorted().ids;
 }
