@@ -53,3 +53,22 @@ export function assertWidth(m: Matrix, expected: number, who: string): void {
     throw new RangeError(`${who} was fitted on ${expected} features but got ${m.cols}`);
   }
 }
+
+/** Index of the largest value of each row (the first one on ties): predicted classes from probabilities. */
+export function argmaxRows(m: Matrix): Int32Array {
+  const out = new Int32Array(m.rows), k = m.cols, d = m.data;
+  for (let i = 0; i < m.rows; i++) {
+    const o = i * k;
+    let best = 0;
+    for (let c = 1; c < k; c++) if (d[o + c] > d[o + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** The labels at the given indices, in order (labels of a split or fold). */
+export function takeLabels(y: Int32Array, indices: ArrayLike<number>): Int32Array {
+  const out = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) out[i] = y[indices[i]];
+  return out;
+}

@@ -6,7 +6,7 @@
 import { classifierFactory, type ClassifierKind, type ClassifierFitOptions, type FittedClassifier } from './classifiers.ts';
 import { InputError } from './errors.ts';
 import { availableInputs, designMatrix, featureNames, withEngineered, type FeatureSelection } from './feature-matrix.ts';
-import { assertWidth, type Matrix } from './matrix.ts';
+import { argmaxRows, assertWidth, type Matrix } from './matrix.ts';
 import type { ModelState } from './model-state.ts';
 import type { MoodTagger } from './mood-model.ts';
 import { resolveOptions } from './options.ts';
@@ -146,14 +146,7 @@ export class FittedMoodClassifier implements MoodTagger {
   }
 
   predict(table: TrackTable): Int32Array {
-    const p = this.predictProba(table);
-    const out = new Int32Array(p.rows);
-    for (let i = 0; i < p.rows; i++) {
-      let best = 0;
-      for (let j = 1; j < p.cols; j++) if (p.data[i * p.cols + j] > p.data[i * p.cols + best]) best = j;
-      out[i] = best;
-    }
-    return out;
+    return argmaxRows(this.predictProba(table));
   }
 
   toStates(): { config: Record<string, unknown>; stages: Record<string, ModelState> } {

@@ -10,7 +10,7 @@
  */
 import { applyTemperature, brierScore, expectedCalibrationError, fitTemperature } from './calibration.ts';
 import { constantScores, majorityClass } from './baselines.ts';
-import { matrix, takeRows, type Matrix } from './matrix.ts';
+import { argmaxRows, matrix, takeLabels, takeRows, type Matrix } from './matrix.ts';
 import { classificationReport, macroF1, accuracy, type ClassificationReport } from './metrics.ts';
 import type { EpochRecord } from './mlp.ts';
 import { MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
@@ -100,11 +100,11 @@ export function crossValidateMoodClassifier(
     splits.forEach((split, f) => {
       const train = selectRows(table, split.train);
       const test = selectRows(table, split.test);
-      const yTrain = pick(target.y, split.train);
-      const yTest = pick(target.y, split.test);
+      const yTrain = takeLabels(target.y, split.train);
+      const yTest = takeLabels(target.y, split.test);
       const model = new MoodClassifier({ ...options, seed: (options.seed ?? 0) + r * cv.folds + f }).fit(train, { y: yTrain, classes: target.classes });
       const proba = model.predictProbaUncalibrated(model.featureMatrix(test));
-      const pred = argmax(proba);
+      const pred = argmaxRows(proba);
       for (let i = 0; i < test.rowCount; i++) oofProba.data.set(proba.data.subarray(i * k, (i + 1) * k), split.test[i] * k);
       accs.push(accuracy(yTest, pred));
       f1s.push(macroF1(yTest, pred, k));
@@ -120,7 +120,7 @@ export function crossValidateMoodClassifier(
     });
     oofByRepeat.push(oofProba);
     calibratedByRepeat.push(crossFittedCalibration(oofProba, target.y, splits.map((s) => s.test)));
-    const oofPred = argmax(oofProba);
+    const oofPred = argmaxRows(oofProba);
     for (let i = 0; i < n; i++) { yPooled.push(target.y[i]); predPooled.push(oofPred[i]); }
   }
   const allOof = concatRows(oofByRepeat);
@@ -169,7 +169,7 @@ export function crossFittedCalibration(proba: Matrix, y: Int32Array, groups: rea
   groups.forEach((g, gi) => {
     const others: number[] = [];
     for (let i = 0; i < proba.rows; i++) if (inGroup[i] !== gi) others.push(i);
-    const T = others.length ? fitTemperature(takeRows(proba, others), pick(y, others), { from: 'probs' }) : 1;
+    const T = others.length ? fitTemperature(takeRows(proba, others), takeLabels(y, others), { from: 'probs' }) : 1;
     const part = applyTemperature(takeRows(proba, g), T, { from: 'probs' });
     for (let i = 0; i < g.length; i++) out.data.set(part.data.subarray(i * k, (i + 1) * k), g[i] * k);
   });
@@ -184,18 +184,4 @@ function concatRows(ms: readonly Matrix[]): Matrix {
   return out;
 }
 
-function argmax(p: Matrix): Int32Array {
-  const out = new Int32Array(p.rows), k = p.cols;
-  for (let i = 0; i < p.rows; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (p.data[i * k + j] > p.data[i * k + best]) best = j;
-    out[i] = best;
-  }
-  return out;
-}
 
-function pick(y: Int32Array, idx: ArrayLike<number>): Int32Array {
-  const out = new Int32Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]];
-  return out;
-}

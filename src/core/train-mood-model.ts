@@ -9,6 +9,7 @@ import { constantScores, majorityClass, type BaselineScores } from './baselines.
 import { applyTemperature, brierScore, expectedCalibrationError, fitTemperature } from './calibration.ts';
 import { InputError } from './errors.ts';
 import { designMatrix, featureNames } from './feature-matrix.ts';
+import { argmaxRows, takeLabels } from './matrix.ts';
 import { checkCircularity, circularityWarning, type CircularityCheck } from './leakage.ts';
 import { accuracy, classCounts, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
 import { clusterMoods, type ClusterMethod, type MoodClustering } from './mood-clusters.ts';
@@ -172,11 +173,11 @@ function holdoutEvaluation(
   const split = stratifiedTrainTestSplit(target.y, { testSize: 0.2, seed });
   const train = selectRows(table, split.train);
   const test = selectRows(table, split.test);
-  const yTrain = pick(target.y, split.train);
-  const yTest = pick(target.y, split.test);
+  const yTrain = takeLabels(target.y, split.train);
+  const yTest = takeLabels(target.y, split.test);
   const m = new MoodClassifier(classifierOptions).fit(train, { y: yTrain, classes: target.classes });
   const raw = m.predictProbaUncalibrated(m.featureMatrix(test));
-  const pred = argmax(raw);
+  const pred = argmaxRows(raw);
   // Calibrated scores cross-fitted over two halves of the holdout (each half's temperature is
   // fitted on the other half); the model's temperature is fitted on the whole holdout.
   const halves = [[], []] as number[][];
@@ -256,15 +257,6 @@ function short(m: { mean: number; std: number }): { mean: number; std: number } 
   return { mean: m.mean, std: m.std };
 }
 
-function argmax(p: { rows: number; cols: number; data: Float64Array }): Int32Array {
-  const out = new Int32Array(p.rows), k = p.cols;
-  for (let i = 0; i < p.rows; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (p.data[i * k + j] > p.data[i * k + best]) best = j;
-    out[i] = best;
-  }
-  return out;
-}
 
 function countOf(y: Int32Array, k: number): number {
   let n = 0;
@@ -272,8 +264,3 @@ function countOf(y: Int32Array, k: number): number {
   return n;
 }
 
-function pick(y: Int32Array, idx: ArrayLike<number>): Int32Array {
-  const out = new Int32Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]];
-  return out;
-}
