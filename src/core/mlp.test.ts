@@ -226,3 +226,17 @@ test('the WebAssembly SIMD kernels and the TypeScript kernels train bit-identica
     setMlpWasm(prev);
   }
 });
+
+test('prediction on the WebAssembly kernels equals the TypeScript forward pass bit for bit', () => {
+  const { X, y } = blobs(1037, 7, 3, 12);
+  const m = new MlpClassifier({ epochs: 2, hiddenSizes: [13, 5], seed: 2 }).fit(X, y, 3);
+  const prev = setMlpWasm(false);
+  try {
+    const ts = { p: m.predictProba(X), z: m.predictLogits(X) };
+    setMlpWasm(true);
+    assert.deepEqual(m.predictProba(X).data, ts.p.data);
+    assert.deepEqual(m.predictLogits(X).data, ts.z.data);
+  } finally {
+    setMlpWasm(prev);
+  }
+});

@@ -442,6 +442,10 @@ function softmaxRows(z: Float64Array, k: number, rows: number): void {
 function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean): Matrix {
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
   const n = X.rows;
+  if (wasmEnabled && n >= WASM_MIN_PREDICT_ROWS) {
+    const out = forwardAllWasm(theta, lay, X, softmax);
+    if (out) return out;
+  }
   const out = matrix(n, k);
   const chunk = 512;
   const bufs = sizes.slice(1, L).map((h) => new Float64Array(chunk * h));
@@ -454,6 +458,41 @@ function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolea
       denseForward(a, sizes[l], theta, lay.kOff[l], lay.bOff[l], dst, sizes[l + 1], rows);
       if (l < L - 1) reluInPlace(dst, rows * sizes[l + 1]);
       a = dst;
+    }
+    if (softmax) softmaxRows(logits, k, rows);
+    out.data.set(logits.subarray(0, rows * k), start * k);
+  }
+  return out;
+}
+
+/** Below this many rows, setting up a WebAssembly instance costs more than it saves. */
+const WASM_MIN_PREDICT_ROWS = 64;
+
+/**
+ * forwardAll on the WebAssembly kernels (the same sums in the same order, so the same bits), or
+ * null without WebAssembly SIMD. The weights are copied into the instance's memory with each
+ * kernel transposed; X is copied in chunk by chunk.
+ */
+function forwardAllWasm(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean): Matrix | null {
+  const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
+  const n = X.rows, chunk = 512;
+  const outP = sizes.map((s) => s + (s & 1));
+  const wk = instantiateKernels(F64Arena.bytesFor([lay.total, ...sizes.map((s) => chunk * s),
+    ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]));
+  if (!wk) return null;
+  const arena = new F64Arena(wk.memory);
+  const th = arena.alloc(lay.total);
+  th.set(theta);
+  const bufs = sizes.map((s) => arena.alloc(chunk * s));
+  const wt = sizes.slice(1).map((s, l) => arena.alloc(sizes[l] * outP[l + 1]));
+  for (let l = 0; l < L; l++) wk.transpose(th.byteOffset + lay.kOff[l] * 8, sizes[l], sizes[l + 1], wt[l].byteOffset, outP[l + 1] * 8);
+  const out = matrix(n, k), logits = bufs[L];
+  for (let start = 0; start < n; start += chunk) {
+    const rows = Math.min(chunk, n - start);
+    bufs[0].set(X.data.subarray(start * d, (start + rows) * d));
+    for (let l = 0; l < L; l++) {
+      wk.forward(bufs[l].byteOffset, sizes[l], wt[l].byteOffset, outP[l + 1] * 8, th.byteOffset + lay.bOff[l] * 8, bufs[l + 1].byteOffset, sizes[l + 1], rows);
+      if (l < L - 1) wk.relu(bufs[l + 1].byteOffset, rows * sizes[l + 1]);
     }
     if (softmax) softmaxRows(logits, k, rows);
     out.data.set(logits.subarray(0, rows * k), start * k);
@@ -612,6 +651,7 @@ function trainLoop(
           const len = rows * nOut;
           if (p > 0 && wk) wk.dropoutRelu(z.byteOffset, len, p, keepScale, drop.byteOffset);
           else if (p > 0) dropoutRelu(z, len, p, keepScale, drop);
+          else if (wk) wk.relu(z.byteOffset, len);
           else reluInPlace(z, len);
         }
       }

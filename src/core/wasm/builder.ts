@@ -105,6 +105,8 @@ export class FuncBuilder {
   f64x2Mul(): this { return this.simd(0xf2); }
   f64x2Div(): this { return this.simd(0xf3); }
   f64x2Sqrt(): this { return this.simd(0xef); }
+  /** pmax(a, b) = a < b ? b : a (so pmax(z, 0) is `z < 0 ? 0 : z`, keeping −0 and NaN). */
+  f64x2Pmax(): this { return this.simd(0xf7); }
 
   /** Locals declaration + code + end, length-prefixed (a code-section entry). */
   encode(): number[] {

@@ -358,6 +358,23 @@ function transposeFn(): FuncBuilder {
   return f;
 }
 
+/** relu(z, len): z ← z < 0 ? 0 : z in place (mlp.ts' reluInPlace), two values per pmax. */
+function reluFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32]);
+  const [Z, LEN] = [0, 1];
+  const pz = f.local(I32), endV = f.local(I32);
+  f.get(Z).set(pz);
+  f.get(Z).get(LEN).i32(-2).and().i32(3).shl().add().set(endV);
+  f.block().loop();
+  f.get(pz).get(endV).geS().brIf(1);
+  f.get(pz).get(pz).vLoad().vZero().f64x2Pmax().vStore();
+  f.get(pz).i32(16).add().set(pz).br(0).end().end();
+  f.get(LEN).i32(1).and().if_();
+  f.get(pz).get(pz).vLoad().vZero().f64x2Pmax().vStoreLane64(0);
+  f.end();
+  return f;
+}
+
 export interface WasmKernels {
   readonly memory: WebAssembly.Memory;
   forward(a: number, nIn: number, wt: number, ws: number, b: number, out: number, nOut: number, rows: number): void;
@@ -365,6 +382,7 @@ export interface WasmKernels {
   gradInput(a: number, nIn: number, dz: number, nOut: number, rows: number, w: number, dp: number, keepScale: number): void;
   gradBias(dz: number, nOut: number, rows: number, gb: number): void;
   transpose(w: number, nIn: number, nOut: number, wt: number, ws: number): void;
+  relu(z: number, len: number): void;
   dropoutRelu(z: number, len: number, p: number, keepScale: number, state: number): void;
   adam(th: number, g: number, m: number, v: number, n: number, alpha: number, c1: number, c2: number, eps: number): void;
 }
@@ -379,6 +397,7 @@ export function kernelBytes(): Uint8Array<ArrayBuffer> {
     { name: 'adam', f: adamFn() },
     { name: 'gradBias', f: gradBiasFn() },
     { name: 'transpose', f: transposeFn() },
+    { name: 'relu', f: reluFn() },
   ]);
 }
 
@@ -412,7 +431,7 @@ export function instantiateKernels(bytes: number): WasmKernels | null {
   const inst = new WebAssembly.Instance(mod, { env: { memory } });
   const e = inst.exports as unknown as Omit<WasmKernels, 'memory'>;
   return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput, dropoutRelu: e.dropoutRelu, adam: e.adam,
-    gradBias: e.gradBias, transpose: e.transpose };
+    gradBias: e.gradBias, transpose: e.transpose, relu: e.relu };
 }
 
 /** Bump allocator of float64 arrays (16-byte aligned, one spare zero float64 after each). */
