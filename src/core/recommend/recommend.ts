@@ -286,36 +286,87 @@ function scorePool(
   if (nPref) w += W_CONTEXT;
   if (nT) w += W_TARGETS;
   if (seedDist) w += W_SEEDS;
+  // One tight pass per term, each its own function (a loop with code after it that has not run yet
+  // deoptimises its on-stack-replaced code on every call); score[r] accumulates the terms in
+  // combine()'s order (s = 0; s += …).
+  if (nMood === 1) moodPass1(pool, P, cols, moodIdx[0], score);
+  else if (nMood) moodPassN(pool, P, cols, moodIdx, score);
+  else zeroPass(pool, score);
+  if (nPref) prefPass(pool, P, cols, pref, score);
+  if (nT) {
+    // targetDistance: s += weight · ((v − target) / scale)² (s += weight when v is missing); the
+    // weights' sum is the same for every row.
+    let tw = 0;
+    for (let q = 0; q < nT; q++) tw += tW[q];
+    zeroPass(pool, tdist);
+    for (let q = 0; q < nT; q++) {
+      const col = tCol[q];
+      if (col) targetPass(pool, col, tVal[q], tW[q], tScale[q], tdist);
+      else addPass(pool, tW[q], tdist);
+    }
+    targetFinish(pool, tw, tdist, score);
+  }
+  if (seedDist) seedPass(pool, seedDist, seedDen, score);
+  finalPass(pool, w, score);
+}
+
+function zeroPass(pool: Int32Array, out: Float64Array): void {
+  for (let i = 0; i < pool.length; i++) out[pool[i]] = 0;
+}
+
+function addPass(pool: Int32Array, x: number, out: Float64Array): void {
+  for (let i = 0; i < pool.length; i++) out[pool[i]] += x;
+}
+
+function moodPass1(pool: Int32Array, P: Float64Array, cols: number, j: number, score: Float64Array): void {
+  for (let i = 0; i < pool.length; i++) { const r = pool[i]; score[r] = 0 + W_MOOD * P[r * cols + j]; }
+}
+
+function moodPassN(pool: Int32Array, P: Float64Array, cols: number, moodIdx: Int32Array, score: Float64Array): void {
+  const nMood = moodIdx.length, m0 = moodIdx[0];
+  for (let i = 0; i < pool.length; i++) {
+    const r = pool[i], o = r * cols;
+    let mood = P[o + m0];
+    for (let q = 1; q < nMood; q++) mood = Math.max(mood, P[o + moodIdx[q]]);
+    score[r] = 0 + W_MOOD * mood;
+  }
+}
+
+function prefPass(pool: Int32Array, P: Float64Array, cols: number, pref: Int32Array, score: Float64Array): void {
+  const nPref = pref.length;
+  for (let i = 0; i < pool.length; i++) {
+    const r = pool[i], o = r * cols;
+    let a = 0;
+    for (let q = 0; q < nPref; q++) a = a + P[o + pref[q]];
+    score[r] += W_CONTEXT * Math.min(1, a);
+  }
+}
+
+function targetPass(pool: Int32Array, col: Float64Array, val: number, wq: number, sc: number, ts: Float64Array): void {
+  for (let i = 0; i < pool.length; i++) {
+    const r = pool[i], v = col[r];
+    if (Number.isFinite(v)) {
+      const u = (v - val) / sc;
+      ts[r] += wq * (u * u); // = wq · u ** 2: V8's pow (fdlibm) returns x * x for y = 2
+    } else ts[r] += wq;
+  }
+}
+
+function targetFinish(pool: Int32Array, tw: number, tdist: Float64Array, score: Float64Array): void {
   for (let i = 0; i < pool.length; i++) {
     const r = pool[i];
-    const o = r * cols;
-    let s = 0;
-    if (nMood) {
-      let mood = P[o + moodIdx[0]];
-      for (let q = 1; q < nMood; q++) mood = Math.max(mood, P[o + moodIdx[q]]);
-      s += W_MOOD * mood;
-    }
-    if (nPref) {
-      let a = 0;
-      for (let q = 0; q < nPref; q++) a = a + P[o + pref[q]];
-      s += W_CONTEXT * Math.min(1, a);
-    }
-    if (nT) {
-      let ts = 0, tw = 0;
-      for (let q = 0; q < nT; q++) {
-        const col = tCol[q];
-        const v = col ? col[r] : NaN;
-        if (!Number.isFinite(v)) { ts += tW[q]; tw += tW[q]; continue; }
-        ts += tW[q] * ((v - tVal[q]) / tScale[q]) ** 2;
-        tw += tW[q];
-      }
-      const d = tw ? Math.sqrt(ts / tw) : 0;
-      tdist[r] = d;
-      s += W_TARGETS * (1 - Math.min(1, 2 * d));
-    }
-    if (seedDist) s += W_SEEDS * Math.exp(-(seedDist[r] ** 2) / seedDen);
-    score[r] = w ? s / w : 0;
+    const d = tw ? Math.sqrt(tdist[r] / tw) : 0;
+    tdist[r] = d;
+    score[r] += W_TARGETS * (1 - Math.min(1, 2 * d));
   }
+}
+
+function seedPass(pool: Int32Array, seedDist: Float64Array, den: number, score: Float64Array): void {
+  for (let i = 0; i < pool.length; i++) { const r = pool[i], d = seedDist[r]; score[r] += W_SEEDS * Math.exp(-(d * d) / den); }
+}
+
+function finalPass(pool: Int32Array, w: number, score: Float64Array): void {
+  for (let i = 0; i < pool.length; i++) { const r = pool[i]; score[r] = w ? score[r] / w : 0; }
 }
 
 interface Scratch {
