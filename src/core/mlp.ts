@@ -602,7 +602,7 @@ function trainLoop(
   const outP = sizes.map((s) => s + (s & 1));
   const wk: WasmKernels | null = wasmEnabled
     ? instantiateKernels(F64Arena.bytesFor([...sizes.map((s) => B * s), ...sizes.map((s) => B * s), lay.total, lay.total,
-      lay.total, lay.total, 2, ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
+      lay.total, lay.total, 2, n * d, (n + 1) >> 1, ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
     : null;
   const arena = wk ? new F64Arena(wk.memory) : null;
   const alloc = (len: number): Float64Array => (arena ? arena.alloc(len) : new Float64Array(len));
@@ -614,12 +614,15 @@ function trainLoop(
   const m = alloc(lay.total), v = alloc(lay.total);
   const drop = arena ? arena.allocI32(4) : dropState;
   if (drop !== dropState) drop.set(dropState);
+  // The training rows and their epoch order also live there, so the batch gather runs in WebAssembly.
+  const xw = arena ? arena.alloc(n * d) : null;
+  if (xw) xw.set(xd);
+  const order = arena ? arena.allocI32(n) : new Int32Array(n);
   const wt = wk ? sizes.slice(1).map((s, l) => alloc(sizes[l] * outP[l + 1])) : [];
   const transposeKernels = (): void => {
     for (let l = 0; l < L; l++) wk?.transpose(th.byteOffset + lay.kOff[l] * 8, sizes[l], sizes[l + 1], wt[l].byteOffset, outP[l + 1] * 8);
   };
   if (wk) transposeKernels();
-  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   const p = o.dropout, keepScale = p > 0 ? 1 / (1 - p) : 1;
   const { learningRate: lr, beta1: b1, beta2: b2, epsilon: eps, l2 } = o;
@@ -638,7 +641,8 @@ function trainLoop(
       const rows = Math.min(B, n - start);
       // Gather the batch.
       const a0 = acts[0];
-      for (let r = 0; r < rows; r++) {
+      if (wk && xw) wk.gather(xw.byteOffset, d, order.byteOffset + start * 4, rows, a0.byteOffset);
+      else for (let r = 0; r < rows; r++) {
         const src = order[start + r] * d;
         for (let j = 0; j < d; j++) a0[r * d + j] = xd[src + j];
       }

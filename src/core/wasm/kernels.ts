@@ -375,6 +375,35 @@ function reluFn(): FuncBuilder {
   return f;
 }
 
+/**
+ * gather(x, d, order, rows, dst): dst[r] = x[order[r]] for rows r (d float64 each); order holds
+ * int32 row indices. Two values per vector copy; an odd last value copied alone.
+ */
+function gatherFn(): FuncBuilder {
+  const f = new FuncBuilder([I32, I32, I32, I32, I32]);
+  const [X, D, ORDER, ROWS, DST] = [0, 1, 2, 3, 4];
+  const po = f.local(I32), oEnd = f.local(I32), src = f.local(I32), pd = f.local(I32), row = f.local(I32), k = f.local(I32), kV = f.local(I32);
+  f.get(D).i32(3).shl().set(row);
+  f.get(D).i32(-2).and().i32(3).shl().set(kV);
+  f.get(ORDER).set(po);
+  f.get(ORDER).get(ROWS).i32(2).shl().add().set(oEnd);
+  f.get(DST).set(pd);
+  f.block().loop();
+  f.get(po).get(oEnd).geS().brIf(1);
+  f.get(X).get(po).i32Load().get(row).mul().add().set(src);
+  f.i32(0).set(k);
+  f.block().loop();
+  f.get(k).get(kV).geS().brIf(1);
+  f.get(pd).get(k).add().get(src).get(k).add().vLoad().vStore();
+  f.get(k).i32(16).add().set(k).br(0).end().end();
+  f.get(D).i32(1).and().if_();
+  f.get(pd).get(kV).add().get(src).get(kV).add().f64Load().f64Store();
+  f.end();
+  f.get(pd).get(row).add().set(pd);
+  f.get(po).i32(4).add().set(po).br(0).end().end();
+  return f;
+}
+
 export interface WasmKernels {
   readonly memory: WebAssembly.Memory;
   forward(a: number, nIn: number, wt: number, ws: number, b: number, out: number, nOut: number, rows: number): void;
@@ -383,6 +412,7 @@ export interface WasmKernels {
   gradBias(dz: number, nOut: number, rows: number, gb: number): void;
   transpose(w: number, nIn: number, nOut: number, wt: number, ws: number): void;
   relu(z: number, len: number): void;
+  gather(x: number, d: number, order: number, rows: number, dst: number): void;
   dropoutRelu(z: number, len: number, p: number, keepScale: number, state: number): void;
   adam(th: number, g: number, m: number, v: number, n: number, alpha: number, c1: number, c2: number, eps: number): void;
 }
@@ -398,6 +428,7 @@ export function kernelBytes(): Uint8Array<ArrayBuffer> {
     { name: 'gradBias', f: gradBiasFn() },
     { name: 'transpose', f: transposeFn() },
     { name: 'relu', f: reluFn() },
+    { name: 'gather', f: gatherFn() },
   ]);
 }
 
@@ -431,7 +462,7 @@ export function instantiateKernels(bytes: number): WasmKernels | null {
   const inst = new WebAssembly.Instance(mod, { env: { memory } });
   const e = inst.exports as unknown as Omit<WasmKernels, 'memory'>;
   return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput, dropoutRelu: e.dropoutRelu, adam: e.adam,
-    gradBias: e.gradBias, transpose: e.transpose, relu: e.relu };
+    gradBias: e.gradBias, transpose: e.transpose, relu: e.relu, gather: e.gather };
 }
 
 /** Bump allocator of float64 arrays (16-byte aligned, one spare zero float64 after each). */
