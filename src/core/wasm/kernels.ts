@@ -19,16 +19,17 @@ type Store = 'full' | 'lane0' | { ifFull: () => void };
  * forward(a, nIn, wt, ws, b, out, nOut, rows): out[r][j] = b[j] + Σ_i a[r][i]·wt[i][j], the sum
  * over i in order from the bias. wt is the kernel transposed ([in][out], row stride ws bytes,
  * ws ≥ 8·(nOut rounded up to even)), so a vector load takes two units' weights for one input.
- * Tiles of 4 rows × 4 units (8 accumulators), then 4 rows × 2, then single rows.
+ * Tiles of 4 rows × 2·VM units (VM = 2, 8 accumulators: ≈14–16 GFLOP/s on 256-row batches; VM =
+ * 3 or 4 spill and measured slower), then 4 rows × 2, then single rows.
  */
-function forwardFn(): FuncBuilder {
+function forwardFn(VM = 2): FuncBuilder {
   const f = new FuncBuilder([I32, I32, I32, I32, I32, I32, I32, I32]);
   const [A, NIN, WT, WS, B, OUT, NOUT, ROWS] = [0, 1, 2, 3, 4, 5, 6, 7];
   const r = f.local(I32), j = f.local(I32), rowIn = f.local(I32), rowOut = f.local(I32);
   const pa = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   const pw = f.local(I32), end = f.local(I32), pz = f.local(I32);
-  const acc = Array.from({ length: 4 }, () => [f.local(V128), f.local(V128)]);
-  const w = [f.local(V128), f.local(V128)], x = f.local(V128);
+  const acc = Array.from({ length: 4 }, () => Array.from({ length: VM }, () => f.local(V128)));
+  const w = Array.from({ length: VM }, () => f.local(V128)), x = f.local(V128);
   f.get(NIN).i32(3).shl().set(rowIn);
   f.get(NOUT).i32(3).shl().set(rowOut);
 
@@ -63,9 +64,9 @@ function forwardFn(): FuncBuilder {
   const units = (R: number): void => {
     f.i32(0).set(j);
     f.block().loop();
-    f.get(j).i32(4).add().get(NOUT).gtS().brIf(1); // j + 4 > nOut
-    tile(R, 2, 'full');
-    f.get(j).i32(4).add().set(j).br(0).end().end();
+    f.get(j).i32(2 * VM).add().get(NOUT).gtS().brIf(1); // j + 2·VM > nOut
+    tile(R, VM, 'full');
+    f.get(j).i32(2 * VM).add().set(j).br(0).end().end();
     f.block().loop();
     f.get(j).get(NOUT).geS().brIf(1);
     tile(R, 1, 'runtime');
@@ -87,15 +88,16 @@ function forwardFn(): FuncBuilder {
  * gradWeights(a, nIn, dz, nOut, rows, g): g[j][i] += Σ_r dz[r][j]·a[r][i] (g is the layer's
  * kernel gradient, [out][in]), rows taken four at a time (g += d0·a0 + d1·a1 + d2·a2 + d3·a3, in
  * that order) and then one by one, as denseGradWeights does. Vectors run over i; the deltas of
- * 4 rows × 2 units stay in registers while the inputs stream past.
+ * 4 rows × UM units stay in registers while the inputs stream past (UM = 2; 3 and 4 measured the
+ * same, ≈12–13 GFLOP/s).
  */
-function gradWeightsFn(): FuncBuilder {
+function gradWeightsFn(UM = 2): FuncBuilder {
   const f = new FuncBuilder([I32, I32, I32, I32, I32, I32]);
   const [A, NIN, DZ, NOUT, ROWS, G] = [0, 1, 2, 3, 4, 5];
   const r = f.local(I32), j = f.local(I32), rowIn = f.local(I32), rowOut = f.local(I32), endV = f.local(I32);
   const pa = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
-  const pg = [f.local(I32), f.local(I32)];
-  const d = Array.from({ length: 4 }, () => [f.local(V128), f.local(V128)]);
+  const pg = Array.from({ length: UM }, () => f.local(I32));
+  const d = Array.from({ length: 4 }, () => Array.from({ length: UM }, () => f.local(V128)));
   const x = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], t = f.local(V128);
   f.get(NIN).i32(3).shl().set(rowIn);
   f.get(NOUT).i32(3).shl().set(rowOut);
@@ -117,7 +119,7 @@ function gradWeightsFn(): FuncBuilder {
     f.get(A).get(r).get(rowIn).mul().add().set(pa[0]);
     for (let q = 1; q < R; q++) f.get(pa[q - 1]).get(rowIn).add().set(pa[q]);
     f.get(G).get(j).get(rowIn).mul().add().set(pg[0]);
-    if (U > 1) f.get(pg[0]).get(rowIn).add().set(pg[1]);
+    for (let u = 1; u < U; u++) f.get(pg[u - 1]).get(rowIn).add().set(pg[u]);
     f.get(pa[0]).get(NIN).i32(-2).and().i32(3).shl().add().set(endV);
     f.block().loop();
     f.get(pa[0]).get(endV).geS().brIf(1);
@@ -142,12 +144,13 @@ function gradWeightsFn(): FuncBuilder {
   };
   f.i32(0).set(j);
   f.block().loop();
-  f.get(j).i32(2).add().get(NOUT).gtS().brIf(1);
-  rowsLoop(2);
-  f.get(j).i32(2).add().set(j).br(0).end().end();
-  f.get(j).get(NOUT).ltS().if_();
+  f.get(j).i32(UM).add().get(NOUT).gtS().brIf(1);
+  rowsLoop(UM);
+  f.get(j).i32(UM).add().set(j).br(0).end().end();
+  f.block().loop();
+  f.get(j).get(NOUT).geS().brIf(1);
   rowsLoop(1);
-  f.end();
+  f.get(j).i32(1).add().set(j).br(0).end().end();
   return f;
 }
 
@@ -155,17 +158,18 @@ function gradWeightsFn(): FuncBuilder {
  * gradInput(a, nIn, dz, nOut, rows, w, dp, keepScale): dp[r][i] = a[r][i] > 0 ?
  * keepScale·Σ_j dz[r][j]·w[j][i] : 0, the unit sum in groups of four (t += d0·w0 + d1·w1 + d2·w2 +
  * d3·w3) then the leftover units, as denseGradInput does. w is the kernel, [out][in]; vectors run
- * over i, tiles of 4 rows × 2 inputs.
+ * over i, tiles of 4 rows × 2·VM inputs (VM = 2 measured ≈10 % ahead of 1), then 4 rows × 2.
  */
-function gradInputFn(): FuncBuilder {
+function gradInputFn(VM = 2): FuncBuilder {
   const f = new FuncBuilder([I32, I32, I32, I32, I32, I32, I32, F64]);
   const [A, NIN, DZ, NOUT, ROWS, W, DP, KS] = [0, 1, 2, 3, 4, 5, 6, 7];
   const r = f.local(I32), j = f.local(I32), rowIn = f.local(I32), rowOut = f.local(I32), pi = f.local(I32), endV = f.local(I32);
   const j4 = f.local(I32), pw = f.local(I32), delta = f.local(I32);
   const pa = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   const pd = [f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
-  const acc = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
-  const w = [f.local(V128), f.local(V128), f.local(V128), f.local(V128)], t = f.local(V128), ks = f.local(V128);
+  const acc = Array.from({ length: 4 }, () => Array.from({ length: VM }, () => f.local(V128)));
+  const w = Array.from({ length: 4 }, () => Array.from({ length: VM }, () => f.local(V128)));
+  const t = Array.from({ length: VM }, () => f.local(V128)), ks = f.local(V128), dd = f.local(V128);
   f.get(NIN).i32(3).shl().set(rowIn);
   f.get(NOUT).i32(3).shl().set(rowOut);
   f.get(NOUT).i32(-4).and().set(j4);
@@ -173,51 +177,66 @@ function gradInputFn(): FuncBuilder {
   f.get(KS).f64x2Splat().set(ks);
   f.get(NIN).i32(-2).and().i32(3).shl().set(endV);
 
-  const body = (R: number, store: 'full' | 'lane0'): void => {
-    for (let q = 0; q < R; q++) f.vZero().set(acc[q]);
+  const body = (R: number, V: number, store: 'full' | 'lane0'): void => {
+    for (let q = 0; q < R; q++) for (let v = 0; v < V; v++) f.vZero().set(acc[q][v]);
     f.get(W).get(pi).add().set(pw);
     f.get(DZ).get(r).get(rowOut).mul().add().set(pd[0]);
     for (let q = 1; q < R; q++) f.get(pd[q - 1]).get(rowOut).add().set(pd[q]);
     f.i32(0).set(j);
     f.block().loop();
     f.get(j).get(j4).geS().brIf(1);
-    f.get(pw).vLoad().set(w[0]);
-    for (let u = 1; u < 4; u++) f.get(pw).get(rowIn).i32(u).mul().add().vLoad().set(w[u]);
+    for (let u = 0; u < 4; u++) for (let v = 0; v < V; v++) {
+      f.get(pw);
+      if (u > 0) f.get(rowIn).i32(u).mul().add();
+      f.vLoad(16 * v).set(w[u][v]);
+    }
     for (let q = 0; q < R; q++) {
-      f.get(pd[q]).vLoadSplat(0).get(w[0]).f64x2Mul().set(t);
-      for (let u = 1; u < 4; u++) f.get(t).get(pd[q]).vLoadSplat(8 * u).get(w[u]).f64x2Mul().f64x2Add().set(t);
-      f.get(acc[q]).get(t).f64x2Add().set(acc[q]);
+      for (let u = 0; u < 4; u++) {
+        f.get(pd[q]).vLoadSplat(8 * u).set(dd);
+        for (let v = 0; v < V; v++) {
+          if (u === 0) f.get(dd).get(w[0][v]).f64x2Mul().set(t[v]);
+          else f.get(t[v]).get(dd).get(w[u][v]).f64x2Mul().f64x2Add().set(t[v]);
+        }
+      }
+      for (let v = 0; v < V; v++) f.get(acc[q][v]).get(t[v]).f64x2Add().set(acc[q][v]);
       f.get(pd[q]).i32(32).add().set(pd[q]);
     }
     f.get(pw).get(rowIn).i32(2).shl().add().set(pw);
     f.get(j).i32(4).add().set(j).br(0).end().end();
     f.block().loop();
     f.get(j).get(NOUT).geS().brIf(1);
-    f.get(pw).vLoad().set(w[0]);
+    for (let v = 0; v < V; v++) f.get(pw).vLoad(16 * v).set(w[0][v]);
     for (let q = 0; q < R; q++) {
-      f.get(acc[q]).get(pd[q]).vLoadSplat().get(w[0]).f64x2Mul().f64x2Add().set(acc[q]);
+      f.get(pd[q]).vLoadSplat().set(dd);
+      for (let v = 0; v < V; v++) f.get(acc[q][v]).get(dd).get(w[0][v]).f64x2Mul().f64x2Add().set(acc[q][v]);
       f.get(pd[q]).i32(8).add().set(pd[q]);
     }
     f.get(pw).get(rowIn).add().set(pw);
     f.get(j).i32(1).add().set(j).br(0).end().end();
-    for (let q = 0; q < R; q++) {
+    for (let q = 0; q < R; q++) for (let v = 0; v < V; v++) {
       f.get(pa[q]).get(pi).add().get(delta).add();
-      f.get(acc[q]).get(ks).f64x2Mul();
-      f.get(pa[q]).get(pi).add().vLoad().vZero().f64x2Gt();
+      f.get(acc[q][v]).get(ks).f64x2Mul();
+      f.get(pa[q]).get(pi).add().vLoad(16 * v).vZero().f64x2Gt();
       f.vAnd();
-      if (store === 'full') f.vStore(); else f.vStoreLane64(0);
+      if (store === 'full') f.vStore(16 * v); else f.vStoreLane64(0, 16 * v);
     }
   };
   const rowTile = (R: number): void => {
     f.get(A).get(r).get(rowIn).mul().add().set(pa[0]);
     for (let q = 1; q < R; q++) f.get(pa[q - 1]).get(rowIn).add().set(pa[q]);
     f.i32(0).set(pi);
+    if (VM > 1) {
+      f.block().loop();
+      f.get(pi).i32(16 * VM).add().get(endV).gtS().brIf(1);
+      body(R, VM, 'full');
+      f.get(pi).i32(16 * VM).add().set(pi).br(0).end().end();
+    }
     f.block().loop();
     f.get(pi).get(endV).geS().brIf(1);
-    body(R, 'full');
+    body(R, 1, 'full');
     f.get(pi).i32(16).add().set(pi).br(0).end().end();
     f.get(NIN).i32(1).and().if_();
-    body(R, 'lane0');
+    body(R, 1, 'lane0');
     f.end();
   };
   f.i32(0).set(r);
@@ -418,11 +437,11 @@ export interface WasmKernels {
 }
 
 /** The kernels' module binary. */
-export function kernelBytes(): Uint8Array<ArrayBuffer> {
+export function kernelBytes(tiles: { forward?: number; gradWeights?: number; gradInput?: number } = {}): Uint8Array<ArrayBuffer> {
   return encodeModule([
-    { name: 'forward', f: forwardFn() },
-    { name: 'gradWeights', f: gradWeightsFn() },
-    { name: 'gradInput', f: gradInputFn() },
+    { name: 'forward', f: forwardFn(tiles.forward) },
+    { name: 'gradWeights', f: gradWeightsFn(tiles.gradWeights) },
+    { name: 'gradInput', f: gradInputFn(tiles.gradInput) },
     { name: 'dropoutRelu', f: dropoutReluFn() },
     { name: 'adam', f: adamFn() },
     { name: 'gradBias', f: gradBiasFn() },
