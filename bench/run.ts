@@ -78,6 +78,8 @@ interface Saved {
   command: string;
   sizes: Sizes;
   results: { id: string; label: string; result: string; m: Measured; load: [number, number]; from?: string }[];
+  /** Free text about the run, added by hand to the JSON (e.g. what ran alongside). */
+  note?: string;
 }
 
 /** Rows marked `from` take their measurements from the bench:sklearn JSON (when it has them). */
@@ -117,6 +119,7 @@ function render(s: Saved): string {
     'time is wall time around the call (CPU time: user + system of the process during the call, a steadier figure on a busy machine), peak RSS the process\'s VmHWM reset after loading (includes the loaded data and ≈ 50 MB of runtime).',
     `Data: a generated catalogue (seed 1) of ${s.sizes.big.toLocaleString('en')} tracks, written once to the OS temp directory; 100k-row tasks use its first ${s.sizes.mid.toLocaleString('en')} rows`,
     '(clustering: the 9 default clustering features, z-scored); the network trains on a labelled sample (seed 2, 11 features, 4 moods) and is tested on another (seed 3).',
+    ...(s.note ? ['', s.note] : []),
     '',
     table,
     '',
@@ -127,7 +130,10 @@ function render(s: Saved): string {
       ? [
           'Where the full `train` time goes (one run):',
           '',
-          markdownTable(['stage', 'time'], Object.entries(stages).map(([k, v]) => [k, fmtSeconds(v)]), ['l', 'r']),
+          markdownTable(['stage', 'wall time', 'share'], Object.entries(stages).map(([k, v]) => [k, fmtSeconds(v), `${((v / train!.m.seconds) * 100).toFixed(0)} %`]), ['l', 'r', 'r']),
+          '',
+          `The run used ${fmtSeconds(median(train!.m.runs.map((x) => x.cpuSeconds ?? NaN)))} of CPU in ${fmtSeconds(train!.m.seconds)} of wall time. moodscape trains on one thread, so on an idle machine its wall time would be about its CPU time.`,
+          'Issue 3 sets a target of under 60 s.',
           '',
         ]
       : []),
