@@ -46,26 +46,40 @@ export function applyConstraints(n: number, constraints: readonly Constraint[], 
     steps.push({ constraint: constraints[0].label, remaining: rows.length });
     if (rows.length === 0) emptied(n, constraints[0], steps, n);
     c0 = 1;
-  } else { rows = new Int32Array(n); for (let i = 0; i < n; i++) rows[i] = i; }
+  } else rows = identity(n);
   let m = rows.length;
   for (let c = c0; c < constraints.length; c++) {
     const con = constraints[c];
     const before = m;
-    if (con.keep) m = con.keep(rows, m);
-    else {
-      let k = 0;
-      for (let i = 0; i < m; i++) { const r = rows[i]; if (con.test(r)) rows[k++] = r; }
-      m = k;
-    }
+    m = con.keep ? con.keep(rows, m) : keepByTest(con, rows, m);
     steps.push({ constraint: con.label, remaining: m });
     if (m === 0) emptied(n, con, steps, before);
   }
   return { rows: m === rows.length ? rows : rows.slice(0, m), steps };
 }
 
-function emptied(n: number, con: Constraint, steps: readonly FilterStep[], before: number): never {
+// The loops are functions of their own: V8 optimises a long loop on the stack (OSR), and code after it
+// that has not run yet would deoptimise that code on every call.
+function identity(n: number): Int32Array {
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[i] = i;
+  return rows;
+}
+
+function keepByTest(con: Constraint, rows: Int32Array, m: number): number {
+  let k = 0;
+  for (let i = 0; i < m; i++) { const r = rows[i]; if (con.test(r)) rows[k++] = r; }
+  return k;
+}
+
+function countAlone(con: Constraint, n: number): number {
   let alone = 0;
   for (let i = 0; i < n; i++) if (con.test(i)) alone++;
+  return alone;
+}
+
+function emptied(n: number, con: Constraint, steps: readonly FilterStep[], before: number): never {
+  const alone = countAlone(con, n);
   const trail = [`${n} in the catalogue`, ...steps.map((s) => `${s.remaining} after ${s.constraint}`)].join(' → ');
   const hint = alone === 0
     ? `no track in the catalogue meets "${con.label}" on its own`

@@ -126,12 +126,11 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
   const { seedDist, seedNearest, score, tdist } = scratch;
   const warnings: string[] = [];
   if (seedRows.length) {
-    for (let i = 0; i < pool.length; i++) { const r = pool[i]; seedDist[r] = Infinity; seedNearest[r] = -1; }
+    resetSeeds(pool, seedDist, seedNearest);
     const exactLimit = opts.exactLimit ?? EXACT_SCAN_LIMIT;
     if (catalog.index && n > exactLimit && !rq.arc) {
       const k = Math.min(n, Math.max(rq.limit * 50, 1000));
-      const inPool = new Uint8Array(n);
-      for (let i = 0; i < pool.length; i++) inPool[pool[i]] = 1;
+      const inPool = poolMask(pool, n);
       const cands: number[] = [];
       seedRows.forEach((s, si) => {
         const nb = catalog.index!.search(rowVector(scaled, dims, s), k);
@@ -258,6 +257,18 @@ function fillSeedDistances(pool: Int32Array, seeds: readonly number[], scaled: F
       if (d < dist[r]) { dist[r] = d; nearest[r] = si; }
     }
   }
+}
+
+// Loops live in small functions of their own: V8 optimises a long loop on the stack (OSR), and the
+// code after it, never run before, then deoptimises that code on every call.
+function resetSeeds(pool: Int32Array, dist: Float64Array, nearest: Int32Array): void {
+  for (let i = 0; i < pool.length; i++) { const r = pool[i]; dist[r] = Infinity; nearest[r] = -1; }
+}
+
+function poolMask(pool: Int32Array, n: number): Uint8Array {
+  const mask = new Uint8Array(n);
+  for (let i = 0; i < pool.length; i++) mask[pool[i]] = 1;
+  return mask;
 }
 
 function poolMean(col: Float64Array, pool: Int32Array): number | undefined {
@@ -458,13 +469,10 @@ export function buildConstraints(catalog: RecCatalog, rq: ResolvedQuery, top: In
       },
       all: top === staticsOf(catalog).top && top.length === table.rowCount ? () => {
         const lists = rowsByTopMood(staticsOf(catalog), classes.length);
-        if (wanted.length === 1) return lists[wanted[0]].slice();
+        if (wanted.length === 1) return lists[wanted[0]]?.slice() ?? new Int32Array(0);
         let len = 0;
         for (const j of wanted) len += lists[j]?.length ?? 0;
-        const rows = new Int32Array(len);
-        let o = 0;
-        for (const j of wanted) if (lists[j]) { rows.set(lists[j], o); o += lists[j].length; }
-        return rows.sort();
+        return rowsWithMask(top, mask, len);
       } : undefined,
     });
   }
@@ -512,6 +520,13 @@ export function buildConstraints(catalog: RecCatalog, rq: ResolvedQuery, top: In
     });
   }
   return out;
+}
+
+/** The rows r (ascending) with mask[top[r]] set; `count` of them. */
+function rowsWithMask(top: Int32Array, mask: Uint8Array, count: number): Int32Array {
+  const rows = new Int32Array(count);
+  for (let i = 0, k = 0; i < top.length; i++) if (mask[top[i]]) rows[k++] = i;
+  return rows;
 }
 
 function classMask(classes: number, set: ReadonlySet<number>): Uint8Array {
