@@ -78,7 +78,7 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
   const fromClusters = trainMoodModel(catalogue.table, { target: { type: 'clusters', k: clusters.k, method: 'kmeans' }, classifier: { model: 'mlp' }, cv: 0, seed: o.seed });
   await save(path('model-from-clusters'), fromClusters, files['catalogue.csv'], { type: 'clusters', k: clusters.k, method: 'kmeans' });
 
-  log('tagging the catalogue with the mood network');
+  log('tagging the catalogue with the mood model');
   const proba = honest.model.predictProba(catalogue.table);
   const top = topMoods(honest.model.classes, proba);
   const k = honest.model.classes.length;
