@@ -294,20 +294,26 @@ export function selectArc(
  */
 function bucketByPrimary(vals: Float64Array, n: number, d: number): { start: Int32Array; bmin: Float64Array; bmax: Float64Array; members: Int32Array } {
   let mn = Infinity, mx = -Infinity, finite = 0;
-  for (let i = 0; i < n; i++) { const v = vals[i * d]; if (Number.isFinite(v)) { finite++; if (v < mn) mn = v; if (v > mx) mx = v; } }
+  for (let i = 0, o = 0; i < n; i++, o += d) { const v = vals[o]; if (Number.isFinite(v)) { finite++; if (v < mn) mn = v; if (v > mx) mx = v; } }
   const nb = finite ? Math.max(1, Math.min(65_536, Math.ceil(finite / 16))) : 0;
   const width = nb && mx > mn ? (mx - mn) / nb : 1;
-  const bucketOf = (v: number) => Math.min(nb - 1, Math.max(0, Math.floor((v - mn) / width)));
+  const bucket = new Int32Array(n);
   const count = new Int32Array(nb + 1);
-  for (let i = 0; i < n; i++) { const v = vals[i * d]; if (Number.isFinite(v)) count[bucketOf(v) + 1]++; }
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    const v = vals[o];
+    if (!Number.isFinite(v)) { bucket[i] = -1; continue; }
+    const b = Math.min(nb - 1, Math.floor((v - mn) / width));
+    bucket[i] = b;
+    count[b + 1]++;
+  }
   for (let b = 0; b < nb; b++) count[b + 1] += count[b];
   const start = Int32Array.from(count);
   const members = new Int32Array(finite);
   const bmin = new Float64Array(nb).fill(Infinity), bmax = new Float64Array(nb).fill(-Infinity);
-  for (let i = 0; i < n; i++) {
-    const v = vals[i * d];
-    if (!Number.isFinite(v)) continue;
-    const b = bucketOf(v);
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    const b = bucket[i];
+    if (b < 0) continue;
+    const v = vals[o];
     members[count[b]++] = i;
     if (v < bmin[b]) bmin[b] = v;
     if (v > bmax[b]) bmax[b] = v;
