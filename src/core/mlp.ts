@@ -613,7 +613,7 @@ function trainLoop(
   const outP = sizes.map((s) => s + (s & 1));
   const wk: WasmKernels | null = wasmEnabled
     ? instantiateKernels(F64Arena.bytesFor([...sizes.map((s) => B * s), ...sizes.map((s) => B * s), lay.total, lay.total,
-      lay.total, lay.total, 2, n * d, (n + 1) >> 1, ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
+      lay.total, lay.total, 2, n * d, (n + 1) >> 1, (B * Math.max(...sizes) + 2) >> 1, ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
     : null;
   const arena = wk ? new F64Arena(wk.memory) : null;
   const alloc = (len: number): Float64Array => (arena ? arena.alloc(len) : new Float64Array(len));
@@ -625,6 +625,7 @@ function trainLoop(
   const m = alloc(lay.total), v = alloc(lay.total);
   const drop = arena ? arena.allocI32(4) : dropState;
   if (drop !== dropState) drop.set(dropState);
+  const dropScratch = arena ? arena.allocI32(B * Math.max(...sizes) + 1) : null;
   // The training rows and their epoch order also live there, so the batch gather runs in WebAssembly.
   const xw = arena ? arena.alloc(n * d) : null;
   if (xw) xw.set(xd);
@@ -664,7 +665,7 @@ function trainLoop(
         else denseForward(acts[l], sizes[l], th, lay.kOff[l], lay.bOff[l], z, nOut, rows);
         if (l < L - 1) {
           const len = rows * nOut;
-          if (p > 0 && wk) wk.dropoutRelu(z.byteOffset, len, p, keepScale, drop.byteOffset);
+          if (p > 0 && wk && dropScratch) wk.dropoutRelu(z.byteOffset, len, p, keepScale, drop.byteOffset, dropScratch.byteOffset);
           else if (p > 0) dropoutRelu(z, len, p, keepScale, drop);
           else if (wk) wk.relu(z.byteOffset, len);
           else reluInPlace(z, len);
