@@ -130,3 +130,29 @@ test('k-means++ picks distinct far-apart seeds on clear blobs', () => {
   }
   assert.equal(owners.size, 4);
 });
+
+test('blocked nearest-centre kernel: same labels as a one-centre-at-a-time scan, first centre on ties', () => {
+  const rng = createRng(11);
+  for (let k = 1; k <= 9; k++) {
+    for (const d of [1, 3, 9]) {
+      const n = 200;
+      const X = matrix(n, d);
+      for (let i = 0; i < X.data.length; i++) X.data[i] = Math.round((rng.next() - 0.5) * 8) / 2; // coarse grid: many ties
+      const cen = matrix(k, d);
+      for (let i = 0; i < cen.data.length; i++) cen.data[i] = Math.round((rng.next() - 0.5) * 8) / 2;
+      if (k >= 6) cen.data.copyWithin(5 * d, 1 * d, 2 * d); // centre 5 duplicates centre 1: ties across blocks
+      const fitted = new FittedKMeans({ ...KMEANS_DEFAULTS, k }, d, cen, 0, 0, new Int32Array(0));
+      const got = fitted.predict(X);
+      for (let i = 0; i < n; i++) {
+        let best = 0, bestD = Infinity;
+        for (let c = 0; c < k; c++) {
+          let norm = 0, dot = 0;
+          for (let j = 0; j < d; j++) { norm += cen.data[c * d + j] ** 2; dot += X.data[i * d + j] * cen.data[c * d + j]; }
+          const dd = norm - 2 * dot;
+          if (dd < bestD) { bestD = dd; best = c; }
+        }
+        assert.equal(got[i], best, `k=${k} d=${d} row ${i}`);
+      }
+    }
+  }
+});

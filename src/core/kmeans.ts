@@ -271,6 +271,7 @@ function lloyd(X: Matrix, xNorms: Float64Array, init: Matrix, maxIter: number, t
   let next: Float64Array = new Float64Array(k * d);
   const labels = new Int32Array(n);
   const { labelsOld, dist, sums, counts, cNorms } = ws;
+  const scratch = new Float64Array(1);
   labelsOld.fill(-1);
   let strict = false;
   let it = 0;
@@ -285,16 +286,9 @@ function lloyd(X: Matrix, xNorms: Float64Array, init: Matrix, maxIter: number, t
     counts.fill(0);
     for (let i = 0; i < n; i++) {
       const xo = i * d;
-      let best = 0, bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        const co = c * d;
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += x[xo + j] * centres[co + j];
-        const dd = cNorms[c] - 2 * dot;
-        if (dd < bestD) { bestD = dd; best = c; }
-      }
+      const best = nearestCentre(x, xo, centres, cNorms, k, d, scratch);
       labels[i] = best;
-      dist[i] = bestD + xNorms[i];
+      dist[i] = scratch[0] + xNorms[i];
       counts[best] += 1;
       const so = best * d;
       for (let j = 0; j < d; j++) sums[so + j] += x[xo + j];
@@ -360,19 +354,53 @@ export function assignNearest(X: Matrix, centroids: Matrix, labels: Int32Array, 
     for (let j = 0; j < d; j++) s += cen[c * d + j] * cen[c * d + j];
     cNorms[c] = s;
   }
+  const scratch = new Float64Array(1);
   for (let i = 0; i < n; i++) {
     const xo = i * d;
-    let best = 0, bestD = Infinity;
-    for (let c = 0; c < k; c++) {
-      const co = c * d;
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += x[xo + j] * cen[co + j];
-      const dd = cNorms[c] - 2 * dot;
-      if (dd < bestD) { bestD = dd; best = c; }
-    }
+    const best = nearestCentre(x, xo, cen, cNorms, k, d, scratch);
     labels[i] = best;
     if (dist) dist[i] = sqDistRows(x, xo, cen, best * d, d);
   }
+}
+
+/**
+ * Index of the centre minimising ‖c‖² − 2·x·c for the row at `xo` (the first on ties); that value
+ * goes to `out[0]`. Four centres per pass over the row, each with its own accumulator: every dot
+ * product is summed in the same order (j = 0..d−1) as one centre at a time, and the candidates are
+ * compared in centre order with the same strict <, so labels and distances are bit-identical to
+ * the one-centre loop while the row is read once per four centres.
+ */
+function nearestCentre(x: Float64Array, xo: number, cen: Float64Array, cNorms: Float64Array, k: number, d: number, out: Float64Array): number {
+  let best = 0, bestD = Infinity;
+  let c = 0;
+  for (; c + 3 < k; c += 4) {
+    const c0 = c * d, c1 = c0 + d, c2 = c1 + d, c3 = c2 + d;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[xo + j];
+      s0 += v * cen[c0 + j];
+      s1 += v * cen[c1 + j];
+      s2 += v * cen[c2 + j];
+      s3 += v * cen[c3 + j];
+    }
+    const d0 = cNorms[c] - 2 * s0;
+    if (d0 < bestD) { bestD = d0; best = c; }
+    const d1 = cNorms[c + 1] - 2 * s1;
+    if (d1 < bestD) { bestD = d1; best = c + 1; }
+    const d2 = cNorms[c + 2] - 2 * s2;
+    if (d2 < bestD) { bestD = d2; best = c + 2; }
+    const d3 = cNorms[c + 3] - 2 * s3;
+    if (d3 < bestD) { bestD = d3; best = c + 3; }
+  }
+  for (; c < k; c++) {
+    const co = c * d;
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += x[xo + j] * cen[co + j];
+    const dd = cNorms[c] - 2 * dot;
+    if (dd < bestD) { bestD = dd; best = c; }
+  }
+  out[0] = bestD;
+  return best;
 }
 
 /** Exact sum of squared distances of rows to their labelled centre. */
