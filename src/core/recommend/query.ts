@@ -218,6 +218,18 @@ export function idIndex(ids: readonly string[]): IdIndex {
   return ix;
 }
 
+/**
+ * Uses a caller's id → row map as the index of `ids` when it covers every row once (all ids unique)
+ * and agrees with `ids` at the ends; otherwise idIndex builds its own on first use.
+ */
+export function adoptIdIndex(ids: readonly string[], rowOf: ReadonlyMap<string, number>): void {
+  const have = idIndexes.get(ids);
+  if (have && have.length === ids.length) return;
+  const n = ids.length;
+  if (rowOf.size !== n || (n && (rowOf.get(ids[0]) !== 0 || rowOf.get(ids[n - 1]) !== n - 1))) return;
+  idIndexes.set(ids, { first: rowOf, unique: true, length: n });
+}
+
 /** The `k` ids closest to `id` by edit distance (case-insensitive). */
 export function nearestIds(ids: readonly string[], id: string, k: number): string[] {
   const want = id.toLowerCase();

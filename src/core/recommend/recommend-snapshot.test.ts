@@ -253,3 +253,30 @@ describe('selectArc picks what a full scan picks', () => {
     assert.deepEqual(selectArc(attributes, targets, pool, valueOf), selectArcReference(attributes, targets, pool, valueOf, {}));
   });
 });
+
+describe('id lookups', () => {
+  it('a caller-supplied rowOf map gives the same results', () => {
+    const rowOf = new Map(table.text.id!.map((id, i) => [id, i] as const));
+    const withMap: RecCatalog = { ...catalog, rowOf };
+    for (const name of ['seeds 2', 'seeds + mood', 'taste', 'taste + context']) {
+      const c = CASES.find((x) => x.name === name)!;
+      assert.equal(digest(recommend(withMap, c.query, c.opts)), EXPECTED[name].hash, name);
+    }
+  });
+
+  it('with duplicate ids, every row carrying a seed or skipped id is left out', () => {
+    const seedQ: RecQuery = { seeds: ['t00010'], limit: 30, lambda: 1 };
+    const skipQ: RecQuery = { target: { energy: 0.3 }, taste: profile, limit: 30, lambda: 1 };
+    const nearest = recommend(catalog, seedQ).rows[0], best = recommend(catalog, skipQ).rows[0];
+    const ids = [...table.text.id!];
+    ids[nearest] = 't00010';
+    ids[best] = 't00042';
+    const dup = buildRecCatalog({ ...table, text: { ...table.text, id: ids } }, stubTagger);
+    const res = recommend(dup, seedQ);
+    assert.ok(!res.rows.includes(10) && !res.rows.includes(nearest));
+    assert.equal(res.tracks.length, 30);
+    const skip = recommend(dup, skipQ);
+    assert.ok(!skip.rows.includes(42) && !skip.rows.includes(best));
+    assert.equal(skip.tracks.length, 30);
+  });
+});

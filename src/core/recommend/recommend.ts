@@ -26,7 +26,7 @@ import {
 import { applyConstraints, type Constraint, type FilterStep } from './filter.ts';
 import { knobScale, type Knob } from './knobs.ts';
 import { mmrSelect } from './mmr.ts';
-import { idIndex, resolveQuery, type RecQuery, type ResolvedQuery, type TargetSpec } from './query.ts';
+import { adoptIdIndex, idIndex, resolveQuery, type RecQuery, type ResolvedQuery, type TargetSpec } from './query.ts';
 import {
   buildScaledSpace, EXACT_SCAN_LIMIT, rowVector, squaredDistance, topByScore, type NearestNeighbourIndex,
 } from './similarity.ts';
@@ -44,6 +44,11 @@ export interface RecCatalog {
   readonly topMood?: Int32Array;
   /** Approximate nearest-neighbour index, used for seeds when the catalogue is large. */
   readonly index?: NearestNeighbourIndex;
+  /**
+   * id → row over table.text.id, when the caller already has one (the server's snapshot does); used
+   * for seed and skip lookups instead of building another when every id is unique.
+   */
+  readonly rowOf?: ReadonlyMap<string, number>;
 }
 
 /** Tags a table with a model and prepares the similarity space. */
@@ -100,6 +105,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
   const rq = resolveQuery(table, classes, query, opts.contexts);
   const st = staticsOf(catalog);
   const top = st.top;
+  if (catalog.rowOf && table.text.id) adoptIdIndex(table.text.id, catalog.rowOf);
   const num = (k: string, row: number) => table.numeric[k]?.[row] ?? NaN;
 
   // ---- 2. constraints ------------------------------------------------------------------------
