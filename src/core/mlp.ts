@@ -450,12 +450,12 @@ function softmaxRows(z: Float64Array, k: number, rows: number): void {
 }
 
 /** Inference forward pass over X in chunks; writes logits (softmax=false) or probabilities. */
-function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean): Matrix {
+function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean, wasm?: WasmForward | null): Matrix {
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
   const n = X.rows;
   if (wasmEnabled && n >= WASM_MIN_PREDICT_ROWS) {
-    const out = forwardAllWasm(theta, lay, X, softmax);
-    if (out) return out;
+    const w = wasm ?? wasmForward(theta, lay);
+    if (w) return w(X, softmax);
   }
   const out = matrix(n, k);
   const chunk = 512;
@@ -479,14 +479,16 @@ function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolea
 /** Below this many rows, setting up a WebAssembly instance costs more than it saves. */
 const WASM_MIN_PREDICT_ROWS = 64;
 
+type WasmForward = (X: Matrix, softmax: boolean) => Matrix;
+
 /**
- * forwardAll on the WebAssembly kernels (the same sums in the same order, so the same bits), or
- * null without WebAssembly SIMD. The weights are copied into the instance's memory with each
- * kernel transposed; X is copied in chunk by chunk.
+ * forwardAll on the WebAssembly kernels (the same sums in the same order, so the same bits) for
+ * fixed weights, or null without WebAssembly SIMD. The weights are copied into the instance's
+ * memory once, each kernel transposed; X is copied in chunk by chunk. FittedMlp keeps one.
  */
-function forwardAllWasm(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean): Matrix | null {
+function wasmForward(theta: Float64Array, lay: Layout): WasmForward | null {
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
-  const n = X.rows, chunk = 512;
+  const chunk = 512;
   const outP = sizes.map((s) => s + (s & 1));
   const wk = instantiateKernels(F64Arena.bytesFor([lay.total, ...sizes.map((s) => chunk * s),
     ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]));
@@ -497,18 +499,20 @@ function forwardAllWasm(theta: Float64Array, lay: Layout, X: Matrix, softmax: bo
   const bufs = sizes.map((s) => arena.alloc(chunk * s));
   const wt = sizes.slice(1).map((s, l) => arena.alloc(sizes[l] * outP[l + 1]));
   for (let l = 0; l < L; l++) wk.transpose(th.byteOffset + lay.kOff[l] * 8, sizes[l], sizes[l + 1], wt[l].byteOffset, outP[l + 1] * 8);
-  const out = matrix(n, k), logits = bufs[L];
-  for (let start = 0; start < n; start += chunk) {
-    const rows = Math.min(chunk, n - start);
-    bufs[0].set(X.data.subarray(start * d, (start + rows) * d));
-    for (let l = 0; l < L; l++) {
-      wk.forward(bufs[l].byteOffset, sizes[l], wt[l].byteOffset, outP[l + 1] * 8, th.byteOffset + lay.bOff[l] * 8, bufs[l + 1].byteOffset, sizes[l + 1], rows);
-      if (l < L - 1) wk.relu(bufs[l + 1].byteOffset, rows * sizes[l + 1]);
+  return (X, softmax) => {
+    const n = X.rows, out = matrix(n, k), logits = bufs[L];
+    for (let start = 0; start < n; start += chunk) {
+      const rows = Math.min(chunk, n - start);
+      bufs[0].set(X.data.subarray(start * d, (start + rows) * d));
+      for (let l = 0; l < L; l++) {
+        wk.forward(bufs[l].byteOffset, sizes[l], wt[l].byteOffset, outP[l + 1] * 8, th.byteOffset + lay.bOff[l] * 8, bufs[l + 1].byteOffset, sizes[l + 1], rows);
+        if (l < L - 1) wk.relu(bufs[l + 1].byteOffset, rows * sizes[l + 1]);
+      }
+      if (softmax) softmaxRows(logits, k, rows);
+      out.data.set(logits.subarray(0, rows * k), start * k);
     }
-    if (softmax) softmaxRows(logits, k, rows);
-    out.data.set(logits.subarray(0, rows * k), start * k);
-  }
-  return out;
+    return out;
+  };
 }
 
 function l2Penalty(theta: Float64Array, lay: Layout, l2: number): number {
@@ -764,6 +768,12 @@ export class FittedMlp {
     this.nClasses = layerSizes[layerSizes.length - 1];
   }
   private readonly lay: Layout;
+  /** The WebAssembly forward pass over these weights, built on the first large enough prediction. */
+  private wasmFwd: WasmForward | null | undefined;
+  private wasm(rows: number): WasmForward | null | undefined {
+    if (this.wasmFwd === undefined && wasmEnabled && rows >= WASM_MIN_PREDICT_ROWS) this.wasmFwd = wasmForward(this.theta, this.lay);
+    return this.wasmFwd;
+  }
 
   /** Kernel of layer l as a new Float32Array, [out][in] row-major (row j = unit j's input weights; Keras' kernel transposed). */
   kernel(l: number): Float32Array {
@@ -778,12 +788,12 @@ export class FittedMlp {
   /** Pre-softmax scores (n × nClasses), e.g. for temperature scaling. */
   predictLogits(X: Matrix): Matrix {
     assertWidth(X, this.nFeatures, 'MlpClassifier');
-    return forwardAll(this.theta, this.lay, X, false);
+    return forwardAll(this.theta, this.lay, X, false, this.wasm(X.rows));
   }
 
   predictProba(X: Matrix): Matrix {
     assertWidth(X, this.nFeatures, 'MlpClassifier');
-    return forwardAll(this.theta, this.lay, X, true);
+    return forwardAll(this.theta, this.lay, X, true, this.wasm(X.rows));
   }
 
   predict(X: Matrix): Int32Array {
