@@ -64,3 +64,8 @@ test('the kernel module validates and compiles (Node ≥ 20 always has WebAssemb
   assert.doesNotThrow(() => new WebAssembly.Module(kernelBytes()));
   assert.equal(wasmSimdAvailable(), true);
 });
+
+test('no instance (so the TypeScript fallback) for memories of 2 GiB or more', () => {
+  assert.equal(instantiateKernels(2 ** 31), null);
+  assert.notEqual(instantiateKernels(1 << 20), null);
+});

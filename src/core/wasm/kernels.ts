@@ -482,13 +482,21 @@ export function wasmSimdAvailable(): boolean {
 
 /**
  * A linear memory of at least `bytes` bytes with the kernels bound to it, or null without
- * WebAssembly SIMD. Allocate float64 buffers in it with F64Arena.
+ * WebAssembly SIMD (or for 2 GiB and more). Allocate float64 buffers in it with F64Arena.
  */
 export function instantiateKernels(bytes: number): WasmKernels | null {
   const mod = kernelModule();
   if (!mod) return null;
+  // Pointers are compared as signed i32, so the memory stays below 2 GiB; past that, or when the
+  // runtime cannot allocate it, the caller falls back to TypeScript.
+  if (!(bytes < 2 ** 31 - 65536)) return null;
   const pages = Math.max(1, Math.ceil(bytes / 65536));
-  const memory = new WebAssembly.Memory({ initial: pages });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages });
+  } catch {
+    return null;
+  }
   const inst = new WebAssembly.Instance(mod, { env: { memory } });
   const e = inst.exports as unknown as Omit<WasmKernels, 'memory'>;
   return { memory, forward: e.forward, gradWeights: e.gradWeights, gradInput: e.gradInput, dropoutRelu: e.dropoutRelu, adam: e.adam,
