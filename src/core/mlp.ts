@@ -35,7 +35,7 @@
  * Fitting runs in float64; the fitted weights are rounded to float32 (what `toState` stores), so a
  * model loaded from its state predicts bit-for-bit the same probabilities.
  */
-import { assertWidth, matrix, takeRows, type Matrix } from './matrix.ts';
+import { argmaxRows, assertWidth, matrix, takeRows, type Matrix } from './matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
 import { finite, integer, resolveOptions, seedCheck, type Check } from './options.ts';
 import { createRng, shuffleInPlace, type Rng } from './random.ts';
@@ -843,14 +843,4 @@ export class FittedMlp {
   }
 }
 
-/** Index of the largest value of each row (first one on ties). */
-export function argmaxRows(m: Matrix): Int32Array {
-  const out = new Int32Array(m.rows), k = m.cols, d = m.data;
-  for (let i = 0; i < m.rows; i++) {
-    const o = i * k;
-    let best = 0;
-    for (let c = 1; c < k; c++) if (d[o + c] > d[o + best]) best = c;
-    out[i] = best;
-  }
-  return out;
-}
+export { argmaxRows } from './matrix.ts';
