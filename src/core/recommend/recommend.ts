@@ -12,6 +12,11 @@
  *      seeds    exp(−d² / dims) to the nearest seed    weight 1.5
  * 5. Without an arc: MMR (λ) over the best candidates, under the diversity rules.
  *    With an arc: greedy fit to the curve (arcs.ts), relevance as a small tie-breaking cost.
+ *
+ * Cost: the per-row work (filter, score) runs over index lists with typed arrays, one tight loop per
+ * constraint or score term; reasons are built for the returned tracks only. What depends only on the
+ * catalogue (top mood per row, rows per top mood, the id index, the per-row work arrays) is computed
+ * once and kept beside it (WeakMap). recommend-snapshot.test.ts pins the results.
  */
 import type { Matrix } from '../matrix.ts';
 import type { MoodTagger } from '../mood-model.ts';
@@ -20,7 +25,7 @@ import { arcError, arcFitReport, sampleArc, selectArc, type ArcFitReport } from 
 import { describeContext, type ContextSpec } from './contexts.ts';
 import { DiversityGuard } from './diversity.ts';
 import {
-  arcReason, constraintsReason, moodReason, preferReason, scoreReason, seedReason, targetDistance, targetsReason,
+  arcReason, constraintsReason, moodReason, preferReason, scoreReason, seedReason, targetsReason,
   type ScoreParts,
 } from './explain-why.ts';
 import { applyConstraints, type Constraint, type FilterStep } from './filter.ts';
