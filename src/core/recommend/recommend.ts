@@ -33,7 +33,7 @@ import { knobScale, type Knob } from './knobs.ts';
 import { mmrSelect } from './mmr.ts';
 import { adoptIdIndex, idIndex, resolveQuery, type RecQuery, type ResolvedQuery, type TargetSpec } from './query.ts';
 import {
-  buildScaledSpace, EXACT_SCAN_LIMIT, rowVector, squaredDistance, topByScore, type NearestNeighbourIndex,
+  BoundedMaxHeap, buildScaledSpace, EXACT_SCAN_LIMIT, rowVector, squaredDistance, topByScore, type NearestNeighbourIndex,
 } from './similarity.ts';
 import { describeShifts, tasteShifts, type TasteShift } from './taste.ts';
 
@@ -176,7 +176,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     if (p.seeds !== undefined) { s += W_SEEDS * p.seeds; w += W_SEEDS; }
     return w ? s / w : 0;
   };
-  scorePool(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist);
+  const scoreAll = () => scorePool(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist);
 
   // ---- 5. selection --------------------------------------------------------------------------------
   const rule = { cap: rq.artistCap, per: 20 };
@@ -184,6 +184,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
   let arcReport: ArcFitReport | undefined;
   let arcInfo: { attributes: Knob[]; targets: Float64Array[] } | undefined;
   if (rq.arc) {
+    scoreAll();
     const guard = new DiversityGuard(table, rq.limit, rule);
     arcInfo = sampleArc(rq.arc, rq.limit);
     const hasScore = rq.moods.length || rq.preferClasses.length || targets.size || seedRows.length;
@@ -196,14 +197,14 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     const actual = rows.map((r) => Float64Array.from(arcInfo!.attributes, (a) => num(a, r)));
     arcReport = arcFitReport(rq.arc, arcInfo.attributes, arcInfo.targets.slice(0, rows.length), actual);
   } else {
-    const pick = (m: number) => {
+    const pick = (cands: Int32Array) => {
       const guard = new DiversityGuard(table, rq.limit, rule);
-      const cands = topByScore(pool, score, m);
       return mmrSelect(cands, score, scaled, dims, { k: rq.limit, lambda: rq.lambda, accept: (r) => guard.accepts(r), take: (r) => guard.add(r) });
     };
     const m = Math.min(pool.length, Math.max(rq.limit * 15, 300));
-    rows = pick(m);
-    if (rows.length < rq.limit && m < pool.length) rows = pick(pool.length);
+    // topByScore(pool, score, m) without scoring in full the rows that cannot make the top m.
+    rows = pick(topScored(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist, m));
+    if (rows.length < rq.limit && m < pool.length) { scoreAll(); rows = pick(topByScore(pool, score, pool.length)); }
   }
   if (rows.length < rq.limit) {
     warnings.push(`only ${rows.length} of ${rq.limit} tracks: the pool of ${pool.length} ran out under the diversity rules (≤ ${rule.cap} per artist per ${rule.per} tracks, no duplicate titles)`);
@@ -292,22 +293,114 @@ function poolMean(col: Float64Array, pool: Int32Array): number | undefined {
  * score[r] (and tdist[r] when there are targets) for every pool row: the same arithmetic, in the
  * same order, as combine(partsOf(r)) and targetDistance, without per-row objects or closures.
  */
+interface ScoreTerms {
+  readonly P: Float64Array;
+  readonly cols: number;
+  readonly moodIdx: Int32Array;
+  readonly pref: Int32Array;
+  readonly tCol: readonly (Float64Array | undefined)[];
+  readonly tVal: readonly number[];
+  readonly tW: readonly number[];
+  readonly tScale: readonly number[];
+  /** Sum of the target weights (targetDistance's denominator, the same for every row). */
+  readonly tw: number;
+  readonly seedDen: number;
+  /** Sum of the weights of the terms present (combine()'s denominator). */
+  readonly w: number;
+}
+
+function scoreTerms(proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable, seeds: boolean, dims: number): ScoreTerms {
+  const moodIdx = Int32Array.from(rq.moods, (m) => m.index);
+  const pref = Int32Array.from(rq.preferClasses);
+  const tCol: (Float64Array | undefined)[] = [], tVal: number[] = [], tW: number[] = [], tScale: number[] = [];
+  for (const [k, t] of targets) { tCol.push(table.numeric[k]); tVal.push(t.value); tW.push(t.weight); tScale.push(knobScale(k)); }
+  let tw = 0;
+  for (let q = 0; q < tW.length; q++) tw += tW[q];
+  let w = 0;
+  if (moodIdx.length) w += W_MOOD;
+  if (pref.length) w += W_CONTEXT;
+  if (targets.size) w += W_TARGETS;
+  if (seeds) w += W_SEEDS;
+  return { P: proba.data, cols: proba.cols, moodIdx, pref, tCol, tVal, tW, tScale, tw, seedDen: Math.max(dims, 1), w };
+}
+
+/**
+ * What topByScore(pool, score, k) returns once scorePool has run, computing score[r] (and tdist[r])
+ * only for the rows that may enter the top k. Rows are offered to the heap in pool order, as there;
+ * a row is skipped without its target and seed terms when even with both at their maximum (1) its
+ * score could not beat the worst kept one, i.e. when the heap would have rejected it anyway.
+ */
+function topScored(
+  pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
+  seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array, k: number,
+): Int32Array {
+  const t = scoreTerms(proba, rq, targets, table, seedDist !== undefined, dims);
+  const heap = new BoundedMaxHeap(Math.min(k, pool.length));
+  // The bound relies on the target term being finite; it is unless a weight or target is not.
+  let prune = Number.isFinite(t.tw);
+  for (let q = 0; q < t.tW.length; q++) if (!Number.isFinite(t.tW[q]) || !Number.isFinite(t.tVal[q]) || !(t.tScale[q] > 0)) prune = false;
+  scoreIntoHeap(pool, t, seedDist, score, tdist, heap, prune);
+  return heap.sorted().ids;
+}
+
+function scoreIntoHeap(
+  pool: Int32Array, t: ScoreTerms, seedDist: Float64Array | undefined, score: Float64Array, tdist: Float64Array,
+  heap: BoundedMaxHeap, prune: boolean,
+): void {
+  const { P, cols, moodIdx, pref, tCol, tVal, tW, tScale, tw, seedDen, w } = t;
+  const nMood = moodIdx.length, nPref = pref.length, nT = tCol.length;
+  let worst = heap.worst();
+  for (let i = 0; i < pool.length; i++) {
+    const r = pool[i], o = r * cols;
+    let s = 0;
+    if (nMood) {
+      let mood = P[o + moodIdx[0]];
+      for (let q = 1; q < nMood; q++) mood = Math.max(mood, P[o + moodIdx[q]]);
+      s += W_MOOD * mood;
+    }
+    if (nPref) {
+      let a = 0;
+      for (let q = 0; q < nPref; q++) a = a + P[o + pref[q]];
+      s += W_CONTEXT * Math.min(1, a);
+    }
+    if (prune) {
+      // Upper bound: the target term 1 − min(1, 2d) and the seed term exp(−d²/dims) are ≤ 1, and
+      // rounding is monotone, so this is ≥ the score computed below (NaN seed distances excepted).
+      let ub = s;
+      if (nT) ub += W_TARGETS * 1;
+      if (seedDist) ub += W_SEEDS * 1;
+      if (-(w ? ub / w : 0) >= worst && !(seedDist && Number.isNaN(seedDist[r]))) continue;
+    }
+    if (nT) {
+      let ts = 0;
+      for (let q = 0; q < nT; q++) {
+        const col = tCol[q];
+        const v = col ? col[r] : NaN;
+        if (Number.isFinite(v)) {
+          const u = (v - tVal[q]) / tScale[q];
+          ts += tW[q] * (u * u); // = tW · u ** 2: V8's pow (fdlibm) returns x * x for y = 2
+        } else ts += tW[q];
+      }
+      const d = tw ? Math.sqrt(ts / tw) : 0;
+      tdist[r] = d;
+      s += W_TARGETS * (1 - Math.min(1, 2 * d));
+    }
+    if (seedDist) { const sd = seedDist[r]; s += W_SEEDS * Math.exp(-(sd * sd) / seedDen); }
+    const sc = w ? s / w : 0;
+    score[r] = sc;
+    const key = -sc;
+    if (key >= worst) continue;
+    heap.push(r, key);
+    worst = heap.worst();
+  }
+}
+
 function scorePool(
   pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
   seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array,
 ): void {
-  const P = proba.data, cols = proba.cols;
-  const moodIdx = Int32Array.from(rq.moods, (m) => m.index);
-  const pref = Int32Array.from(rq.preferClasses);
-  const nMood = moodIdx.length, nPref = pref.length, nT = targets.size;
-  const tCol: (Float64Array | undefined)[] = [], tVal: number[] = [], tW: number[] = [], tScale: number[] = [];
-  for (const [k, t] of targets) { tCol.push(table.numeric[k]); tVal.push(t.value); tW.push(t.weight); tScale.push(knobScale(k)); }
-  const seedDen = Math.max(dims, 1);
-  let w = 0;
-  if (nMood) w += W_MOOD;
-  if (nPref) w += W_CONTEXT;
-  if (nT) w += W_TARGETS;
-  if (seedDist) w += W_SEEDS;
+  const { P, cols, moodIdx, pref, tCol, tVal, tW, tScale, tw, seedDen, w } = scoreTerms(proba, rq, targets, table, seedDist !== undefined, dims);
+  const nMood = moodIdx.length, nPref = pref.length, nT = tCol.length;
   // One tight pass per term, each its own function (a loop with code after it that has not run yet
   // deoptimises its on-stack-replaced code on every call); score[r] accumulates the terms in
   // combine()'s order (s = 0; s += …).
@@ -318,8 +411,6 @@ function scorePool(
   if (nT) {
     // targetDistance: s += weight · ((v − target) / scale)² (s += weight when v is missing); the
     // weights' sum is the same for every row.
-    let tw = 0;
-    for (let q = 0; q < nT; q++) tw += tW[q];
     zeroPass(pool, tdist);
     for (let q = 0; q < nT; q++) {
       const col = tCol[q];
