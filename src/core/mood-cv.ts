@@ -9,12 +9,12 @@
  * temperature. The temperature for the final model is fitted on every out-of-fold prediction.
  */
 import { applyTemperature, brierScore, expectedCalibrationError, fitTemperature } from './calibration.ts';
-import { constantScores, majorityClass } from './baselines.ts';
+import { constantScores, majorityClass, type BaselineScores } from './baselines.ts';
 import { argmaxRows, matrix, takeLabels, takeRows, type Matrix } from './matrix.ts';
 import { classificationReport, macroF1, accuracy, type ClassificationReport } from './metrics.ts';
 import type { EpochRecord } from './mlp.ts';
 import { MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
-import { stratifiedKFold } from './split.ts';
+import { stratifiedKFold, type IndexSplit } from './split.ts';
 import { selectRows, type TrackTable } from './track-table.ts';
 import { DEFAULT_UNCERTAIN_BELOW, summarizeUncertain, type UncertainSummary } from './uncertain.ts';
 
@@ -68,7 +68,78 @@ export interface CvOptions {
   logregBaseline?: boolean;
   uncertainBelow?: number;
   onFold?: (fold: number, folds: number) => void;
+  /**
+   * Runs the folds (e.g. on worker threads, see src/app/parallel/fold-runner.ts); default: one
+   * after the other in this thread. Whatever runs them, the results are those of `runCvFold`.
+   */
+  runFolds?: CvFoldRunner;
 }
+
+/** One fold to fit and score: plain data, so it can be sent to a worker thread. */
+export interface CvFoldJob {
+  readonly train: Int32Array;
+  readonly test: Int32Array;
+  /** Seed of the fold's classifier. */
+  readonly seed: number;
+}
+
+/** What the folds share: plain data (typed arrays, strings, numbers), sent once to each worker. */
+export interface CvFoldContext {
+  readonly table: TrackTable;
+  readonly target: EncodedLabels;
+  readonly options: Partial<MoodClassifierOptions>;
+  readonly withLogreg: boolean;
+}
+
+export interface CvFoldOutput {
+  /** Uncalibrated probabilities of the test rows (test rows × classes, row-major, in `test` order). */
+  readonly proba: Float64Array;
+  readonly accuracy: number;
+  readonly macroF1: number;
+  readonly majority: BaselineScores;
+  readonly logreg?: BaselineScores;
+  readonly history: EpochRecord[];
+}
+
+/**
+ * Runs every job and returns the outputs in job order, each equal to `runCvFold(ctx, job)`;
+ * calls `onDone` once per finished job.
+ */
+export type CvFoldRunner = (ctx: CvFoldContext, jobs: readonly CvFoldJob[], onDone: () => void) => CvFoldOutput[];
+
+/** Fits and scores one fold (model, majority class and, optionally, logistic regression). */
+export function runCvFold(ctx: CvFoldContext, job: CvFoldJob): CvFoldOutput {
+  const { table, target, options } = ctx;
+  const k = target.classes.length;
+  const train = selectRows(table, job.train);
+  const test = selectRows(table, job.test);
+  const yTrain = takeLabels(target.y, job.train);
+  const yTest = takeLabels(target.y, job.test);
+  const model = new MoodClassifier({ ...options, seed: job.seed }).fit(train, { y: yTrain, classes: target.classes });
+  const proba = model.predictProbaUncalibrated(model.featureMatrix(test));
+  const pred = argmaxRows(proba);
+  let logreg: BaselineScores | undefined;
+  if (ctx.withLogreg) {
+    const lr = new MoodClassifier({ features: model.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(train, { y: yTrain, classes: target.classes });
+    const lrPred = lr.predict(test);
+    logreg = { accuracy: accuracy(yTest, lrPred), macroF1: macroF1(yTest, lrPred, k) };
+  }
+  return {
+    proba: proba.data,
+    accuracy: accuracy(yTest, pred),
+    macroF1: macroF1(yTest, pred, k),
+    majority: constantScores(yTest, majorityClass(yTrain, k), k),
+    ...(logreg ? { logreg } : {}),
+    history: [...(model.classifier.history ?? [])],
+  };
+}
+
+/** The default runner: every fold in turn, in this thread. */
+export const runFoldsInline: CvFoldRunner = (ctx, jobs, onDone) => jobs.map((job) => {
+  const out = runCvFold(ctx, job);
+  onDone();
+  return out;
+});
 
 export function meanStd(values: readonly number[]): MeanStd {
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
@@ -93,30 +164,27 @@ export function crossValidateMoodClassifier(
   const calibratedByRepeat: Matrix[] = [];
   const yPooled: number[] = [], predPooled: number[] = [];
   const total = repeats * cv.folds;
-  let done = 0;
+  const splitsByRepeat: IndexSplit[][] = [];
+  const jobs: CvFoldJob[] = [];
   for (let r = 0; r < repeats; r++) {
     const splits = stratifiedKFold(target.y, { folds: cv.folds, seed: cv.seed + r });
+    splitsByRepeat.push(splits);
+    splits.forEach((split, f) => jobs.push({ train: split.train, test: split.test, seed: (options.seed ?? 0) + r * cv.folds + f }));
+  }
+  let done = 0;
+  const outputs = (cv.runFolds ?? runFoldsInline)({ table, target, options, withLogreg }, jobs, () => cv.onFold?.(++done, total));
+  if (outputs.length !== jobs.length) throw new Error(`fold runner returned ${outputs.length} results for ${jobs.length} folds`);
+  for (let r = 0; r < repeats; r++) {
+    const splits = splitsByRepeat[r];
     const oofProba = matrix(n, k);
     splits.forEach((split, f) => {
-      const train = selectRows(table, split.train);
-      const test = selectRows(table, split.test);
-      const yTrain = takeLabels(target.y, split.train);
-      const yTest = takeLabels(target.y, split.test);
-      const model = new MoodClassifier({ ...options, seed: (options.seed ?? 0) + r * cv.folds + f }).fit(train, { y: yTrain, classes: target.classes });
-      const proba = model.predictProbaUncalibrated(model.featureMatrix(test));
-      const pred = argmaxRows(proba);
-      for (let i = 0; i < test.rowCount; i++) oofProba.data.set(proba.data.subarray(i * k, (i + 1) * k), split.test[i] * k);
-      accs.push(accuracy(yTest, pred));
-      f1s.push(macroF1(yTest, pred, k));
-      const maj = constantScores(yTest, majorityClass(yTrain, k), k);
-      majAcc.push(maj.accuracy); majF1.push(maj.macroF1);
-      if (withLogreg) {
-        const lr = new MoodClassifier({ features: model.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(train, { y: yTrain, classes: target.classes });
-        const lrPred = lr.predict(test);
-        lrAcc.push(accuracy(yTest, lrPred)); lrF1.push(macroF1(yTest, lrPred, k));
-      }
-      histories.push([...(model.classifier.history ?? [])]);
-      cv.onFold?.(++done, total);
+      const out = outputs[r * cv.folds + f];
+      for (let i = 0; i < split.test.length; i++) oofProba.data.set(out.proba.subarray(i * k, (i + 1) * k), split.test[i] * k);
+      accs.push(out.accuracy);
+      f1s.push(out.macroF1);
+      majAcc.push(out.majority.accuracy); majF1.push(out.majority.macroF1);
+      if (withLogreg) { lrAcc.push(out.logreg!.accuracy); lrF1.push(out.logreg!.macroF1); }
+      histories.push(out.history);
     });
     oofByRepeat.push(oofProba);
     calibratedByRepeat.push(crossFittedCalibration(oofProba, target.y, splits.map((s) => s.test)));

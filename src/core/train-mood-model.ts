@@ -14,7 +14,7 @@ import { checkCircularity, circularityWarning, type CircularityCheck } from './l
 import { accuracy, classCounts, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
 import { clusterMoods, type ClusterMethod, type MoodClustering } from './mood-clusters.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
-import { crossFittedCalibration, crossValidateMoodClassifier, type CalibrationSummary, type CvResult } from './mood-cv.ts';
+import { crossFittedCalibration, crossValidateMoodClassifier, type CalibrationSummary, type CvFoldRunner, type CvResult } from './mood-cv.ts';
 import { stratifiedTrainTestSplit } from './split.ts';
 import { selectRows, type TrackTable } from './track-table.ts';
 import { DEFAULT_UNCERTAIN_BELOW, summarizeUncertain, type UncertainSummary } from './uncertain.ts';
@@ -85,7 +85,13 @@ export interface TrainOutcome {
 
 export type TrainProgress = (event: { stage: string; done?: number; total?: number }) => void;
 
-export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: TrainProgress = () => {}): TrainOutcome {
+/** How to run the work (not what to compute): the results do not depend on these. */
+export interface TrainRuntime {
+  /** Runs the cross-validation folds (e.g. on worker threads, injected by the app layer); default inline. */
+  runFolds?: CvFoldRunner;
+}
+
+export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: TrainProgress = () => {}, runtime: TrainRuntime = {}): TrainOutcome {
   let table = input;
   let droppedUnlabelled = 0;
   let target: EncodedLabels;
@@ -131,6 +137,7 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
       repeats: spec.repeats ?? 1,
       uncertainBelow,
       onFold: (done, total) => progress({ stage: 'cross-validation', done, total }),
+      ...(runtime.runFolds ? { runFolds: runtime.runFolds } : {}),
     });
     temperature = cv.calibration.temperature;
   } else {

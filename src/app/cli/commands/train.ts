@@ -10,6 +10,7 @@ import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFla
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/metrics.ts';
+import { defaultFoldThreads, workerFoldRunner } from '../../parallel/fold-runner.ts';
 
 interface TrainFlags extends IngestFlags {
   label?: string;
@@ -29,6 +30,7 @@ interface TrainFlags extends IngestFlags {
   out: string;
   json?: boolean;
   quiet?: boolean;
+  threads?: string;
 }
 
 export function registerTrain(program: Command): void {
@@ -50,6 +52,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'random seed', '0')
     .option('--uncertain-below <p>', 'tracks whose top mood probability is below this are "uncertain"', '0.4')
     .option('--no-calibrate', 'do not fit a temperature on the held-out predictions')
+    .option('--threads <n>', `worker threads for the cross-validation folds (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
     .requiredOption('--out <dir>', 'model directory to write')
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no progress or status on stderr');
@@ -61,10 +64,11 @@ export function registerTrain(program: Command): void {
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const progress = createProgress({ quiet });
+    const threads = flags.threads === undefined ? defaultFoldThreads() : parseNumberFlag('threads', flags.threads, { integer: true, min: 1, max: 64 });
     const outcome = trainMoodModel(input.table, spec, (e) => {
       if (e.total) { if (e.done === 1) progress.start(e.total, e.stage); progress.update(e.done ?? 0); }
       else { progress.stop(); log(`… ${e.stage}`); }
-    });
+    }, threads > 1 ? { runFolds: workerFoldRunner(threads) } : {});
     progress.stop();
     const metrics = trainMetrics(outcome);
     const X = designMatrix(outcome.table, outcome.model.selection);

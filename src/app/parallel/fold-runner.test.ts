@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateCatalogue } from '../../core/generator/generate.ts';
+import { encodeLabels } from '../../core/mood-classifier.ts';
+import { crossValidateMoodClassifier, type CvOptions } from '../../core/mood-cv.ts';
+import { trainMoodModel } from '../../core/train-mood-model.ts';
+import { workerFoldRunner } from './fold-runner.ts';
+
+const labelled = generateCatalogue({ tracks: 400, seed: 21, labelled: true });
+const target = encodeLabels(labelled.text.mood);
+
+test('folds on 2 worker threads give exactly the sequential results (same seed)', () => {
+  const options = { model: 'mlp' as const, classifierOptions: { epochs: 3, batchSize: 32 }, seed: 4 };
+  const cv: CvOptions = { folds: 5, seed: 9, repeats: 2 };
+  const seq = crossValidateMoodClassifier(labelled, target, options, cv);
+  let calls = 0;
+  const par = crossValidateMoodClassifier(labelled, target, options, { ...cv, runFolds: workerFoldRunner(2), onFold: () => { calls++; } });
+  assert.equal(calls, 10);
+  assert.deepEqual(par.accuracy, seq.accuracy);
+  assert.deepEqual(par.macroF1, seq.macroF1);
+  assert.deepEqual(par.baselines, seq.baselines);
+  assert.deepEqual(par.histories, seq.histories);
+  assert.deepEqual(Array.from(par.oofProbaByRepeat[1].data), Array.from(seq.oofProbaByRepeat[1].data));
+  assert.deepEqual(par.calibration, seq.calibration);
+});
+
+test('train --from-clusters with the worker runner equals the sequential run', () => {
+  const spec = { target: { type: 'clusters' as const, k: 3, method: 'kmeans' as const }, classifier: { model: 'logreg' as const }, cv: 3, seed: 2 };
+  const seq = trainMoodModel(labelled, spec);
+  const par = trainMoodModel(labelled, spec, undefined, { runFolds: workerFoldRunner(2) });
+  assert.deepEqual(par.cv!.accuracy, seq.cv!.accuracy);
+  assert.deepEqual(Array.from(par.cv!.oofProba.data), Array.from(seq.cv!.oofProba.data));
+  assert.equal(par.model.temperature, seq.model.temperature);
+});
+
+test('a fold that throws in a worker surfaces as an error in the caller', () => {
+  const bad = { model: 'mlp' as const, classifierOptions: { epochs: -1 } };
+  assert.throws(() => crossValidateMoodClassifier(labelled, target, bad, { folds: 2, seed: 0, runFolds: workerFoldRunner(2) }), /worker thread/);
+});

@@ -1,0 +1,113 @@
+/**
+ * A `CvFoldRunner` on worker threads: the cross-validation folds are independent, so `threads`
+ * workers each take the next fold as they finish one. The core stays synchronous and pure: the
+ * main thread posts the jobs and blocks in `Atomics.wait` until a worker signals, then reads the
+ * answer with `receiveMessageOnPort` (so no event-loop turn is needed). Each fold runs exactly
+ * `runCvFold` with the job's own seed, so the results equal the sequential run's.
+ *
+ * Workers load the TypeScript core through tsx (registered in each worker, as bin/moodscape.js does).
+ */
+import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { runFoldsInline, type CvFoldContext, type CvFoldJob, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
+
+type Answer =
+  | { type: 'ready' }
+  | { type: 'result'; index: number; out: CvFoldOutput }
+  | { type: 'error'; index: number; message: string };
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const WORKER_ENTRY = new URL('./fold-worker.ts', import.meta.url).href;
+const TSX_API = import.meta.resolve('tsx/esm/api');
+/**
+ * Worker bootstrap: `execArgv: ['--import', 'tsx']` does not make a worker's .ts entry loadable
+ * on Node 20 ("Unknown file extension"), so each worker registers tsx itself, as bin/moodscape.js
+ * does, then imports the entry; a failure is reported to the waiting main thread at once.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsx).then((m) => { m.register(); return import(workerData.entry); }).catch((e) => {
+  workerData.port.postMessage({ type: 'error', index: -1, message: String((e && e.stack) || e) });
+  Atomics.add(workerData.signal, 0, 1);
+  Atomics.notify(workerData.signal, 0);
+});`;
+
+interface Slot {
+  worker: Worker;
+  port: MessagePort;
+  busy: boolean;
+}
+
+/** Default thread count: the cores Node may use, at most 4. */
+export function defaultFoldThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/**
+ * A fold runner using up to `threads` worker threads (fewer when there are fewer jobs); with one
+ * thread or one job it runs the folds inline.
+ */
+export function workerFoldRunner(threads: number = defaultFoldThreads()): CvFoldRunner {
+  return (ctx, jobs, onDone) => {
+    const nThreads = Math.min(threads, jobs.length);
+    if (nThreads <= 1) return runFoldsInline(ctx, jobs, onDone);
+    return runOnWorkers(ctx, jobs, onDone, nThreads);
+  };
+}
+
+function runOnWorkers(ctx: CvFoldContext, jobs: readonly CvFoldJob[], onDone: () => void, nThreads: number): CvFoldOutput[] {
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  // Workers need only the numeric columns (features never read text).
+  const shared: CvFoldContext = { ...ctx, table: { rowCount: ctx.table.rowCount, numeric: ctx.table.numeric, text: {} } };
+  const slots: Slot[] = [];
+  const results: (CvFoldOutput | undefined)[] = new Array(jobs.length);
+  let next = 0, finished = 0, ready = 0;
+  const started = Date.now();
+  try {
+    for (let t = 0; t < nThreads; t++) {
+      const { port1, port2 } = new MessageChannel();
+      const worker = new Worker(BOOTSTRAP, {
+        eval: true,
+        workerData: { port: port2, signal, tsx: TSX_API, entry: WORKER_ENTRY },
+        transferList: [port2],
+      });
+      worker.unref();
+      port1.postMessage({ type: 'context', ctx: shared });
+      slots.push({ worker, port: port1, busy: false });
+    }
+    const dispatch = (slot: Slot): void => {
+      if (next >= jobs.length) { slot.busy = false; return; }
+      const index = next++;
+      slot.port.postMessage({ type: 'job', index, job: jobs[index] });
+      slot.busy = true;
+    };
+    for (const slot of slots) dispatch(slot);
+    while (finished < jobs.length) {
+      const seen = Atomics.load(signal, 0);
+      let got = false;
+      for (const slot of slots) {
+        for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
+          got = true;
+          const a = m.message as Answer;
+          if (a.type === 'ready') ready++;
+          if (a.type === 'error') throw new Error(`fold ${a.index + 1} failed in a worker thread: ${a.message}`);
+          if (a.type === 'result') {
+            results[a.index] = a.out;
+            finished++;
+            onDone();
+            dispatch(slot);
+          }
+        }
+      }
+      if (got) continue;
+      // A worker that cannot even start (e.g. tsx missing) never answers: give up after a minute.
+      if (ready < slots.length && Date.now() - started > STARTUP_TIMEOUT_MS) {
+        throw new Error(`fold worker threads did not start within ${STARTUP_TIMEOUT_MS / 1000} s`);
+      }
+      Atomics.wait(signal, 0, seen, ready < slots.length ? 1000 : undefined);
+    }
+  } finally {
+    for (const s of slots) { s.port.close(); void s.worker.terminate(); }
+  }
+  return results as CvFoldOutput[];
+}
