@@ -102,10 +102,11 @@ export interface CvFoldOutput {
 }
 
 /**
- * Runs every job and returns the outputs in job order, each equal to `runCvFold(ctx, job)`;
+ * Starts every job (possibly in the background, e.g. on worker threads) and returns a join
+ * function; the join returns the outputs in job order, each equal to `runCvFold(ctx, job)`, and
  * calls `onDone` once per finished job.
  */
-export type CvFoldRunner = (ctx: CvFoldContext, jobs: readonly CvFoldJob[], onDone: () => void) => CvFoldOutput[];
+export type CvFoldRunner = (ctx: CvFoldContext, jobs: readonly CvFoldJob[]) => (onDone: () => void) => CvFoldOutput[];
 
 /** Fits and scores one fold (model, majority class and, optionally, logistic regression). */
 export function runCvFold(ctx: CvFoldContext, job: CvFoldJob): CvFoldOutput {
@@ -134,8 +135,8 @@ export function runCvFold(ctx: CvFoldContext, job: CvFoldJob): CvFoldOutput {
   };
 }
 
-/** The default runner: every fold in turn, in this thread. */
-export const runFoldsInline: CvFoldRunner = (ctx, jobs, onDone) => jobs.map((job) => {
+/** The default runner: every fold in turn, in this thread, when joined. */
+export const runFoldsInline: CvFoldRunner = (ctx, jobs) => (onDone) => jobs.map((job) => {
   const out = runCvFold(ctx, job);
   onDone();
   return out;
@@ -153,6 +154,20 @@ export function crossValidateMoodClassifier(
   options: Partial<MoodClassifierOptions>,
   cv: CvOptions,
 ): CvResult {
+  return startCrossValidation(table, target, options, cv)();
+}
+
+/**
+ * `crossValidateMoodClassifier` in two steps: hands the folds to the runner, and returns the
+ * function that waits for them and scores them. With a background runner (worker threads) the
+ * caller can do other work in between (train fits its final model there).
+ */
+export function startCrossValidation(
+  table: TrackTable,
+  target: EncodedLabels,
+  options: Partial<MoodClassifierOptions>,
+  cv: CvOptions,
+): () => CvResult {
   const repeats = cv.repeats ?? 1;
   if (!(Number.isInteger(repeats) && repeats >= 1)) throw new RangeError(`repeats must be an integer ≥ 1, got ${repeats}`);
   const k = target.classes.length, n = table.rowCount;
@@ -171,57 +186,60 @@ export function crossValidateMoodClassifier(
     splitsByRepeat.push(splits);
     splits.forEach((split, f) => jobs.push({ train: split.train, test: split.test, seed: (options.seed ?? 0) + r * cv.folds + f }));
   }
-  let done = 0;
-  const outputs = (cv.runFolds ?? runFoldsInline)({ table, target, options, withLogreg }, jobs, () => cv.onFold?.(++done, total));
-  if (outputs.length !== jobs.length) throw new Error(`fold runner returned ${outputs.length} results for ${jobs.length} folds`);
-  for (let r = 0; r < repeats; r++) {
-    const splits = splitsByRepeat[r];
-    const oofProba = matrix(n, k);
-    splits.forEach((split, f) => {
-      const out = outputs[r * cv.folds + f];
-      for (let i = 0; i < split.test.length; i++) oofProba.data.set(out.proba.subarray(i * k, (i + 1) * k), split.test[i] * k);
-      accs.push(out.accuracy);
-      f1s.push(out.macroF1);
-      majAcc.push(out.majority.accuracy); majF1.push(out.majority.macroF1);
-      if (withLogreg) { lrAcc.push(out.logreg!.accuracy); lrF1.push(out.logreg!.macroF1); }
-      histories.push(out.history);
-    });
-    oofByRepeat.push(oofProba);
-    calibratedByRepeat.push(crossFittedCalibration(oofProba, target.y, splits.map((s) => s.test)));
-    const oofPred = argmaxRows(oofProba);
-    for (let i = 0; i < n; i++) { yPooled.push(target.y[i]); predPooled.push(oofPred[i]); }
-  }
-  const allOof = concatRows(oofByRepeat);
-  const yAll = Int32Array.from(yPooled);
-  const temperature = fitTemperature(allOof, yAll, { from: 'probs' });
-  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-  const calibration: CalibrationSummary = {
-    temperature,
-    ece: {
-      raw: mean(oofByRepeat.map((p) => expectedCalibrationError(p, target.y, 10))),
-      calibrated: mean(calibratedByRepeat.map((p) => expectedCalibrationError(p, target.y, 10))),
-    },
-    brier: {
-      raw: mean(oofByRepeat.map((p) => brierScore(p, target.y))),
-      calibrated: mean(calibratedByRepeat.map((p) => brierScore(p, target.y))),
-    },
-  };
-  return {
-    folds: cv.folds,
-    seed: cv.seed,
-    repeats,
-    accuracy: meanStd(accs),
-    macroF1: meanStd(f1s),
-    report: classificationReport(yAll, Int32Array.from(predPooled), target.classes),
-    oofProba: oofByRepeat[0],
-    oofProbaByRepeat: oofByRepeat,
-    histories,
-    calibration,
-    baselines: {
-      majority: { accuracy: meanStd(majAcc), macroF1: meanStd(majF1) },
-      ...(withLogreg ? { logreg: { accuracy: meanStd(lrAcc), macroF1: meanStd(lrF1) } } : {}),
-    },
-    uncertain: summarizeUncertain(concatRows(calibratedByRepeat), cv.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW, yAll),
+  const join = (cv.runFolds ?? runFoldsInline)({ table, target, options, withLogreg }, jobs);
+  return () => {
+    let done = 0;
+    const outputs = join(() => cv.onFold?.(++done, total));
+    if (outputs.length !== jobs.length) throw new Error(`fold runner returned ${outputs.length} results for ${jobs.length} folds`);
+    for (let r = 0; r < repeats; r++) {
+      const splits = splitsByRepeat[r];
+      const oofProba = matrix(n, k);
+      splits.forEach((split, f) => {
+        const out = outputs[r * cv.folds + f];
+        for (let i = 0; i < split.test.length; i++) oofProba.data.set(out.proba.subarray(i * k, (i + 1) * k), split.test[i] * k);
+        accs.push(out.accuracy);
+        f1s.push(out.macroF1);
+        majAcc.push(out.majority.accuracy); majF1.push(out.majority.macroF1);
+        if (withLogreg) { lrAcc.push(out.logreg!.accuracy); lrF1.push(out.logreg!.macroF1); }
+        histories.push(out.history);
+      });
+      oofByRepeat.push(oofProba);
+      calibratedByRepeat.push(crossFittedCalibration(oofProba, target.y, splits.map((s) => s.test)));
+      const oofPred = argmaxRows(oofProba);
+      for (let i = 0; i < n; i++) { yPooled.push(target.y[i]); predPooled.push(oofPred[i]); }
+    }
+    const allOof = concatRows(oofByRepeat);
+    const yAll = Int32Array.from(yPooled);
+    const temperature = fitTemperature(allOof, yAll, { from: 'probs' });
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    const calibration: CalibrationSummary = {
+      temperature,
+      ece: {
+        raw: mean(oofByRepeat.map((p) => expectedCalibrationError(p, target.y, 10))),
+        calibrated: mean(calibratedByRepeat.map((p) => expectedCalibrationError(p, target.y, 10))),
+      },
+      brier: {
+        raw: mean(oofByRepeat.map((p) => brierScore(p, target.y))),
+        calibrated: mean(calibratedByRepeat.map((p) => brierScore(p, target.y))),
+      },
+    };
+    return {
+      folds: cv.folds,
+      seed: cv.seed,
+      repeats,
+      accuracy: meanStd(accs),
+      macroF1: meanStd(f1s),
+      report: classificationReport(yAll, Int32Array.from(predPooled), target.classes),
+      oofProba: oofByRepeat[0],
+      oofProbaByRepeat: oofByRepeat,
+      histories,
+      calibration,
+      baselines: {
+        majority: { accuracy: meanStd(majAcc), macroF1: meanStd(majF1) },
+        ...(withLogreg ? { logreg: { accuracy: meanStd(lrAcc), macroF1: meanStd(lrF1) } } : {}),
+      },
+      uncertain: summarizeUncertain(concatRows(calibratedByRepeat), cv.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW, yAll),
+    };
   };
 }
 

@@ -14,7 +14,7 @@ import { checkCircularity, circularityWarning, type CircularityCheck } from './l
 import { accuracy, classCounts, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
 import { clusterMoods, type ClusterMethod, type MoodClustering } from './mood-clusters.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
-import { crossFittedCalibration, crossValidateMoodClassifier, type CalibrationSummary, type CvFoldRunner, type CvResult } from './mood-cv.ts';
+import { crossFittedCalibration, startCrossValidation, type CalibrationSummary, type CvFoldRunner, type CvResult } from './mood-cv.ts';
 import { stratifiedTrainTestSplit } from './split.ts';
 import { selectRows, type TrackTable } from './track-table.ts';
 import { DEFAULT_UNCERTAIN_BELOW, summarizeUncertain, type UncertainSummary } from './uncertain.ts';
@@ -129,9 +129,13 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
 
   let cv: CvResult | undefined;
   let holdout: HoldoutResult | undefined;
-  let temperature = 1;
+  let fitted: FittedMoodClassifier;
+  const fitFinal = (): FittedMoodClassifier => {
+    progress({ stage: 'final model' });
+    return new MoodClassifier(classifierOptions).fit(table, target);
+  };
   if (spec.cv >= 2) {
-    cv = crossValidateMoodClassifier(table, target, classifierOptions, {
+    const finishCv = startCrossValidation(table, target, classifierOptions, {
       folds: spec.cv,
       seed: spec.seed,
       repeats: spec.repeats ?? 1,
@@ -139,15 +143,20 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
       onFold: (done, total) => progress({ stage: 'cross-validation', done, total }),
       ...(runtime.runFolds ? { runFolds: runtime.runFolds } : {}),
     });
-    temperature = cv.calibration.temperature;
+    if (runtime.runFolds) {
+      // The folds run in the background: fit the final model (independent of them) meanwhile.
+      fitted = fitFinal();
+      cv = finishCv();
+    } else {
+      cv = finishCv();
+      fitted = fitFinal();
+    }
   } else {
     holdout = holdoutEvaluation(table, target, classifierOptions, spec.seed, uncertainBelow);
-    temperature = holdout.calibration.temperature;
+    fitted = fitFinal();
   }
+  let temperature = cv ? cv.calibration.temperature : holdout!.calibration.temperature;
   if (spec.calibrate === false) temperature = 1;
-
-  progress({ stage: 'final model' });
-  const fitted = new MoodClassifier(classifierOptions).fit(table, target);
   const model = fitted.withTemperature(temperature, uncertainBelow);
   const baselineModel = fitted.options.model === 'logreg'
     ? fitted

@@ -31,6 +31,7 @@ test('train --from-clusters with the worker runner equals the sequential run', (
   assert.deepEqual(par.cv!.accuracy, seq.cv!.accuracy);
   assert.deepEqual(Array.from(par.cv!.oofProba.data), Array.from(seq.cv!.oofProba.data));
   assert.equal(par.model.temperature, seq.model.temperature);
+  assert.deepEqual(par.model.toStates(), seq.model.toStates());
 });
 
 test('a fold that throws in a worker surfaces as an error in the caller', () => {

@@ -33,9 +33,8 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
 });`;
 
 interface Slot {
-  worker: Worker;
-  port: MessagePort;
-  busy: boolean;
+  readonly worker: Worker;
+  readonly port: MessagePort;
 }
 
 /** Default thread count: the cores Node may use, at most 4. */
@@ -45,23 +44,23 @@ export function defaultFoldThreads(): number {
 
 /**
  * A fold runner using up to `threads` worker threads (fewer when there are fewer jobs); with one
- * thread or one job it runs the folds inline.
+ * thread or one job it runs the folds inline. The workers start at once and take jobs from a
+ * shared counter, so the folds run while the caller does other work until it joins.
  */
 export function workerFoldRunner(threads: number = defaultFoldThreads()): CvFoldRunner {
-  return (ctx, jobs, onDone) => {
+  return (ctx, jobs) => {
     const nThreads = Math.min(threads, jobs.length);
-    if (nThreads <= 1) return runFoldsInline(ctx, jobs, onDone);
-    return runOnWorkers(ctx, jobs, onDone, nThreads);
+    if (nThreads <= 1) return runFoldsInline(ctx, jobs);
+    return startWorkers(ctx, jobs, nThreads);
   };
 }
 
-function runOnWorkers(ctx: CvFoldContext, jobs: readonly CvFoldJob[], onDone: () => void, nThreads: number): CvFoldOutput[] {
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+function startWorkers(ctx: CvFoldContext, jobs: readonly CvFoldJob[], nThreads: number): (onDone: () => void) => CvFoldOutput[] {
+  const signal = new Int32Array(new SharedArrayBuffer(8));
   // Workers need only the numeric columns (features never read text).
   const shared: CvFoldContext = { ...ctx, table: { rowCount: ctx.table.rowCount, numeric: ctx.table.numeric, text: {} } };
   const slots: Slot[] = [];
-  const results: (CvFoldOutput | undefined)[] = new Array(jobs.length);
-  let next = 0, finished = 0, ready = 0;
+  const stop = (): void => { for (const s of slots) { s.port.close(); void s.worker.terminate(); } };
   const started = Date.now();
   try {
     for (let t = 0; t < nThreads; t++) {
@@ -72,42 +71,39 @@ function runOnWorkers(ctx: CvFoldContext, jobs: readonly CvFoldJob[], onDone: ()
         transferList: [port2],
       });
       worker.unref();
-      port1.postMessage({ type: 'context', ctx: shared });
-      slots.push({ worker, port: port1, busy: false });
+      slots.push({ worker, port: port1 });
+      port1.postMessage({ ctx: shared, jobs });
     }
-    const dispatch = (slot: Slot): void => {
-      if (next >= jobs.length) { slot.busy = false; return; }
-      const index = next++;
-      slot.port.postMessage({ type: 'job', index, job: jobs[index] });
-      slot.busy = true;
-    };
-    for (const slot of slots) dispatch(slot);
-    while (finished < jobs.length) {
-      const seen = Atomics.load(signal, 0);
-      let got = false;
-      for (const slot of slots) {
-        for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
-          got = true;
-          const a = m.message as Answer;
-          if (a.type === 'ready') ready++;
-          if (a.type === 'error') throw new Error(`fold ${a.index + 1} failed in a worker thread: ${a.message}`);
-          if (a.type === 'result') {
-            results[a.index] = a.out;
-            finished++;
-            onDone();
-            dispatch(slot);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return (onDone) => {
+    const results: (CvFoldOutput | undefined)[] = new Array(jobs.length);
+    let finished = 0, ready = 0;
+    try {
+      while (finished < jobs.length) {
+        const seen = Atomics.load(signal, 0);
+        let got = false;
+        for (const slot of slots) {
+          for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
+            got = true;
+            const a = m.message as Answer;
+            if (a.type === 'ready') ready++;
+            else if (a.type === 'error') throw new Error(`fold ${a.index + 1} failed in a worker thread: ${a.message}`);
+            else { results[a.index] = a.out; finished++; onDone(); }
           }
         }
+        if (got) continue;
+        // A worker that cannot even start never answers: give up after a minute.
+        if (ready < slots.length && Date.now() - started > STARTUP_TIMEOUT_MS) {
+          throw new Error(`fold worker threads did not start within ${STARTUP_TIMEOUT_MS / 1000} s`);
+        }
+        Atomics.wait(signal, 0, seen, ready < slots.length ? 1000 : undefined);
       }
-      if (got) continue;
-      // A worker that cannot even start (e.g. tsx missing) never answers: give up after a minute.
-      if (ready < slots.length && Date.now() - started > STARTUP_TIMEOUT_MS) {
-        throw new Error(`fold worker threads did not start within ${STARTUP_TIMEOUT_MS / 1000} s`);
-      }
-      Atomics.wait(signal, 0, seen, ready < slots.length ? 1000 : undefined);
+    } finally {
+      stop();
     }
-  } finally {
-    for (const s of slots) { s.port.close(); void s.worker.terminate(); }
-  }
-  return results as CvFoldOutput[];
+    return results as CvFoldOutput[];
+  };
 }

@@ -1,13 +1,15 @@
 /**
- * Worker side of the fold runner (fold-runner.ts): receives the shared fold context once, then
- * fold jobs; answers each on its port with `runCvFold`'s output and wakes the waiting main thread.
+ * Worker side of the fold runner (fold-runner.ts): receives the shared fold context and the job
+ * list once, then takes the next unclaimed job from a shared counter until none is left, posting
+ * each `runCvFold` output on its port and waking the main thread.
  */
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import type { CvFoldContext, CvFoldJob } from '../../core/mood-cv.ts';
+import { runCvFold, type CvFoldContext, type CvFoldJob } from '../../core/mood-cv.ts';
 
 interface WorkerInit {
   readonly port: MessagePort;
+  /** [0]: messages posted (the main thread waits on it); [1]: next unclaimed job. */
   readonly signal: Int32Array;
 }
 
@@ -19,19 +21,16 @@ function send(message: unknown, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(signal, 0);
 }
 
-try {
-  const { runCvFold } = await import('../../core/mood-cv.ts');
-  let ctx: CvFoldContext | null = null;
-  port.on('message', (m: { type: 'context'; ctx: CvFoldContext } | { type: 'job'; index: number; job: CvFoldJob }) => {
-    if (m.type === 'context') { ctx = m.ctx; return; }
+port.once('message', (m: { ctx: CvFoldContext; jobs: CvFoldJob[] }) => {
+  for (let index = Atomics.add(signal, 1, 1); index < m.jobs.length; index = Atomics.add(signal, 1, 1)) {
     try {
-      const out = runCvFold(ctx!, m.job);
-      send({ type: 'result', index: m.index, out }, [out.proba.buffer as ArrayBuffer]);
+      const out = runCvFold(m.ctx, m.jobs[index]);
+      send({ type: 'result', index, out }, [out.proba.buffer as ArrayBuffer]);
     } catch (e) {
-      send({ type: 'error', index: m.index, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      send({ type: 'error', index, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      return;
     }
-  });
-  send({ type: 'ready' });
-} catch (e) {
-  send({ type: 'error', index: -1, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-}
+  }
+  port.close();
+});
+send({ type: 'ready' });
