@@ -203,7 +203,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     };
     const m = Math.min(pool.length, Math.max(rq.limit * 15, 300));
     // topByScore(pool, score, m) without scoring in full the rows that cannot make the top m.
-    rows = pick(topScored(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist, m));
+    rows = pick(topScored(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist, m, (j) => probaColumn(st, proba, j)));
     if (rows.length < rq.limit && m < pool.length) { scoreAll(); rows = pick(topByScore(pool, score, pool.length)); }
   }
   if (rows.length < rq.limit) {
@@ -333,34 +333,37 @@ function scoreTerms(proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob,
 function topScored(
   pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
   seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array, k: number,
+  column: (j: number) => Float64Array,
 ): Int32Array {
   const t = scoreTerms(proba, rq, targets, table, seedDist !== undefined, dims);
+  const moodCols = Array.from(t.moodIdx, column), prefCols = Array.from(t.pref, column);
   const heap = new BoundedMaxHeap(Math.min(k, pool.length));
   // The bound relies on the target term being finite; it is unless a weight or target is not.
   let prune = Number.isFinite(t.tw);
   for (let q = 0; q < t.tW.length; q++) if (!Number.isFinite(t.tW[q]) || !Number.isFinite(t.tVal[q]) || !(t.tScale[q] > 0)) prune = false;
-  scoreIntoHeap(pool, t, seedDist, score, tdist, heap, prune);
+  scoreIntoHeap(pool, t, moodCols, prefCols, seedDist, score, tdist, heap, prune);
   return heap.sorted().ids;
 }
 
 function scoreIntoHeap(
-  pool: Int32Array, t: ScoreTerms, seedDist: Float64Array | undefined, score: Float64Array, tdist: Float64Array,
-  heap: BoundedMaxHeap, prune: boolean,
+  pool: Int32Array, t: ScoreTerms, moodCols: readonly Float64Array[], prefCols: readonly Float64Array[],
+  seedDist: Float64Array | undefined, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap, prune: boolean,
 ): void {
-  const { P, cols, moodIdx, pref, tCol, tVal, tW, tScale, tw, seedDen, w } = t;
-  const nMood = moodIdx.length, nPref = pref.length, nT = tCol.length;
+  const { tCol, tVal, tW, tScale, tw, seedDen, w } = t;
+  const nMood = moodCols.length, nPref = prefCols.length, nT = tCol.length;
+  const m0 = nMood ? moodCols[0] : new Float64Array(0);
   let worst = heap.worst();
   for (let i = 0; i < pool.length; i++) {
-    const r = pool[i], o = r * cols;
+    const r = pool[i];
     let s = 0;
     if (nMood) {
-      let mood = P[o + moodIdx[0]];
-      for (let q = 1; q < nMood; q++) mood = Math.max(mood, P[o + moodIdx[q]]);
+      let mood = m0[r];
+      for (let q = 1; q < nMood; q++) mood = Math.max(mood, moodCols[q][r]);
       s += W_MOOD * mood;
     }
     if (nPref) {
       let a = 0;
-      for (let q = 0; q < nPref; q++) a = a + P[o + pref[q]];
+      for (let q = 0; q < nPref; q++) a = a + prefCols[q][r];
       s += W_CONTEXT * Math.min(1, a);
     }
     if (prune) {
@@ -494,6 +497,8 @@ interface CatalogStatics {
   readonly top: Int32Array;
   /** Rows whose most probable mood is class j, ascending (built on first use). */
   byTopMood?: Int32Array[];
+  /** Column j of proba as its own array (contiguous reads over a pool), built on first use. */
+  probaCols?: (Float64Array | undefined)[];
   scratch?: Scratch;
 }
 
@@ -520,6 +525,21 @@ function rowsByTopMood(st: CatalogStatics, classes: number): Int32Array[] {
     st.byTopMood = lists;
   }
   return st.byTopMood;
+}
+
+function probaColumn(st: CatalogStatics, proba: Matrix, j: number): Float64Array {
+  const cols = (st.probaCols ??= []);
+  let c = cols[j];
+  if (!c) {
+    c = new Float64Array(proba.rows);
+    copyColumn(proba.data, proba.cols, j, c);
+    cols[j] = c;
+  }
+  return c;
+}
+
+function copyColumn(data: Float64Array, stride: number, j: number, out: Float64Array): void {
+  for (let i = 0, o = j; i < out.length; i++, o += stride) out[i] = data[o];
 }
 
 /** The catalogue's work arrays, or fresh ones when they are in use (a re-entrant call). */
