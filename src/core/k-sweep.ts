@@ -64,7 +64,23 @@ export interface KSweepResult {
   chosenBy: 'knee' | 'silhouette';
 }
 
-export function sweepK(X: Matrix, options?: Partial<KSweepOptions>): KSweepResult {
+/**
+ * Computes the sweep points for the given ks (e.g. on worker threads, see
+ * src/app/parallel/fold-runner.ts), in the order of `ks`, each equal to `sweepPoint(X, k, o)`.
+ */
+export type KSweepRunner = (X: Matrix, o: KSweepOptions, ks: readonly number[]) => KSweepPoint[];
+
+/** One point of the sweep: K-Means with k clusters and its silhouette (validated options). */
+export function sweepPoint(X: Matrix, k: number, o: KSweepOptions): KSweepPoint {
+  const m = new KMeans({ k, nInit: o.nInit, maxIter: o.maxIter, tol: o.tol, seed: o.seed }).fit(X);
+  const s = silhouette(X, m.labels, { maxExact: o.silhouetteSample, sampleSize: o.silhouetteSample, seed: o.seed });
+  return { k, inertia: m.inertia, silhouette: s.score, sampled: s.sampled, silhouetteRows: s.sampleSize, nIter: m.nIter };
+}
+
+/** The default runner: one k after the other, in this thread. */
+export const sweepInline: KSweepRunner = (X, o, ks) => ks.map((k) => sweepPoint(X, k, o));
+
+export function sweepK(X: Matrix, options?: Partial<KSweepOptions>, run: KSweepRunner = sweepInline): KSweepResult {
   const o = resolveOptions(
     K_SWEEP_DEFAULTS,
     options,
@@ -83,13 +99,10 @@ export function sweepK(X: Matrix, options?: Partial<KSweepOptions>): KSweepResul
   if (o.kMax > X.rows - 1) throw new RangeError(`sweepK: option "kMax" must be ≤ rows − 1 (${X.rows - 1}), got ${o.kMax}`);
   assertFiniteMatrix(X, 'sweepK');
 
-  const points: KSweepPoint[] = [];
-  for (let k = o.kMin; k <= o.kMax; k++) {
-    const m = new KMeans({ k, nInit: o.nInit, maxIter: o.maxIter, tol: o.tol, seed: o.seed }).fit(X);
-    const s = silhouette(X, m.labels, { maxExact: o.silhouetteSample, sampleSize: o.silhouetteSample, seed: o.seed });
-    points.push({ k, inertia: m.inertia, silhouette: s.score, sampled: s.sampled, silhouetteRows: s.sampleSize, nIter: m.nIter });
-  }
-  const ks = points.map((p) => p.k);
+  const ks: number[] = [];
+  for (let k = o.kMin; k <= o.kMax; k++) ks.push(k);
+  const points = run(X, o, ks);
+  if (points.length !== ks.length || points.some((p, i) => p.k !== ks[i])) throw new Error('sweepK: the runner returned points for other ks');
   const knee = kneeIndex(ks, points.map((p) => p.inertia));
   const kneeK = knee === null ? null : ks[knee];
   let best = 0;

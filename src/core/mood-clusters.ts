@@ -9,7 +9,7 @@ import { nameMoods, type MoodName } from './mood-names.ts';
 import { integer, resolveOptions, seedCheck } from './options.ts';
 import { StandardScaler, type FittedStandardScaler } from './scaler.ts';
 import type { TrackTable } from './track-table.ts';
-import { sweepK, type KSweepResult } from './k-sweep.ts';
+import { sweepK, type KSweepResult, type KSweepRunner } from './k-sweep.ts';
 import { GaussianMixture, type FittedGaussianMixture } from './gmm.ts';
 import { PCA, type FittedPCA } from './pca.ts';
 
@@ -68,7 +68,12 @@ export interface MoodClustering {
   readonly coords: Matrix;
 }
 
-export function clusterMoods(table: TrackTable, options: Partial<MoodClusteringOptions> = {}, onStep?: (msg: string) => void): MoodClustering {
+export function clusterMoods(
+  table: TrackTable,
+  options: Partial<MoodClusteringOptions> = {},
+  onStep?: (msg: string) => void,
+  runtime: { runSweep?: KSweepRunner } = {},
+): MoodClustering {
   const o = resolveOptions(MOOD_CLUSTERING_DEFAULTS, options, {
     k: (v) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 2) ? undefined : '"auto" or an integer ≥ 2'),
     kMin: integer(2),
@@ -85,7 +90,7 @@ export function clusterMoods(table: TrackTable, options: Partial<MoodClusteringO
   let k: number;
   if (o.k === 'auto') {
     onStep?.(`sweeping k = ${o.kMin}..${o.kMax}`);
-    sweep = sweepK(Xs, { kMin: o.kMin, kMax: Math.min(o.kMax, Xs.rows - 1), nInit: o.nInit, seed: o.seed });
+    sweep = sweepK(Xs, { kMin: o.kMin, kMax: Math.min(o.kMax, Xs.rows - 1), nInit: o.nInit, seed: o.seed }, runtime.runSweep);
     k = sweep.chosenK;
   } else {
     k = o.k;

@@ -12,6 +12,7 @@ import { designMatrix, featureNames } from './feature-matrix.ts';
 import { argmaxRows, takeLabels } from './matrix.ts';
 import { checkCircularity, circularityWarning, type CircularityCheck } from './leakage.ts';
 import { accuracy, classCounts, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
+import type { KSweepRunner } from './k-sweep.ts';
 import { clusterMoods, type ClusterMethod, type MoodClustering } from './mood-clusters.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
 import { crossFittedCalibration, startCrossValidation, type CalibrationSummary, type CvFoldRunner, type CvResult } from './mood-cv.ts';
@@ -89,6 +90,8 @@ export type TrainProgress = (event: { stage: string; done?: number; total?: numb
 export interface TrainRuntime {
   /** Runs the cross-validation folds (e.g. on worker threads, injected by the app layer); default inline. */
   runFolds?: CvFoldRunner;
+  /** Runs the k sweep of `--k auto` (e.g. on worker threads); default inline. */
+  runSweep?: KSweepRunner;
 }
 
 export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: TrainProgress = () => {}, runtime: TrainRuntime = {}): TrainOutcome {
@@ -118,7 +121,7 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
     }
   } else {
     progress({ stage: 'clustering' });
-    clustering = clusterMoods(table, { k: spec.target.k, method: spec.target.method, seed: spec.seed }, (msg) => progress({ stage: msg }));
+    clustering = clusterMoods(table, { k: spec.target.k, method: spec.target.method, seed: spec.seed }, (msg) => progress({ stage: msg }), runtime.runSweep ? { runSweep: runtime.runSweep } : {});
     const names = clustering.names.map((n) => n.name);
     target = encodeLabels(Array.from(clustering.labels, (c) => names[c]), [...names].sort((a, b) => a.localeCompare(b)));
     // The original trained its network on the clustering features: reproducing the cluster ids

@@ -4,7 +4,10 @@ import { generateCatalogue } from '../../core/generator/generate.ts';
 import { encodeLabels } from '../../core/mood-classifier.ts';
 import { crossValidateMoodClassifier, type CvOptions } from '../../core/mood-cv.ts';
 import { trainMoodModel } from '../../core/train-mood-model.ts';
-import { workerFoldRunner } from './fold-runner.ts';
+import { sweepK } from '../../core/k-sweep.ts';
+import { matrix } from '../../core/matrix.ts';
+import { createRng } from '../../core/random.ts';
+import { workerFoldRunner, workerSweepRunner } from './fold-runner.ts';
 
 const labelled = generateCatalogue({ tracks: 400, seed: 21, labelled: true });
 const target = encodeLabels(labelled.text.mood);
@@ -37,4 +40,12 @@ test('train --from-clusters with the worker runner equals the sequential run', (
 test('a fold that throws in a worker surfaces as an error in the caller', () => {
   const bad = { model: 'mlp' as const, classifierOptions: { epochs: -1 } };
   assert.throws(() => crossValidateMoodClassifier(labelled, target, bad, { folds: 2, seed: 0, runFolds: workerFoldRunner(2) }), /worker thread/);
+});
+
+test('k sweep on 2 worker threads equals the sequential sweep', () => {
+  const rng = createRng(3);
+  const X = matrix(600, 4);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = rng.next() + (i % 3);
+  const o = { kMin: 2, kMax: 6, nInit: 2, seed: 1, silhouetteSample: 300 };
+  assert.deepEqual(sweepK(X, o, workerSweepRunner(2)), sweepK(X, o));
 });

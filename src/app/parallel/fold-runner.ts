@@ -1,19 +1,21 @@
 /**
- * A `CvFoldRunner` on worker threads: the cross-validation folds are independent, so `threads`
- * workers each take the next fold as they finish one. The core stays synchronous and pure: the
+ * `CvFoldRunner` and `KSweepRunner` on worker threads: the cross-validation folds, and the ks of
+ * the k sweep, are independent, so `threads` workers each take the next job as they finish one. The core stays synchronous and pure: the
  * main thread posts the jobs and blocks in `Atomics.wait` until a worker signals, then reads the
- * answer with `receiveMessageOnPort` (so no event-loop turn is needed). Each fold runs exactly
- * `runCvFold` with the job's own seed, so the results equal the sequential run's.
+ * answer with `receiveMessageOnPort` (so no event-loop turn is needed). Each job runs exactly
+ * `runCvFold` / `sweepPoint` with its own seed, so the results equal the sequential run's.
  *
  * Workers load the TypeScript core through tsx (registered in each worker, as bin/moodscape.js does).
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { runFoldsInline, type CvFoldContext, type CvFoldJob, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
+import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/k-sweep.ts';
+import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
+import type { PoolTask } from './fold-worker.ts';
 
-type Answer =
+type Answer<Out> =
   | { type: 'ready' }
-  | { type: 'result'; index: number; out: CvFoldOutput }
+  | { type: 'result'; index: number; out: Out }
   | { type: 'error'; index: number; message: string };
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -51,14 +53,29 @@ export function workerFoldRunner(threads: number = defaultFoldThreads()): CvFold
   return (ctx, jobs) => {
     const nThreads = Math.min(threads, jobs.length);
     if (nThreads <= 1) return runFoldsInline(ctx, jobs);
-    return startWorkers(ctx, jobs, nThreads);
+    // Workers need only the numeric columns (features never read text).
+    const shared: CvFoldContext = { ...ctx, table: { rowCount: ctx.table.rowCount, numeric: ctx.table.numeric, text: {} } };
+    const join = startPool<CvFoldOutput>({ kind: 'cv-fold', ctx: shared, jobs: [...jobs] }, nThreads);
+    return (onDone) => join(onDone, 'fold');
   };
 }
 
-function startWorkers(ctx: CvFoldContext, jobs: readonly CvFoldJob[], nThreads: number): (onDone: () => void) => CvFoldOutput[] {
+/** A k-sweep runner: the ks of the sweep (each K-Means + silhouette) on up to `threads` workers. */
+export function workerSweepRunner(threads: number = defaultFoldThreads()): KSweepRunner {
+  return (X, o, ks) => {
+    const nThreads = Math.min(threads, ks.length);
+    if (nThreads <= 1) return sweepInline(X, o, ks);
+    // Largest k first: the slowest fits start first, so the threads finish together.
+    const order = [...ks].sort((a, b) => b - a);
+    const points = startPool<KSweepPoint>({ kind: 'k-sweep', ctx: { X, o }, jobs: order }, nThreads)(() => {}, 'k');
+    const byK = new Map(points.map((p) => [p.k, p]));
+    return ks.map((k) => byK.get(k)!);
+  };
+}
+
+function startPool<Out>(task: PoolTask, nThreads: number): (onDone: () => void, what: string) => Out[] {
+  const nJobs = task.jobs.length;
   const signal = new Int32Array(new SharedArrayBuffer(8));
-  // Workers need only the numeric columns (features never read text).
-  const shared: CvFoldContext = { ...ctx, table: { rowCount: ctx.table.rowCount, numeric: ctx.table.numeric, text: {} } };
   const slots: Slot[] = [];
   const stop = (): void => { for (const s of slots) { s.port.close(); void s.worker.terminate(); } };
   const started = Date.now();
@@ -72,38 +89,38 @@ function startWorkers(ctx: CvFoldContext, jobs: readonly CvFoldJob[], nThreads: 
       });
       worker.unref();
       slots.push({ worker, port: port1 });
-      port1.postMessage({ ctx: shared, jobs });
+      port1.postMessage(task);
     }
   } catch (e) {
     stop();
     throw e;
   }
-  return (onDone) => {
-    const results: (CvFoldOutput | undefined)[] = new Array(jobs.length);
+  return (onDone, what) => {
+    const results: (Out | undefined)[] = new Array(nJobs);
     let finished = 0, ready = 0;
     try {
-      while (finished < jobs.length) {
+      while (finished < nJobs) {
         const seen = Atomics.load(signal, 0);
         let got = false;
         for (const slot of slots) {
           for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
             got = true;
-            const a = m.message as Answer;
+            const a = m.message as Answer<Out>;
             if (a.type === 'ready') ready++;
-            else if (a.type === 'error') throw new Error(`fold ${a.index + 1} failed in a worker thread: ${a.message}`);
+            else if (a.type === 'error') throw new Error(`${what} ${a.index + 1} failed in a worker thread: ${a.message}`);
             else { results[a.index] = a.out; finished++; onDone(); }
           }
         }
         if (got) continue;
         // A worker that cannot even start never answers: give up after a minute.
         if (ready < slots.length && Date.now() - started > STARTUP_TIMEOUT_MS) {
-          throw new Error(`fold worker threads did not start within ${STARTUP_TIMEOUT_MS / 1000} s`);
+          throw new Error(`worker threads did not start within ${STARTUP_TIMEOUT_MS / 1000} s`);
         }
         Atomics.wait(signal, 0, seen, ready < slots.length ? 1000 : undefined);
       }
     } finally {
       stop();
     }
-    return results as CvFoldOutput[];
+    return results as Out[];
   };
 }

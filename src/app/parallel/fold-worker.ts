@@ -1,10 +1,12 @@
 /**
- * Worker side of the fold runner (fold-runner.ts): receives the shared fold context and the job
- * list once, then takes the next unclaimed job from a shared counter until none is left, posting
- * each `runCvFold` output on its port and waking the main thread.
+ * Worker side of the pools in fold-runner.ts: receives a task (its kind, the shared context and
+ * the job list) once, then takes the next unclaimed job from a shared counter until none is left,
+ * posting each output on its port and waking the main thread.
  */
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { sweepPoint, type KSweepOptions } from '../../core/k-sweep.ts';
+import type { Matrix } from '../../core/matrix.ts';
 import { runCvFold, type CvFoldContext, type CvFoldJob } from '../../core/mood-cv.ts';
 
 interface WorkerInit {
@@ -12,6 +14,10 @@ interface WorkerInit {
   /** [0]: messages posted (the main thread waits on it); [1]: next unclaimed job. */
   readonly signal: Int32Array;
 }
+
+export type PoolTask =
+  | { kind: 'cv-fold'; ctx: CvFoldContext; jobs: CvFoldJob[] }
+  | { kind: 'k-sweep'; ctx: { X: Matrix; o: KSweepOptions }; jobs: number[] };
 
 const { port, signal } = workerData as WorkerInit;
 
@@ -21,11 +27,19 @@ function send(message: unknown, transfer: ArrayBuffer[] = []): void {
   Atomics.notify(signal, 0);
 }
 
-port.once('message', (m: { ctx: CvFoldContext; jobs: CvFoldJob[] }) => {
-  for (let index = Atomics.add(signal, 1, 1); index < m.jobs.length; index = Atomics.add(signal, 1, 1)) {
+function runJob(task: PoolTask, index: number): { out: unknown; transfer: ArrayBuffer[] } {
+  if (task.kind === 'cv-fold') {
+    const out = runCvFold(task.ctx, task.jobs[index]);
+    return { out, transfer: [out.proba.buffer as ArrayBuffer] };
+  }
+  return { out: sweepPoint(task.ctx.X, task.jobs[index], task.ctx.o), transfer: [] };
+}
+
+port.once('message', (task: PoolTask) => {
+  for (let index = Atomics.add(signal, 1, 1); index < task.jobs.length; index = Atomics.add(signal, 1, 1)) {
     try {
-      const out = runCvFold(m.ctx, m.jobs[index]);
-      send({ type: 'result', index, out }, [out.proba.buffer as ArrayBuffer]);
+      const { out, transfer } = runJob(task, index);
+      send({ type: 'result', index, out }, transfer);
     } catch (e) {
       send({ type: 'error', index, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       return;

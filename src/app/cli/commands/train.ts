@@ -10,7 +10,7 @@ import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFla
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/metrics.ts';
-import { defaultFoldThreads, workerFoldRunner } from '../../parallel/fold-runner.ts';
+import { defaultFoldThreads, workerFoldRunner, workerSweepRunner } from '../../parallel/fold-runner.ts';
 
 interface TrainFlags extends IngestFlags {
   label?: string;
@@ -52,7 +52,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'random seed', '0')
     .option('--uncertain-below <p>', 'tracks whose top mood probability is below this are "uncertain"', '0.4')
     .option('--no-calibrate', 'do not fit a temperature on the held-out predictions')
-    .option('--threads <n>', `worker threads for the cross-validation folds (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
+    .option('--threads <n>', `worker threads for the k sweep and the cross-validation folds (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
     .requiredOption('--out <dir>', 'model directory to write')
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no progress or status on stderr');
@@ -68,7 +68,7 @@ export function registerTrain(program: Command): void {
     const outcome = trainMoodModel(input.table, spec, (e) => {
       if (e.total) { if (e.done === 1) progress.start(e.total, e.stage); progress.update(e.done ?? 0); }
       else { progress.stop(); log(`… ${e.stage}`); }
-    }, threads > 1 ? { runFolds: workerFoldRunner(threads) } : {});
+    }, threads > 1 ? { runFolds: workerFoldRunner(threads), runSweep: workerSweepRunner(threads) } : {});
     progress.stop();
     const metrics = trainMetrics(outcome);
     const X = designMatrix(outcome.table, outcome.model.selection);
