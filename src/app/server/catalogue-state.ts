@@ -251,10 +251,13 @@ export class CatalogueState {
     const proba = n ? m.predictProbaRaw(X) : matrix(0, m.classes.length);
     const space = buildScaledSpace(table);
     const topMood = topMoodIndex(proba);
-    const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood };
     const rowOf = new Map<string, number>();
     const ids = table.text.id ?? [];
     for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
+    // rowOf lets recommend() reuse this id map rather than build its own on the first seed query.
+    const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf };
+    // One throw-away query fills recommend()'s per-catalogue caches, so no user pays for them.
+    if (n > 0) recommend(rec, { moods: [m.classes[topMood[0]]], limit: 1 });
     const moodCounts: Record<string, number> = Object.fromEntries(m.classes.map((c) => [c, 0]));
     for (let i = 0; i < n; i++) moodCounts[m.classes[topMood[i]]]++;
     const map = n >= 3 ? fitMap(X) : null;
