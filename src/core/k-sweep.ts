@@ -31,7 +31,13 @@ export interface KSweepOptions {
   tol: number;
   /** Seed of every K-Means fit and of the silhouette sample. */
   seed: number;
-  /** Silhouette is exact up to this many rows, and computed on a sample of this size above. */
+  /**
+   * Silhouette is exact up to this many rows, and computed on a sample of this size above.
+   * Default 5,000 (it was 10,000): the silhouette does not pick k when the inertia curve has a
+   * knee, and on tidytuesday (28k tracks), data_moods and a generated 100k catalogue the knee
+   * (k = 5) and the best-silhouette k (2) were the same with either size; per-k scores moved by
+   * ≤ 0.005, and the sweep's silhouette CPU time fell from 7.3 s to 1.8 s on 100k rows.
+   */
   silhouetteSample: number;
 }
 
@@ -42,7 +48,7 @@ export const K_SWEEP_DEFAULTS: KSweepOptions = {
   maxIter: KMEANS_DEFAULTS.maxIter,
   tol: KMEANS_DEFAULTS.tol,
   seed: 0,
-  silhouetteSample: 10_000,
+  silhouetteSample: 5_000,
 };
 
 export interface KSweepPoint {
