@@ -43,8 +43,8 @@ test('sweepK finds k = 4 on four separated blobs, by knee and by silhouette', ()
 
 test('sweepK is seeded and reports sampling', () => {
   const X = blobs(3, 60, 2);
-  const a = sweepK(X, { kMin: 2, kMax: 4, nInit: 1, seed: 5, silhouetteSample: 100 });
-  const b = sweepK(X, { kMin: 2, kMax: 4, nInit: 1, seed: 5, silhouetteSample: 100 });
+  const a = sweepK(X, { kMin: 2, kMax: 4, nInit: 1, seed: 5, silhouetteMaxExact: 100, silhouetteSample: 100 });
+  const b = sweepK(X, { kMin: 2, kMax: 4, nInit: 1, seed: 5, silhouetteMaxExact: 100, silhouetteSample: 100 });
   assert.deepEqual(a, b);
   assert.ok(a.points.every((p) => p.sampled && p.silhouetteRows === 100));
 });
@@ -58,4 +58,10 @@ test('sweepK falls back to silhouette with only two ks; validates options', () =
   assert.throws(() => sweepK(X, { kMin: 1 }), /"kMin"/);
   assert.throws(() => sweepK(X, { kMin: 5, kMax: 3 }), /"kMax" must be ≥ kMin/);
   assert.throws(() => sweepK(X, { kMax: 40 }), /"kMax" must be ≤ rows − 1/);
+});
+
+test('the sweep\'s silhouette is exact up to 10,000 rows by default and sampled only above', () => {
+  const X = blobs(3, 60, 2);
+  const r = sweepK(X, { kMin: 2, kMax: 3, nInit: 1, seed: 1 });
+  assert.ok(r.points.every((p) => !p.sampled && p.silhouetteRows === X.rows));
 });

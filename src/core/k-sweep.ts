@@ -1,6 +1,6 @@
 /**
  * Choosing the number of clusters: fit K-Means for every k in [kMin, kMax] and report, per k, the
- * inertia and the silhouette (exact up to `silhouetteSample` rows, sampled above, flagged).
+ * inertia and the silhouette (exact up to `silhouetteMaxExact` rows, sampled above, flagged).
  *
  * Two automatic picks are reported:
  * - `kneeK`: the knee of the inertia curve — after scaling k and inertia to [0, 1], the k whose
@@ -31,12 +31,14 @@ export interface KSweepOptions {
   tol: number;
   /** Seed of every K-Means fit and of the silhouette sample. */
   seed: number;
+  /** Silhouette is exact up to this many rows (the pipeline promises exact up to 10,000). */
+  silhouetteMaxExact: number;
   /**
-   * Silhouette is exact up to this many rows, and computed on a sample of this size above.
-   * Default 5,000 (it was 10,000): the silhouette does not pick k when the inertia curve has a
-   * knee, and on tidytuesday (28k tracks), data_moods and a generated 100k catalogue the knee
-   * (k = 5) and the best-silhouette k (2) were the same with either size; per-k scores moved by
-   * ≤ 0.005, and the sweep's silhouette CPU time fell from 7.3 s to 1.8 s on 100k rows.
+   * Above silhouetteMaxExact, the silhouette is computed on a seeded sample of this many rows.
+   * 5,000: the silhouette does not pick k when the inertia curve has a knee, and on tidytuesday
+   * (28k tracks), data_moods and a generated 100k catalogue the knee (k = 5) and the
+   * best-silhouette k (2) were the same as with 10,000; per-k scores moved by ≤ 0.005, and the
+   * sweep's silhouette CPU time fell from 7.3 s to 1.8 s on 100k rows.
    */
   silhouetteSample: number;
 }
@@ -48,6 +50,7 @@ export const K_SWEEP_DEFAULTS: KSweepOptions = {
   maxIter: KMEANS_DEFAULTS.maxIter,
   tol: KMEANS_DEFAULTS.tol,
   seed: 0,
+  silhouetteMaxExact: 10_000,
   silhouetteSample: 5_000,
 };
 
@@ -79,7 +82,7 @@ export type KSweepRunner = (X: Matrix, o: KSweepOptions, ks: readonly number[]) 
 /** One point of the sweep: K-Means with k clusters and its silhouette (validated options). */
 export function sweepPoint(X: Matrix, k: number, o: KSweepOptions): KSweepPoint {
   const m = new KMeans({ k, nInit: o.nInit, maxIter: o.maxIter, tol: o.tol, seed: o.seed }).fit(X);
-  const s = silhouette(X, m.labels, { maxExact: o.silhouetteSample, sampleSize: o.silhouetteSample, seed: o.seed });
+  const s = silhouette(X, m.labels, { maxExact: Math.max(o.silhouetteMaxExact, o.silhouetteSample), sampleSize: o.silhouetteSample, seed: o.seed });
   return { k, inertia: m.inertia, silhouette: s.score, sampled: s.sampled, silhouetteRows: s.sampleSize, nIter: m.nIter };
 }
 
@@ -97,6 +100,7 @@ export function sweepK(X: Matrix, options?: Partial<KSweepOptions>, run: KSweepR
       maxIter: integer(1),
       tol: finite({ min: 0 }),
       seed: seedCheck,
+      silhouetteMaxExact: integer(2),
       silhouetteSample: integer(2),
     },
     'sweepK',

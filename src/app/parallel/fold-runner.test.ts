@@ -46,6 +46,6 @@ test('k sweep on 2 worker threads equals the sequential sweep', () => {
   const rng = createRng(3);
   const X = matrix(600, 4);
   for (let i = 0; i < X.data.length; i++) X.data[i] = rng.next() + (i % 3);
-  const o = { kMin: 2, kMax: 6, nInit: 2, seed: 1, silhouetteSample: 300 };
+  const o = { kMin: 2, kMax: 6, nInit: 2, seed: 1, silhouetteMaxExact: 300, silhouetteSample: 300 };
   assert.deepEqual(sweepK(X, o, workerSweepRunner(2)), sweepK(X, o));
 });
