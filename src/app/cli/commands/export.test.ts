@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { generateCatalogue } from '../../../core/generator/generate.ts';
 import { matrix } from '../../../core/matrix.ts';
 import { encodeLabels, MoodClassifier } from '../../../core/mood-classifier.ts';
@@ -15,34 +14,11 @@ import { moodModelToOnnx } from '../../../io/onnx/export.ts';
 import { onnxRuntimeAvailable, predictProbaOnnx } from '../../../io/onnx/run.ts';
 import { registerExport } from './export.ts';
 import { registerTag } from './tag.ts';
+import { runInProcess } from '../../../../test/helpers/in-process-cli.ts';
 
 const ORT = await onnxRuntimeAvailable();
 
-/** Runs commands in-process; returns stdout + stderr and the exit code the CLI would use. */
-async function run(args: string[]): Promise<{ out: string; code: number }> {
-  const program = new Command('moodscape').exitOverride();
-  registerExport(program);
-  registerTag(program);
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (write as (...a: unknown[]) => boolean)(s, ...rest);
-    out += s; return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { out += s; return true; }) as typeof process.stderr.write;
-  const prev = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = prev;
-  return { out, code };
-}
+const run = (args: string[]) => runInProcess([registerExport, registerTag], args);
 
 describe('export and tag engines', () => {
   let dir: string, modelDir: string, tracks: string;

@@ -8,7 +8,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
 import {
   BUILTIN_CONTEXTS, buildRecCatalog, diversityViolations, recommend, type RecCatalog,
 } from '../../../core/recommend/index.ts';
@@ -20,6 +19,7 @@ import { registerRecommend } from './recommend.ts';
 import { registerContexts } from './contexts.ts';
 import { registerFeedback } from './feedback.ts';
 import { registerEvaluateRecs } from './evaluate-recs.ts';
+import { runInProcess } from '../../../../test/helpers/in-process-cli.ts';
 
 const DATA = resolve(process.cwd(), '../shared/data');
 const DATA_DIR = existsSync(DATA) ? DATA : '/work/shared/data';
@@ -63,31 +63,7 @@ describe('recommender on the tidytuesday catalogue (stub tagger)', { skip: !have
   });
 });
 
-/** Runs commands in-process; returns stdout and the exit code the CLI would use. */
-async function run(args: string[]): Promise<{ out: string; code: number }> {
-  const program = new Command('moodscape').exitOverride();
-  for (const r of [registerTrain, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs]) r(program);
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const errWrite = process.stderr.write.bind(process.stderr);
-  // Only strings are ours: the test runner talks to its parent through stdout in Buffers.
-  process.stdout.write = ((s: string | Uint8Array, ...rest: unknown[]) => {
-    if (typeof s !== 'string') return (write as (...a: unknown[]) => boolean)(s, ...rest);
-    out += s; return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => { out += s; return true; }) as typeof process.stderr.write;
-  const prev = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = errWrite;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = prev;
-  return { out, code };
-}
+const run = (args: string[]) => runInProcess([registerTrain, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs], args);
 
 describe('recommend commands', { skip: !haveData && 'shared data not found' }, () => {
   let dir: string;
