@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows, matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
-import { KMeans, FittedKMeans, KMEANS_DEFAULTS, kmeansPlusPlus } from './kmeans.ts';
+import { KMeans, FittedKMeans, KMEANS_DEFAULTS, kmeansPlusPlus, setKMeansWasm } from './kmeans.ts';
+import { wasmSimdAvailable } from './wasm/kernels.ts';
+import { kmeansKernelBytes } from './wasm/kmeans-kernel.ts';
 import { adjustedRandIndex } from './adjusted-rand.ts';
 
 /** n rows per centre, isotropic normal noise of the given sd. */
@@ -155,4 +157,47 @@ test('blocked nearest-centre kernel: same labels as a one-centre-at-a-time scan,
       }
     }
   }
+});
+
+test('WebAssembly and TypeScript assignment give identical labels, centres, inertia and nIter', () => {
+  const fit = (X: Matrix, o: Partial<typeof KMEANS_DEFAULTS>, wasm: boolean): FittedKMeans => {
+    const prev = setKMeansWasm(wasm);
+    try {
+      return new KMeans(o).fit(X);
+    } finally {
+      setKMeansWasm(prev);
+    }
+  };
+  const same = (a: FittedKMeans, b: FittedKMeans, what: string): void => {
+    assert.deepEqual(a.labels, b.labels, what);
+    assert.deepEqual(a.centroids.data, b.centroids.data, what);
+    assert.ok(Object.is(a.inertia, b.inertia), `${what}: inertia ${a.inertia} vs ${b.inertia}`);
+    assert.equal(a.nIter, b.nIter, what);
+  };
+  const rng = createRng(21);
+  for (let k = 2; k <= 9; k++) {
+    for (const d of [1, 3, 5, 9]) {
+      const n = 300 + 37 * k;
+      const X = matrix(n, d);
+      // Coarse grid (many exact ties between centres) on even k, continuous values on odd k.
+      for (let i = 0; i < X.data.length; i++) X.data[i] = k % 2 === 0 ? Math.round((rng.next() - 0.5) * 8) / 2 : (rng.next() - 0.5) * 8 + (i % 3);
+      for (const o of [{ k, nInit: 2, seed: k * 10 + d }, { k, nInit: 1, maxIter: 2, seed: k + d }]) {
+        const what = `k=${k} d=${d} maxIter=${o.maxIter ?? 300}`;
+        const w = fit(X, o, true), t = fit(X, o, false);
+        same(w, t, what);
+        const prev = setKMeansWasm(true);
+        const big = matrix(1500, d);
+        for (let i = 0; i < big.data.length; i++) big.data[i] = Math.round((rng.next() - 0.5) * 8) / 2;
+        const pw = w.predict(big);
+        setKMeansWasm(false);
+        assert.deepEqual(pw, t.predict(big), `${what}: predict`);
+        setKMeansWasm(prev);
+      }
+    }
+  }
+  // Duplicate points: empty clusters relocated identically.
+  const dup = fromRows([[1, 1, 1], [1, 1, 1], [1, 1, 1], [2, 2, 2], [2, 2, 2], [5, 5, 5]]);
+  same(fit(dup, { k: 5, nInit: 3, seed: 2 }, true), fit(dup, { k: 5, nInit: 3, seed: 2 }, false), 'duplicates');
+  // Where WebAssembly SIMD exists the kernels compile, so the runs above really compared both paths.
+  if (wasmSimdAvailable()) for (let k = 2; k <= 9; k++) assert.ok(WebAssembly.validate(kmeansKernelBytes(5, k)), `k=${k}`);
 });

@@ -20,6 +20,24 @@ import { assertWidth, matrix, type Matrix } from './matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
 import { assertFiniteMatrix, finite, integer, resolveOptions, seedCheck } from './options.ts';
 import { createRng, type Rng } from './random.ts';
+import { F64Arena } from './wasm/kernels.ts';
+import { instantiateKMeansKernel, type KMeansWasmKernel } from './wasm/kmeans-kernel.ts';
+
+let wasmEnabled = true;
+/**
+ * Whether the assignment step may use the WebAssembly SIMD kernel of wasm/kmeans-kernel.ts
+ * (default true; used only where WebAssembly SIMD is available). Both paths give bit-identical
+ * labels, centres, inertia and iteration counts; the switch exists for tests and benchmarks.
+ * Returns the previous setting.
+ */
+export function setKMeansWasm(enabled: boolean): boolean {
+  const prev = wasmEnabled;
+  wasmEnabled = enabled;
+  return prev;
+}
+
+/** Fewest rows for which predict copies them into WebAssembly memory. */
+const WASM_MIN_PREDICT_ROWS = 1024;
 
 export interface KMeansOptions {
   /** Number of clusters. */
@@ -139,7 +157,7 @@ export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng): KMeansRun {
   const n = X.rows, d = X.cols, k = o.k;
   const xNorms = squaredNorms(X);
   const tolAbs = o.tol * meanColumnVariance(X);
-  const ws = new LloydWorkspace(n, d, k);
+  const ws = new LloydWorkspace(n, d, k, wasmEnabled ? WasmAssign.create(X, k, xNorms) : null);
   let best: KMeansRun | null = null;
   for (let run = 0; run < o.nInit; run++) {
     const init = kmeansPlusPlus(X, k, rng);
@@ -249,17 +267,88 @@ function sqDistRows(a: Float64Array, ao: number, b: Float64Array, bo: number, d:
   return s;
 }
 
+/**
+ * The rows (and their squared norms), the packed centres and the assignment outputs in the linear
+ * memory of a WebAssembly assignment kernel for X's width and k centres.
+ */
+class WasmAssign {
+  private constructor(
+    private readonly kern: KMeansWasmKernel,
+    private readonly n: number,
+    private readonly d: number,
+    private readonly k: number,
+    private readonly x: Float64Array,
+    private readonly xn: Float64Array,
+    private readonly ct: Float64Array,
+    private readonly cn: Float64Array,
+    readonly labels: Int32Array,
+    readonly dist: Float64Array,
+    readonly sums: Float64Array,
+    readonly counts: Float64Array,
+  ) {}
+
+  /** Null without WebAssembly SIMD (or when the problem does not fit): the caller keeps TypeScript. */
+  static create(X: Matrix, k: number, xNorms: Float64Array | null): WasmAssign | null {
+    const n = X.rows, d = X.cols, P = (k + 1) >> 1;
+    const lengths = [n * d, xNorms ? n : 0, P * d * 2, P * 2, (n + 1) >> 1, xNorms ? n : 0, k * d, k];
+    const kern = instantiateKMeansKernel(d, k, F64Arena.bytesFor(lengths));
+    if (!kern) return null;
+    const arena = new F64Arena(kern.memory);
+    const x = arena.alloc(n * d);
+    x.set(X.data);
+    const xn = arena.alloc(lengths[1]);
+    if (xNorms) xn.set(xNorms);
+    const ct = arena.alloc(P * d * 2), cn = arena.alloc(P * 2);
+    const labels = arena.allocI32(n);
+    return new WasmAssign(kern, n, d, k, x, xn, ct, cn, labels, arena.alloc(lengths[5]), arena.alloc(k * d), arena.alloc(k));
+  }
+
+  /** Packs the centres by pair (see kmeans-kernel.ts) with their squared norms. */
+  private load(centres: Float64Array, cNorms: Float64Array): void {
+    const { d, k, ct, cn } = this;
+    ct.fill(0);
+    cn.fill(0);
+    for (let c = 0; c < k; c++) {
+      const base = (c >> 1) * d * 2 + (c & 1);
+      for (let j = 0; j < d; j++) ct[base + 2 * j] = centres[c * d + j];
+      cn[c] = cNorms[c];
+    }
+  }
+
+  /** Labels into this.labels; with `accumulate` also dist, sums and counts (which it zeroes first). */
+  run(centres: Float64Array, cNorms: Float64Array, accumulate: boolean): void {
+    this.load(centres, cNorms);
+    const p = (a: { byteOffset: number }): number => a.byteOffset;
+    if (accumulate) {
+      this.sums.fill(0);
+      this.counts.fill(0);
+      this.kern.assignAcc(p(this.x), p(this.xn), this.n, p(this.ct), p(this.cn), p(this.labels), p(this.dist), p(this.sums), p(this.counts));
+    } else {
+      this.kern.assign(p(this.x), p(this.xn), this.n, p(this.ct), p(this.cn), p(this.labels), p(this.dist), p(this.sums), p(this.counts));
+    }
+  }
+}
+
+function centreNorms(cen: Float64Array, k: number, d: number, out: Float64Array): void {
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += cen[c * d + j] * cen[c * d + j];
+    out[c] = s;
+  }
+}
+
 class LloydWorkspace {
   readonly labelsOld: Int32Array;
   readonly dist: Float64Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
   readonly cNorms: Float64Array;
-  constructor(n: number, d: number, k: number) {
+  constructor(n: number, d: number, k: number, readonly wasm: WasmAssign | null) {
     this.labelsOld = new Int32Array(n);
-    this.dist = new Float64Array(n);
-    this.sums = new Float64Array(k * d);
-    this.counts = new Float64Array(k);
+    // With WebAssembly the kernel writes these in its memory; TypeScript works on views of it.
+    this.dist = wasm ? wasm.dist : new Float64Array(n);
+    this.sums = wasm ? wasm.sums : new Float64Array(k * d);
+    this.counts = wasm ? wasm.counts : new Float64Array(k);
     this.cNorms = new Float64Array(k);
   }
 }
@@ -270,28 +359,29 @@ function lloyd(X: Matrix, xNorms: Float64Array, init: Matrix, maxIter: number, t
   let centres: Float64Array = init.data;
   let next: Float64Array = new Float64Array(k * d);
   const labels = new Int32Array(n);
-  const { labelsOld, dist, sums, counts, cNorms } = ws;
+  const { labelsOld, dist, sums, counts, cNorms, wasm } = ws;
   const scratch = new Float64Array(1);
   labelsOld.fill(-1);
   let strict = false;
   let it = 0;
   for (; it < maxIter; ) {
     // E-step + accumulation of the M-step sums in the same pass.
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += centres[c * d + j] * centres[c * d + j];
-      cNorms[c] = s;
-    }
-    sums.fill(0);
-    counts.fill(0);
-    for (let i = 0; i < n; i++) {
-      const xo = i * d;
-      const best = nearestCentre(x, xo, centres, cNorms, k, d, scratch);
-      labels[i] = best;
-      dist[i] = scratch[0] + xNorms[i];
-      counts[best] += 1;
-      const so = best * d;
-      for (let j = 0; j < d; j++) sums[so + j] += x[xo + j];
+    centreNorms(centres, k, d, cNorms);
+    if (wasm) {
+      wasm.run(centres, cNorms, true);
+      labels.set(wasm.labels);
+    } else {
+      sums.fill(0);
+      counts.fill(0);
+      for (let i = 0; i < n; i++) {
+        const xo = i * d;
+        const best = nearestCentre(x, xo, centres, cNorms, k, d, scratch);
+        labels[i] = best;
+        dist[i] = scratch[0] + xNorms[i];
+        counts[best] += 1;
+        const so = best * d;
+        for (let j = 0; j < d; j++) sums[so + j] += x[xo + j];
+      }
     }
     relocateEmpty(x, d, k, labels, dist, sums, counts);
     let shift = 0;
@@ -314,7 +404,13 @@ function lloyd(X: Matrix, xNorms: Float64Array, init: Matrix, maxIter: number, t
     labelsOld.set(labels);
   }
   const centroids = matrix(k, d, centres);
-  if (!strict) assignNearest(X, centroids, labels, null);
+  if (!strict) {
+    if (wasm) {
+      centreNorms(centres, k, d, cNorms);
+      wasm.run(centres, cNorms, false);
+      labels.set(wasm.labels);
+    } else assignNearest(X, centroids, labels, null);
+  }
   return { centroids, labels, inertia: inertiaOf(X, centroids, labels), nIter: it };
 }
 
@@ -349,10 +445,13 @@ function relocateEmpty(x: Float64Array, d: number, k: number, labels: Int32Array
 export function assignNearest(X: Matrix, centroids: Matrix, labels: Int32Array, dist: Float64Array | null): void {
   const n = X.rows, d = X.cols, k = centroids.rows, x = X.data, cen = centroids.data;
   const cNorms = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += cen[c * d + j] * cen[c * d + j];
-    cNorms[c] = s;
+  centreNorms(cen, k, d, cNorms);
+  const wasm = wasmEnabled && n >= WASM_MIN_PREDICT_ROWS ? WasmAssign.create(X, k, null) : null;
+  if (wasm) {
+    wasm.run(cen, cNorms, false);
+    labels.set(wasm.labels);
+    if (dist) for (let i = 0; i < n; i++) dist[i] = sqDistRows(x, i * d, cen, labels[i] * d, d);
+    return;
   }
   const scratch = new Float64Array(1);
   for (let i = 0; i < n; i++) {
