@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.ts';
 import { designMatrix, parseFeatureList } from '../../../core/feature-matrix.ts';
 import { clusterStability, type ClusterStability } from '../../../core/cluster-stability.ts';
+import { defaultFoldThreads, workerSweepRunner } from '../../parallel/fold-runner.ts';
 import { clusterMoods, maxMembership, type ClusterMethod } from '../../../core/mood-clusters.ts';
 import { writeTableCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
@@ -14,6 +15,7 @@ interface ClusterFlags extends IngestFlags {
   covariance: string;
   seed: string;
   bootstraps: string;
+  threads?: string;
   features?: string;
   out: string;
   json?: boolean;
@@ -29,6 +31,7 @@ export function registerCluster(program: Command): void {
     .option('--method <method>', 'kmeans or gmm (soft memberships)', 'kmeans')
     .option('--covariance <type>', 'GMM covariance: full or diag', 'full')
     .option('--features <list>', 'comma-separated clustering features (audio and engineered); default: the base six plus valence_acousticness_interaction, dance_energy_interaction, tempo_log')
+    .option('--threads <n>', `worker threads for the k sweep (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
     .option('--bootstraps <n>', 'K-Means fits on bootstrap resamples for the stability (ARI) of the chosen k; 0 skips', '10')
     .option('--seed <n>', 'random seed', '0')
     .requiredOption('--out <file>', 'CSV to write: the input plus mood_cluster, mood_name (and memberships for gmm)')
@@ -44,7 +47,13 @@ export function registerCluster(program: Command): void {
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const features = flags.features ? parseFeatureList(flags.features.split(',')) : undefined;
-    const c = clusterMoods(input.table, { k, method: flags.method as ClusterMethod, covariance: flags.covariance as 'full' | 'diag', seed, features }, (m) => log(`… ${m}`));
+    const threads = flags.threads === undefined ? defaultFoldThreads() : parseNumberFlag('threads', flags.threads, { integer: true, min: 1, max: 64 });
+    const c = clusterMoods(
+      input.table,
+      { k, method: flags.method as ClusterMethod, covariance: flags.covariance as 'full' | 'diag', seed, features },
+      (m) => log(`… ${m}`),
+      k === 'auto' && threads > 1 ? { runSweep: workerSweepRunner(threads) } : {},
+    );
     const bootstraps = parseNumberFlag('bootstraps', flags.bootstraps, { integer: true, min: 0, max: 1000 });
     let stability: ClusterStability | undefined;
     if (bootstraps >= 2) {
