@@ -10,8 +10,9 @@
  * - Stop when labels do not change ("strict convergence") or when the total squared centre shift
  *   is ≤ `tol · mean(column variances)` (sklearn's `_tolerance`), or after `maxIter` iterations.
  *   Without strict convergence a final assignment step makes labels match the returned centres.
- * - Restarts: `nInit` runs from one seeded generator, in sequence; the lowest inertia wins
- *   (the first run on ties).
+ * - Restarts: `nInit` runs from one seeded generator; the lowest inertia wins (the first run on
+ *   ties). All k-means++ seeds are drawn first, in order, and Lloyd never draws, so the restarts
+ *   can run on several threads (a `KMeansRestartRunner`) with results equal to running them in turn.
  *
  * Kernels are plain loops over Float64Array with squared norms precomputed and no allocation
  * inside the iteration loop.
@@ -21,7 +22,7 @@ import { checkState, requireArray, type ModelState } from './model-state.ts';
 import { assertFiniteMatrix, finite, integer, resolveOptions, seedCheck } from './options.ts';
 import { createRng, type Rng } from './random.ts';
 import { F64Arena } from './wasm/kernels.ts';
-import { instantiateKMeansKernel, type KMeansWasmKernel } from './wasm/kmeans-kernel.ts';
+import { bindKMeansKernel, createSharedKMeansMemory, instantiateKMeansKernel, type KMeansWasmKernel } from './wasm/kmeans-kernel.ts';
 
 let wasmEnabled = true;
 /**
@@ -71,12 +72,13 @@ export class KMeans {
     this.options = { ...options };
   }
 
-  fit(X: Matrix): FittedKMeans {
+  /** `runRestarts` decides where the restarts run (e.g. worker threads); the result does not depend on it. */
+  fit(X: Matrix, runRestarts: KMeansRestartRunner = restartsInline): FittedKMeans {
     const o = resolveKMeansOptions(this.options);
     if (X.rows < o.k) throw new RangeError(`KMeans: option "k" must be ≤ the number of rows (${X.rows}), got ${o.k}`);
     if (X.cols < 1) throw new RangeError('KMeans: input has no columns');
     assertFiniteMatrix(X, 'KMeans');
-    const r = kmeansFit(X, o, createRng(o.seed));
+    const r = kmeansFit(X, o, createRng(o.seed), runRestarts);
     return new FittedKMeans(o, X.cols, r.centroids, r.inertia, r.nIter, r.labels);
   }
 }
@@ -152,19 +154,90 @@ export interface KMeansRun {
   nIter: number;
 }
 
+/** The Lloyd runs of one fit: every restart's initial centres, in seed order. */
+export interface KMeansRestartJob {
+  readonly X: Matrix;
+  readonly xNorms: Float64Array;
+  readonly inits: readonly Matrix[];
+  readonly maxIter: number;
+  /** Absolute tolerance on the total squared centre shift. */
+  readonly tolAbs: number;
+}
+
+/**
+ * Runs `lloydRestart` for each initial centre set of the job and returns the runs in the same
+ * order. Injected by callers that have threads (src/app/parallel); the default runs them in turn.
+ */
+export type KMeansRestartRunner = (job: KMeansRestartJob) => KMeansRun[];
+
+/** The default runner: one restart after the other, in this thread, sharing one workspace. */
+export const restartsInline: KMeansRestartRunner = (job) => {
+  const { X, xNorms, inits, maxIter, tolAbs } = job;
+  const k = inits[0].rows;
+  const ws = new LloydWorkspace(X.rows, X.cols, k, wasmEnabled ? WasmAssign.create(X, k, xNorms) : null);
+  return inits.map((init) => lloyd(X, xNorms, copyMatrix(init), maxIter, tolAbs, ws));
+};
+
 /** All restarts; options must already be validated and X checked. */
-export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng): KMeansRun {
-  const n = X.rows, d = X.cols, k = o.k;
+export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng, runRestarts: KMeansRestartRunner = restartsInline): KMeansRun {
   const xNorms = squaredNorms(X);
   const tolAbs = o.tol * meanColumnVariance(X);
-  const ws = new LloydWorkspace(n, d, k, wasmEnabled ? WasmAssign.create(X, k, xNorms) : null);
-  let best: KMeansRun | null = null;
-  for (let run = 0; run < o.nInit; run++) {
-    const init = kmeansPlusPlus(X, k, rng);
-    const r = lloyd(X, xNorms, init, o.maxIter, tolAbs, ws);
-    if (best === null || r.inertia < best.inertia) best = r;
-  }
-  return best!;
+  const inits: Matrix[] = [];
+  for (let run = 0; run < o.nInit; run++) inits.push(kmeansPlusPlus(X, o.k, rng));
+  const runs = runRestarts({ X, xNorms, inits, maxIter: o.maxIter, tolAbs });
+  if (runs.length !== inits.length) throw new Error(`KMeans: the restart runner returned ${runs.length} runs for ${inits.length} restarts`);
+  let best = runs[0];
+  for (const r of runs) if (r.inertia < best.inertia) best = r;
+  return best;
+}
+
+function copyMatrix(m: Matrix): Matrix {
+  return matrix(m.rows, m.cols, Float64Array.from(m.data));
+}
+
+// ---- restarts on shared memory (for worker threads) -----------------------------------------
+
+/**
+ * The rows of a fit and their squared norms in one shared WebAssembly memory, with a scratch slot
+ * (packed centres, labels, distances, M-step sums) per thread. The memory's buffer is a
+ * SharedArrayBuffer, so posting this object to a worker thread shares the rows instead of copying
+ * them, and each thread runs the same SIMD kernel on its own slot.
+ */
+export interface SharedKMeansRows {
+  readonly memory: WebAssembly.Memory;
+  readonly n: number;
+  readonly d: number;
+  readonly k: number;
+  readonly slots: number;
+}
+
+/** Copies the job's rows into a new shared memory with `slots` scratch slots; null without shared WebAssembly memory or SIMD. */
+export function shareKMeansRows(job: KMeansRestartJob, slots: number): SharedKMeansRows | null {
+  const { X, xNorms } = job;
+  const n = X.rows, d = X.cols, k = job.inits[0].rows;
+  if (!wasmEnabled) return null;
+  const memory = createSharedKMeansMemory(F64Arena.bytesFor(assignLengths(n, d, k, true, slots)));
+  if (!memory || !bindKMeansKernel(d, k, memory)) return null;
+  const rows: SharedKMeansRows = { memory, n, d, k, slots };
+  const views = assignViews(new F64Arena(memory), n, d, k, true, slots);
+  views.x.set(X.data);
+  views.xn.set(xNorms);
+  return rows;
+}
+
+/**
+ * One restart of the job on shared rows, using scratch `slot` (each thread its own). Equal to the
+ * same restart run by `restartsInline`.
+ */
+export function lloydRestartShared(rows: SharedKMeansRows, slot: number, init: Matrix, maxIter: number, tolAbs: number): KMeansRun {
+  const { memory, n, d, k, slots } = rows;
+  if (!(slot >= 0 && slot < slots)) throw new RangeError(`lloydRestartShared: slot ${slot} outside 0..${slots - 1}`);
+  const kern = bindKMeansKernel(d, k, memory);
+  if (!kern) throw new Error('lloydRestartShared: the WebAssembly kernel cannot bind the shared memory');
+  const views = assignViews(new F64Arena(memory), n, d, k, true, slots);
+  const wasm = new WasmAssign(kern, n, d, k, views.x, views.xn, views.slots[slot]);
+  const X = matrix(n, d, views.x);
+  return lloyd(X, views.xn, copyMatrix(init), maxIter, tolAbs, new LloydWorkspace(n, d, k, wasm));
 }
 
 /** Squared Euclidean norm of each row. */
@@ -267,40 +340,67 @@ function sqDistRows(a: Float64Array, ao: number, b: Float64Array, bo: number, d:
   return s;
 }
 
+/** Per-thread buffers of the assignment kernel: packed centres and norms, outputs, M-step sums. */
+interface AssignSlot {
+  readonly ct: Float64Array;
+  readonly cn: Float64Array;
+  readonly labels: Int32Array;
+  readonly dist: Float64Array;
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+}
+
+/** Float64 lengths of the kernel's buffers, in allocation order (see assignViews). */
+function assignLengths(n: number, d: number, k: number, withNorms: boolean, slots: number): number[] {
+  const P = (k + 1) >> 1;
+  const slot = [P * d * 2, P * 2, (n + 1) >> 1, withNorms ? n : 0, k * d, k];
+  return [n * d, withNorms ? n : 0, ...Array.from({ length: slots }, () => slot).flat()];
+}
+
+/** The kernel's buffers carved from an arena, always in the same order, so every thread finds them at the same offsets. */
+function assignViews(arena: F64Arena, n: number, d: number, k: number, withNorms: boolean, slots: number): { x: Float64Array; xn: Float64Array; slots: AssignSlot[] } {
+  const P = (k + 1) >> 1;
+  const x = arena.alloc(n * d);
+  const xn = arena.alloc(withNorms ? n : 0);
+  const out: AssignSlot[] = [];
+  for (let s = 0; s < slots; s++) {
+    out.push({ ct: arena.alloc(P * d * 2), cn: arena.alloc(P * 2), labels: arena.allocI32(n), dist: arena.alloc(withNorms ? n : 0), sums: arena.alloc(k * d), counts: arena.alloc(k) });
+  }
+  return { x, xn, slots: out };
+}
+
 /**
  * The rows (and their squared norms), the packed centres and the assignment outputs in the linear
  * memory of a WebAssembly assignment kernel for X's width and k centres.
  */
 class WasmAssign {
-  private constructor(
+  readonly labels: Int32Array;
+  readonly dist: Float64Array;
+  readonly sums: Float64Array;
+  readonly counts: Float64Array;
+  private readonly ct: Float64Array;
+  private readonly cn: Float64Array;
+  constructor(
     private readonly kern: KMeansWasmKernel,
     private readonly n: number,
     private readonly d: number,
     private readonly k: number,
     private readonly x: Float64Array,
     private readonly xn: Float64Array,
-    private readonly ct: Float64Array,
-    private readonly cn: Float64Array,
-    readonly labels: Int32Array,
-    readonly dist: Float64Array,
-    readonly sums: Float64Array,
-    readonly counts: Float64Array,
-  ) {}
+    slot: AssignSlot,
+  ) {
+    ({ ct: this.ct, cn: this.cn, labels: this.labels, dist: this.dist, sums: this.sums, counts: this.counts } = slot);
+  }
 
   /** Null without WebAssembly SIMD (or when the problem does not fit): the caller keeps TypeScript. */
   static create(X: Matrix, k: number, xNorms: Float64Array | null): WasmAssign | null {
-    const n = X.rows, d = X.cols, P = (k + 1) >> 1;
-    const lengths = [n * d, xNorms ? n : 0, P * d * 2, P * 2, (n + 1) >> 1, xNorms ? n : 0, k * d, k];
-    const kern = instantiateKMeansKernel(d, k, F64Arena.bytesFor(lengths));
+    const n = X.rows, d = X.cols;
+    const kern = instantiateKMeansKernel(d, k, F64Arena.bytesFor(assignLengths(n, d, k, xNorms !== null, 1)));
     if (!kern) return null;
-    const arena = new F64Arena(kern.memory);
-    const x = arena.alloc(n * d);
-    x.set(X.data);
-    const xn = arena.alloc(lengths[1]);
-    if (xNorms) xn.set(xNorms);
-    const ct = arena.alloc(P * d * 2), cn = arena.alloc(P * 2);
-    const labels = arena.allocI32(n);
-    return new WasmAssign(kern, n, d, k, x, xn, ct, cn, labels, arena.alloc(lengths[5]), arena.alloc(k * d), arena.alloc(k));
+    const v = assignViews(new F64Arena(kern.memory), n, d, k, xNorms !== null, 1);
+    v.x.set(X.data);
+    if (xNorms) v.xn.set(xNorms);
+    return new WasmAssign(kern, n, d, k, v.x, v.xn, v.slots[0]);
   }
 
   /** Packs the centres by pair (see kmeans-kernel.ts) with their squared norms. */

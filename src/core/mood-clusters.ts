@@ -3,7 +3,7 @@
  * K-Means or a Gaussian mixture, and name each cluster from its centroid.
  */
 import { availableInputs, CLUSTER_FEATURES, designMatrix, featureNames, inputMatrix, type FeatureSelection } from './feature-matrix.ts';
-import { KMeans, type FittedKMeans } from './kmeans.ts';
+import { KMeans, type FittedKMeans, type KMeansRestartRunner } from './kmeans.ts';
 import { matrix, type Matrix } from './matrix.ts';
 import { nameMoods, type MoodName } from './mood-names.ts';
 import { integer, resolveOptions, seedCheck } from './options.ts';
@@ -72,7 +72,7 @@ export function clusterMoods(
   table: TrackTable,
   options: Partial<MoodClusteringOptions> = {},
   onStep?: (msg: string) => void,
-  runtime: { runSweep?: KSweepRunner } = {},
+  runtime: { runSweep?: KSweepRunner; runRestarts?: KMeansRestartRunner } = {},
 ): MoodClustering {
   const o = resolveOptions(MOOD_CLUSTERING_DEFAULTS, options, {
     k: (v) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 2) ? undefined : '"auto" or an integer ≥ 2'),
@@ -96,7 +96,7 @@ export function clusterMoods(
     k = o.k;
   }
   onStep?.(`K-Means with k = ${k}`);
-  const kmeans = new KMeans({ k, nInit: o.nInit, seed: o.seed }).fit(Xs);
+  const kmeans = new KMeans({ k, nInit: o.nInit, seed: o.seed }).fit(Xs, runtime.runRestarts);
   let labels = kmeans.labels;
   let gmm: FittedGaussianMixture | undefined;
   let proba: Matrix | undefined;

@@ -5,13 +5,14 @@
  * guard — then fit the final model on every row and give it the temperature fitted on the
  * held-out predictions.
  */
-import { constantScores, majorityClass, type BaselineScores } from './baselines.ts';
+import { BASELINE_LOGREG_OPTIONS, constantScores, majorityClass, type BaselineScores } from './baselines.ts';
 import { applyTemperature, brierScore, expectedCalibrationError, fitTemperature } from './calibration.ts';
 import { InputError } from './errors.ts';
 import { designMatrix, featureNames } from './feature-matrix.ts';
 import { argmaxRows, takeLabels } from './matrix.ts';
 import { checkCircularity, circularityWarning, type CircularityCheck } from './leakage.ts';
 import { accuracy, classCounts, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
+import type { KMeansRestartRunner } from './kmeans.ts';
 import type { KSweepRunner } from './k-sweep.ts';
 import { clusterMoods, type ClusterMethod, type MoodClustering } from './mood-clusters.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
@@ -92,6 +93,8 @@ export interface TrainRuntime {
   runFolds?: CvFoldRunner;
   /** Runs the k sweep of `--k auto` (e.g. on worker threads); default inline. */
   runSweep?: KSweepRunner;
+  /** Runs the restarts of the final K-Means fit (e.g. on worker threads); default inline. */
+  runRestarts?: KMeansRestartRunner;
 }
 
 export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: TrainProgress = () => {}, runtime: TrainRuntime = {}): TrainOutcome {
@@ -121,7 +124,10 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
     }
   } else {
     progress({ stage: 'clustering' });
-    clustering = clusterMoods(table, { k: spec.target.k, method: spec.target.method, seed: spec.seed }, (msg) => progress({ stage: msg }), runtime.runSweep ? { runSweep: runtime.runSweep } : {});
+    clustering = clusterMoods(table, { k: spec.target.k, method: spec.target.method, seed: spec.seed }, (msg) => progress({ stage: msg }), {
+      ...(runtime.runSweep ? { runSweep: runtime.runSweep } : {}),
+      ...(runtime.runRestarts ? { runRestarts: runtime.runRestarts } : {}),
+    });
     const names = clustering.names.map((n) => n.name);
     target = encodeLabels(Array.from(clustering.labels, (c) => names[c]), [...names].sort((a, b) => a.localeCompare(b)));
     // The original trained its network on the clustering features: reproducing the cluster ids
@@ -163,7 +169,7 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
   const model = fitted.withTemperature(temperature, uncertainBelow);
   const baselineModel = fitted.options.model === 'logreg'
     ? fitted
-    : new MoodClassifier({ features: fitted.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(table, target);
+    : new MoodClassifier({ features: fitted.selection, model: 'logreg', classifierOptions: { ...BASELINE_LOGREG_OPTIONS } }).fit(table, target);
 
   progress({ stage: 'circularity check' });
   const circularity = checkCircularity(designMatrix(table, fitted.selection), target.y, target.classes.length, {
@@ -203,7 +209,7 @@ function holdoutEvaluation(
   for (let i = 0; i < yTest.length; i++) halves[i % 2].push(i);
   const calibrated = yTest.length >= 4 ? crossFittedCalibration(raw, yTest, halves) : raw;
   const T = fitTemperature(raw, yTest, { from: 'probs' });
-  const lr = new MoodClassifier({ features: m.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(train, { y: yTrain, classes: target.classes });
+  const lr = new MoodClassifier({ features: m.selection, model: 'logreg', classifierOptions: { ...BASELINE_LOGREG_OPTIONS } }).fit(train, { y: yTrain, classes: target.classes });
   const lrPred = lr.predict(test);
   return {
     testSize: test.rowCount,

@@ -9,6 +9,7 @@
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { lloydRestartShared, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
 import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/k-sweep.ts';
 import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
 import type { PoolTask } from './fold-worker.ts';
@@ -73,7 +74,32 @@ export function workerSweepRunner(threads: number = defaultFoldThreads()): KSwee
   };
 }
 
-function startPool<Out>(task: PoolTask, nThreads: number): (onDone: () => void, what: string) => Out[] {
+/**
+ * A K-Means restart runner: the restarts of one fit on `threads` threads — this one and
+ * `threads − 1` workers — over rows copied once into shared WebAssembly memory. Falls back to
+ * running them in turn without shared memory or WebAssembly SIMD.
+ */
+export function workerRestartRunner(threads: number = defaultFoldThreads()): KMeansRestartRunner {
+  return (job) => {
+    const nThreads = Math.min(threads, job.inits.length);
+    const rows = nThreads > 1 ? shareKMeansRows(job, nThreads) : null;
+    if (!rows) return restartsInline(job);
+    const slotCounter = new Int32Array(new SharedArrayBuffer(4));
+    slotCounter[0] = 1;
+    const join = startPool<KMeansRun>(
+      { kind: 'kmeans-restarts', ctx: { rows, maxIter: job.maxIter, tolAbs: job.tolAbs, slotCounter }, jobs: [...job.inits] },
+      nThreads - 1,
+      (index) => lloydRestartShared(rows, 0, job.inits[index], job.maxIter, job.tolAbs),
+    );
+    return join(() => {}, 'K-Means restart');
+  };
+}
+
+/**
+ * Starts `nThreads` workers on the task's jobs. With `inline`, the calling thread takes jobs from
+ * the same counter while it waits, so it works as one more thread instead of idling.
+ */
+function startPool<Out>(task: PoolTask, nThreads: number, inline?: (index: number) => Out): (onDone: () => void, what: string) => Out[] {
   const nJobs = task.jobs.length;
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const slots: Slot[] = [];
@@ -112,6 +138,15 @@ function startPool<Out>(task: PoolTask, nThreads: number): (onDone: () => void, 
           }
         }
         if (got) continue;
+        if (inline) {
+          const index = Atomics.add(signal, 1, 1);
+          if (index < nJobs) {
+            results[index] = inline(index);
+            finished++;
+            onDone();
+            continue;
+          }
+        }
         // A worker that cannot even start never answers: give up after a minute.
         if (ready < slots.length && Date.now() - started > STARTUP_TIMEOUT_MS) {
           throw new Error(`worker threads did not start within ${STARTUP_TIMEOUT_MS / 1000} s`);

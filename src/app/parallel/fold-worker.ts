@@ -6,6 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { sweepPoint, type KSweepOptions } from '../../core/k-sweep.ts';
+import { lloydRestartShared, type SharedKMeansRows } from '../../core/kmeans.ts';
 import type { Matrix } from '../../core/matrix.ts';
 import { runCvFold, type CvFoldContext, type CvFoldJob } from '../../core/mood-cv.ts';
 
@@ -17,7 +18,17 @@ interface WorkerInit {
 
 export type PoolTask =
   | { kind: 'cv-fold'; ctx: CvFoldContext; jobs: CvFoldJob[] }
-  | { kind: 'k-sweep'; ctx: { X: Matrix; o: KSweepOptions }; jobs: number[] };
+  | { kind: 'k-sweep'; ctx: { X: Matrix; o: KSweepOptions }; jobs: number[] }
+  | { kind: 'kmeans-restarts'; ctx: KMeansRestartContext; jobs: Matrix[] };
+
+/** Restarts of one K-Means fit on rows in shared memory; each thread takes the next free scratch slot. */
+export interface KMeansRestartContext {
+  readonly rows: SharedKMeansRows;
+  readonly maxIter: number;
+  readonly tolAbs: number;
+  /** [0]: next free slot (the main thread holds slot 0). */
+  readonly slotCounter: Int32Array;
+}
 
 const { port, signal } = workerData as WorkerInit;
 
@@ -32,8 +43,13 @@ function runJob(task: PoolTask, index: number): { out: unknown; transfer: ArrayB
     const out = runCvFold(task.ctx, task.jobs[index]);
     return { out, transfer: [out.proba.buffer as ArrayBuffer] };
   }
-  return { out: sweepPoint(task.ctx.X, task.jobs[index], task.ctx.o), transfer: [] };
+  if (task.kind === 'k-sweep') return { out: sweepPoint(task.ctx.X, task.jobs[index], task.ctx.o), transfer: [] };
+  slot ??= Atomics.add(task.ctx.slotCounter, 0, 1);
+  const out = lloydRestartShared(task.ctx.rows, slot, task.jobs[index], task.ctx.maxIter, task.ctx.tolAbs);
+  return { out, transfer: [out.labels.buffer as ArrayBuffer] };
 }
+
+let slot: number | undefined;
 
 port.once('message', (task: PoolTask) => {
   for (let index = Atomics.add(signal, 1, 1); index < task.jobs.length; index = Atomics.add(signal, 1, 1)) {

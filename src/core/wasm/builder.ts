@@ -131,8 +131,12 @@ function name(s: string, out: number[]): void {
   for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
 }
 
-/** A module importing memory env.memory (minPages) and exporting the given functions by name. */
-export function encodeModule(funcs: ReadonlyArray<{ name: string; f: FuncBuilder }>, minPages = 1): Uint8Array<ArrayBuffer> {
+/**
+ * A module importing memory env.memory (minPages) and exporting the given functions by name. With
+ * `sharedMaxPages` the import is a shared memory of at most that many pages (threads proposal),
+ * which worker threads can bind at the same time.
+ */
+export function encodeModule(funcs: ReadonlyArray<{ name: string; f: FuncBuilder }>, minPages = 1, sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
   const types: number[] = [];
   uleb(funcs.length, types);
@@ -144,7 +148,11 @@ export function encodeModule(funcs: ReadonlyArray<{ name: string; f: FuncBuilder
   section(1, types, out);
   const imports: number[] = [1];
   name('env', imports); name('memory', imports);
-  imports.push(0x02, 0x00); uleb(minPages, imports);
+  if (sharedMaxPages === undefined) {
+    imports.push(0x02, 0x00); uleb(minPages, imports);
+  } else {
+    imports.push(0x02, 0x03); uleb(minPages, imports); uleb(sharedMaxPages, imports);
+  }
   section(2, imports, out);
   const fsec: number[] = [];
   uleb(funcs.length, fsec);

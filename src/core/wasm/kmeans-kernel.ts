@@ -91,24 +91,27 @@ export interface KMeansWasmKernel {
   assignAcc(x: number, xn: number, n: number, ct: number, cn: number, labels: number, dist: number, sums: number, counts: number): void;
 }
 
-/** The module binary for d features and k centres. */
-export function kmeansKernelBytes(d: number, k: number): Uint8Array<ArrayBuffer> {
+/** Largest shared memory a kernel module accepts: 2 GiB (pointers are compared as signed i32). */
+const SHARED_MAX_PAGES = 32768;
+
+/** The module binary for d features and k centres (importing a shared memory when `shared`). */
+export function kmeansKernelBytes(d: number, k: number, shared = false): Uint8Array<ArrayBuffer> {
   return encodeModule([
     { name: 'assign', f: assignFn(d, k, false) },
     { name: 'assignAcc', f: assignFn(d, k, true) },
-  ]);
+  ], 1, shared ? SHARED_MAX_PAGES : undefined);
 }
 
 const modules = new Map<string, WebAssembly.Module | null>();
 
 /** The module for (d, k), compiled once; null without WebAssembly SIMD or past the unroll limit. */
-function kmeansModule(d: number, k: number): WebAssembly.Module | null {
-  const key = `${d},${k}`;
+function kmeansModule(d: number, k: number, shared: boolean): WebAssembly.Module | null {
+  const key = `${d},${k},${shared}`;
   const hit = modules.get(key);
   if (hit !== undefined) return hit;
   let mod: WebAssembly.Module | null = null;
   if (((k + 1) >> 1) * d <= MAX_UNROLL && typeof WebAssembly === 'object') {
-    const bytes = kmeansKernelBytes(d, k);
+    const bytes = kmeansKernelBytes(d, k, shared);
     if (WebAssembly.validate(bytes)) mod = new WebAssembly.Module(bytes);
   }
   if (modules.size > 64) modules.clear();
@@ -123,7 +126,7 @@ function kmeansModule(d: number, k: number): WebAssembly.Module | null {
  */
 export function instantiateKMeansKernel(d: number, k: number, bytes: number): KMeansWasmKernel | null {
   if (!(bytes < 2 ** 31 - 65536)) return null;
-  const mod = kmeansModule(d, k);
+  const mod = kmeansModule(d, k, false);
   if (!mod) return null;
   let memory: WebAssembly.Memory;
   try {
@@ -131,6 +134,35 @@ export function instantiateKMeansKernel(d: number, k: number, bytes: number): KM
   } catch {
     return null;
   }
+  return bind(mod, memory);
+}
+
+/**
+ * A shared linear memory of at least `bytes` bytes (its buffer is a SharedArrayBuffer, so it can
+ * be posted to worker threads without copying), or null when it cannot be had.
+ */
+export function createSharedKMeansMemory(bytes: number): WebAssembly.Memory | null {
+  if (!(bytes < 2 ** 31 - 65536)) return null;
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return null;
+  }
+}
+
+/** The kernel for d features and k centres bound to a shared memory (one instance per thread). */
+export function bindKMeansKernel(d: number, k: number, memory: WebAssembly.Memory): KMeansWasmKernel | null {
+  const mod = kmeansModule(d, k, true);
+  if (!mod) return null;
+  try {
+    return bind(mod, memory);
+  } catch {
+    return null;
+  }
+}
+
+function bind(mod: WebAssembly.Module, memory: WebAssembly.Memory): KMeansWasmKernel {
   const e = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Omit<KMeansWasmKernel, 'memory'>;
   return { memory, assign: e.assign, assignAcc: e.assignAcc };
 }
