@@ -98,7 +98,8 @@ interface Problem {
   R: number;
   alpha: number; // 1/(C·n)
   fitIntercept: boolean;
-  z: Float64Array; // n × K scratch
+  z: Float64Array; // K logits of the current row
+  e: Float64Array; // K exponentials of the current row
 }
 
 /**
@@ -106,34 +107,37 @@ interface Problem {
  * training accuracy at theta (free: the logits are already there).
  */
 function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: number; accuracy: number } {
-  const { X, y, w, K, R, z } = p;
+  const { X, y, w, K, R, z, e } = p;
   const n = X.rows, d = X.cols, x = X.data;
   const coef = theta.subarray(0, R * d), b = theta.subarray(R * d);
   const gW = grad.subarray(0, R * d), gb = grad.subarray(R * d);
   grad.fill(0);
   const shift = R === 1 ? 1 : 0;
+  z[0] = 0;
   let loss = 0, ok = 0;
+  // One row at a time in K-length scratch (no n × K buffer to stream through), one exp per class:
+  // the probabilities are e_c / Σe rather than exp(z_c − lse).
   for (let i = 0; i < n; i++) {
-    const xo = i * d, zo = i * K;
-    if (shift) z[zo] = 0;
+    const xo = i * d;
     for (let r = 0; r < R; r++) {
       const wo = r * d;
       let s = b[r];
       for (let j = 0; j < d; j++) s += coef[wo + j] * x[xo + j];
-      z[zo + r + shift] = s;
+      z[r + shift] = s;
     }
-    let m = z[zo], arg = 0;
-    for (let c = 1; c < K; c++) if (z[zo + c] > m) { m = z[zo + c]; arg = c; }
-    if (arg === y[i]) ok++;
+    let m = z[0], arg = 0;
+    for (let c = 1; c < K; c++) if (z[c] > m) { m = z[c]; arg = c; }
+    const yi = y[i];
+    if (arg === yi) ok++;
     let se = 0;
-    for (let c = 0; c < K; c++) se += Math.exp(z[zo + c] - m);
-    const lse = m + Math.log(se);
-    const wi = w ? w[y[i]] : 1;
-    loss += wi * (lse - z[zo + y[i]]);
+    for (let c = 0; c < K; c++) { const ec = Math.exp(z[c] - m); e[c] = ec; se += ec; }
+    const wi = w ? w[yi] : 1;
+    loss += wi * (m + Math.log(se) - z[yi]);
     if (wi === 0) continue;
+    const scale = wi / se;
     for (let r = 0; r < R; r++) {
       const c = r + shift;
-      const g = wi * (Math.exp(z[zo + c] - lse) - (c === y[i] ? 1 : 0));
+      const g = e[c] * scale - (c === yi ? wi : 0);
       gb[r] += g;
       const wo = r * d;
       for (let j = 0; j < d; j++) gW[wo + j] += g * x[xo + j];
@@ -183,7 +187,7 @@ export class LogisticRegression {
     }
     const w = resolveClassWeights(o.classWeights, y, nClasses, who);
     const d = X.cols, K = nClasses, R = rowsFor(K), P = R * (d + 1);
-    const prob: Problem = { X, y, w, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(X.rows * K) };
+    const prob: Problem = { X, y, w, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K) };
 
     const history: EpochRecord[] = [];
     const record = (iter: number, theta: Float64Array, ev: { loss: number; accuracy: number }): void => {

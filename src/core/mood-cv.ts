@@ -9,7 +9,7 @@
  * temperature. The temperature for the final model is fitted on every out-of-fold prediction.
  */
 import { applyTemperature, brierScore, expectedCalibrationError, fitTemperature } from './calibration.ts';
-import { constantScores, majorityClass, type BaselineScores } from './baselines.ts';
+import { BASELINE_LOGREG_OPTIONS, constantScores, majorityClass, type BaselineScores } from './baselines.ts';
 import { argmaxRows, matrix, takeLabels, takeRows, type Matrix } from './matrix.ts';
 import { classificationReport, macroF1, accuracy, type ClassificationReport } from './metrics.ts';
 import type { EpochRecord } from './mlp.ts';
@@ -121,7 +121,7 @@ export function runCvFold(ctx: CvFoldContext, job: CvFoldJob): CvFoldOutput {
   const pred = argmaxRows(proba);
   let logreg: BaselineScores | undefined;
   if (ctx.withLogreg) {
-    const lr = new MoodClassifier({ features: model.selection, model: 'logreg', classifierOptions: { maxIter: 200 } }).fit(train, { y: yTrain, classes: target.classes });
+    const lr = new MoodClassifier({ features: model.selection, model: 'logreg', classifierOptions: { ...BASELINE_LOGREG_OPTIONS } }).fit(train, { y: yTrain, classes: target.classes });
     const lrPred = lr.predict(test);
     logreg = { accuracy: accuracy(yTest, lrPred), macroF1: macroF1(yTest, lrPred, k) };
   }
