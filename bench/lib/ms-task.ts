@@ -6,6 +6,7 @@
  */
 import { readTracksCsv } from '../../src/io/csv/read-tracks.ts';
 import { KMeans } from '../../src/core/kmeans.ts';
+import { workerFoldRunner, workerRestartRunner, workerSweepRunner } from '../../src/app/parallel/fold-runner.ts';
 import { sweepK } from '../../src/core/k-sweep.ts';
 import { GaussianMixture } from '../../src/core/gmm.ts';
 import { silhouette } from '../../src/core/silhouette.ts';
@@ -51,7 +52,8 @@ async function run(): Promise<TaskResult> {
       const { X } = readNumericCsv(p.file as string, p.rows as number);
       const base = peak.reset();
       const t0 = t();
-      const m = new KMeans({ k: p.k as number, nInit: p.nInit as number, seed: 0 }).fit(X);
+      // As the CLI runs it: the restarts over the default worker threads (same result as one thread).
+      const m = new KMeans({ k: p.k as number, nInit: p.nInit as number, seed: 0 }).fit(X, workerRestartRunner());
       const t1 = process.hrtime.bigint(); stopCpu();
       return { seconds: secs(t0, t1), peakMB: await peak.peakMB(), baseMB: base, quality: { inertia: m.inertia, nIter: m.nIter } };
     }
@@ -89,7 +91,8 @@ async function run(): Promise<TaskResult> {
       const tr = readNumericCsv(p.train as string);
       const te = readNumericCsv(p.test as string);
       const k = nClassesOf(tr.y!);
-      const opts = { batchSize: p.batch as number, epochs: p.epochs as number, seed: 0, ...(p.dropout !== undefined ? { dropout: p.dropout as number } : {}) };
+      // Exactly `epochs` epochs, as scikit-learn runs them here (no early stopping on either side).
+      const opts = { batchSize: p.batch as number, epochs: p.epochs as number, earlyStopping: null, seed: 0, ...(p.dropout !== undefined ? { dropout: p.dropout as number } : {}) };
       const base = peak.reset();
       const t0 = t();
       const m = new MlpClassifier(opts).fit(tr.X, tr.y!, k);
@@ -100,7 +103,7 @@ async function run(): Promise<TaskResult> {
     case 'predict': {
       // The network alone on z-scored rows (what sklearn's predict_proba does).
       const tr = readNumericCsv(p.train as string);
-      const m = new MlpClassifier({ batchSize: 256, epochs: p.fitEpochs as number, seed: 0 }).fit(tr.X, tr.y!, nClassesOf(tr.y!));
+      const m = new MlpClassifier({ batchSize: 256, epochs: p.fitEpochs as number, earlyStopping: null, seed: 0 }).fit(tr.X, tr.y!, nClassesOf(tr.y!));
       const { X } = readNumericCsv(p.file as string);
       const base = peak.reset();
       const t0 = t();
@@ -120,7 +123,8 @@ async function run(): Promise<TaskResult> {
       return { seconds: secs(t0, t1), peakMB: await peak.peakMB(), baseMB: base, quality: { rowsPerSecond: table.rowCount / secs(t0, t1), rows: proba.rows } };
     }
     case 'train': {
-      // `moodscape train <csv> --from-clusters --k auto --method gmm --cv 5` (network defaults).
+      // `moodscape train <csv> --from-clusters --k auto --method gmm --cv 5` (network defaults), on
+      // the CLI's default worker threads.
       const table = (await readTracksCsv(p.file as string)).table;
       const trainSpec: TrainSpec = { target: { type: 'clusters', k: 'auto', method: 'gmm' }, classifier: { model: 'mlp', classifierOptions: {} }, cv: 5, seed: 0 };
       const stages: Record<string, number> = {};
@@ -141,7 +145,7 @@ async function run(): Promise<TaskResult> {
           : e.stage.startsWith('Gaussian') ? 'GMM'
           : e.stage === 'cross-validation' ? 'cross-validation' : e.stage;
         if (s !== cur) mark(s);
-      });
+      }, { runFolds: workerFoldRunner(), runSweep: workerSweepRunner(), runRestarts: workerRestartRunner() });
       mark('end');
       const t1 = process.hrtime.bigint(); stopCpu();
       delete stages.start;

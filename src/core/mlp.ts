@@ -82,11 +82,30 @@ export interface MlpOptions {
   l2: number;
   /** Per-class loss weights, 'balanced', or null for none. */
   classWeights: ClassWeightSpec;
-  /** Stop on validation loss and restore the best weights; null to train all epochs. */
-  earlyStopping: EarlyStopping | null;
+  /**
+   * Stop on validation loss and restore the best weights; null to train all epochs; 'auto' (the
+   * default) = `AUTO_EARLY_STOPPING` when the training set has more than
+   * `AUTO_EARLY_STOPPING_MIN_ROWS` rows, else null (sklearn's HistGradientBoosting rule).
+   */
+  earlyStopping: EarlyStopping | null | 'auto';
   /** Reshuffle the training rows every epoch. */
   shuffle: boolean;
   seed: number;
+}
+
+/**
+ * Early stopping under 'auto'. Why on large sets only: on 100k generated tracks with cluster moods
+ * it stops after about 34 of 50 epochs at the same test accuracy (0.967), a third less training;
+ * on small labelled sets (data_moods: 617 training rows per fold) a 10 % validation split is
+ * 60 rows, too few to monitor, and the 50 epochs are what the quality study chose.
+ */
+export const AUTO_EARLY_STOPPING: EarlyStopping = { patience: 5, validationFraction: 0.1 };
+export const AUTO_EARLY_STOPPING_MIN_ROWS = 10_000;
+
+/** The early stopping a fit on `rows` training rows uses. */
+export function resolveEarlyStopping(es: MlpOptions['earlyStopping'], rows: number): EarlyStopping | null {
+  if (es === 'auto') return rows > AUTO_EARLY_STOPPING_MIN_ROWS ? { ...AUTO_EARLY_STOPPING } : null;
+  return es;
 }
 
 export const MLP_DEFAULTS: MlpOptions = {
@@ -100,10 +119,13 @@ export const MLP_DEFAULTS: MlpOptions = {
   batchSize: 16,
   l2: 0,
   classWeights: null,
-  earlyStopping: null,
+  earlyStopping: 'auto',
   shuffle: true,
   seed: 0,
 };
+
+/** Options with early stopping decided (what a fit uses and a fitted model records). */
+export type ResolvedMlpOptions = MlpOptions & { earlyStopping: EarlyStopping | null };
 
 export interface EpochRecord {
   /** 1-based epoch number. */
@@ -135,14 +157,14 @@ const MLP_CHECKS = {
       ? undefined
       : "null, 'balanced' or an array of finite weights ≥ 0") as Check<ClassWeightSpec>,
   earlyStopping: ((v) => {
-    if (v === null) return undefined;
+    if (v === null || v === 'auto') return undefined;
     const ok =
       typeof v === 'object' &&
       Number.isInteger(v.patience) && v.patience >= 1 &&
       (v.minDelta === undefined || (Number.isFinite(v.minDelta) && v.minDelta >= 0)) &&
       (v.validationFraction === undefined || (v.validationFraction > 0 && v.validationFraction < 1));
-    return ok ? undefined : 'null or { patience: integer ≥ 1, minDelta?: ≥ 0, validationFraction?: in (0, 1) }';
-  }) as Check<EarlyStopping | null>,
+    return ok ? undefined : "null, 'auto' or { patience: integer ≥ 1, minDelta?: ≥ 0, validationFraction?: in (0, 1) }";
+  }) as Check<EarlyStopping | null | 'auto'>,
   shuffle: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check<boolean>,
   seed: seedCheck,
 };
@@ -547,7 +569,9 @@ export class MlpClassifier {
   }
 
   fit(X: Matrix, y: Int32Array, nClasses: number, opts: FitOptions = {}): FittedMlp {
-    const o = resolveOptions(MLP_DEFAULTS, this.options, MLP_CHECKS, 'MlpClassifier');
+    const given = resolveOptions(MLP_DEFAULTS, this.options, MLP_CHECKS, 'MlpClassifier');
+    // The fitted model records what was done: 'auto' becomes the early stopping actually used.
+    const o: ResolvedMlpOptions = { ...given, earlyStopping: resolveEarlyStopping(given.earlyStopping, X.rows) };
     const who = 'MlpClassifier.fit';
     if (!Number.isInteger(nClasses) || nClasses < 2) throw new RangeError(`${who}: nClasses must be an integer ≥ 2, got ${nClasses}`);
     if (X.rows < 1) throw new RangeError(`${who}: cannot fit on 0 rows`);
@@ -604,7 +628,7 @@ interface TrainResult {
 }
 
 function trainLoop(
-  theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, classW: Float64Array | undefined, o: MlpOptions,
+  theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, classW: Float64Array | undefined, o: ResolvedMlpOptions,
   shuffleRng: Rng, dropState: Int32Array, val: { X: Matrix; y: Int32Array } | undefined, onEpoch: ((e: EpochRecord) => void) | undefined,
 ): TrainResult {
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];

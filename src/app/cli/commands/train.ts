@@ -10,7 +10,7 @@ import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFla
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/metrics.ts';
-import { defaultFoldThreads, workerFoldRunner, workerSweepRunner } from '../../parallel/fold-runner.ts';
+import { defaultFoldThreads, workerFoldRunner, workerRestartRunner, workerSweepRunner } from '../../parallel/fold-runner.ts';
 
 interface TrainFlags extends IngestFlags {
   label?: string;
@@ -24,6 +24,7 @@ interface TrainFlags extends IngestFlags {
   features?: string;
   epochs?: string;
   batchSize?: string;
+  earlyStopping?: string;
   seed: string;
   uncertainBelow?: string;
   calibrate?: boolean;
@@ -49,10 +50,11 @@ export function registerTrain(program: Command): void {
     .option('--features <list>', 'comma-separated features (audio and engineered), default: every audio feature present')
     .option('--epochs <n>', 'network training epochs (default 50)')
     .option('--batch-size <n>', 'network batch size (default 16)')
+    .option('--early-stopping <mode>', 'network early stopping on a 10 % validation split: auto (patience 5, only above 10,000 training rows), off, or a patience in epochs (default auto)')
     .option('--seed <n>', 'random seed', '0')
     .option('--uncertain-below <p>', 'tracks whose top mood probability is below this are "uncertain"', '0.4')
     .option('--no-calibrate', 'do not fit a temperature on the held-out predictions')
-    .option('--threads <n>', `worker threads for the k sweep and the cross-validation folds (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
+    .option('--threads <n>', `worker threads for the k sweep, the K-Means restarts and the cross-validation folds (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
     .requiredOption('--out <dir>', 'model directory to write')
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no progress or status on stderr');
@@ -68,7 +70,7 @@ export function registerTrain(program: Command): void {
     const outcome = trainMoodModel(input.table, spec, (e) => {
       if (e.total) { if (e.done === 1) progress.start(e.total, e.stage); progress.update(e.done ?? 0); }
       else { progress.stop(); log(`… ${e.stage}`); }
-    }, threads > 1 ? { runFolds: workerFoldRunner(threads), runSweep: workerSweepRunner(threads) } : {});
+    }, threads > 1 ? { runFolds: workerFoldRunner(threads), runSweep: workerSweepRunner(threads), runRestarts: workerRestartRunner(threads) } : {});
     progress.stop();
     const metrics = trainMetrics(outcome);
     const X = designMatrix(outcome.table, outcome.model.selection);
@@ -135,6 +137,13 @@ function describeModel(o: TrainOutcome): string {
   return `ensemble of ${members.map((x) => (x.seeds && x.seeds > 1 ? `${x.seeds}× ${x.kind}` : x.kind)).join(' + ')} (probabilities averaged)`;
 }
 
+function parseEarlyStopping(value: string): 'auto' | null | { patience: number; validationFraction: number } {
+  if (value === 'auto') return 'auto';
+  if (value === 'off') return null;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InputError(`--early-stopping must be auto, off or a patience (an integer ≥ 1), got "${value}"`);
+  return { patience: Number(value), validationFraction: 0.1 };
+}
+
 export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
   const model = flags.model as ClassifierKind;
   if (model !== 'mlp' && model !== 'logreg' && model !== 'ensemble') throw new InputError(`--model must be ensemble, mlp or logreg, got "${flags.model}"`);
@@ -147,7 +156,8 @@ export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
   const mlpOptions: Record<string, unknown> = {};
   if (flags.epochs !== undefined) mlpOptions.epochs = parseNumberFlag('epochs', flags.epochs, { integer: true, min: 1 });
   if (flags.batchSize !== undefined) mlpOptions.batchSize = parseNumberFlag('batch-size', flags.batchSize, { integer: true, min: 1 });
-  if (model === 'logreg' && Object.keys(mlpOptions).length) throw new InputError('--epochs and --batch-size apply to networks (--model mlp or ensemble) only');
+  if (flags.earlyStopping !== undefined) mlpOptions.earlyStopping = parseEarlyStopping(flags.earlyStopping);
+  if (model === 'logreg' && Object.keys(mlpOptions).length) throw new InputError('--epochs, --batch-size and --early-stopping apply to networks (--model mlp or ensemble) only');
   if (flags.seeds !== undefined && model !== 'ensemble') throw new InputError('--seeds applies to --model ensemble only');
   let classifierOptions: Record<string, unknown> = mlpOptions;
   if (model === 'ensemble') {
