@@ -25,7 +25,13 @@ import { silhouette } from './silhouette.ts';
 export interface KSweepOptions {
   kMin: number;
   kMax: number;
-  /** K-Means restarts per k. */
+  /**
+   * K-Means restarts per k. 3 rather than K-Means' 10: the sweep compares ks, and the caller fits
+   * the chosen k with full restarts afterwards. Measured with 10, 3 and 1 restarts: the knee (the
+   * chosen k) was the same on data_moods, tidytuesday (28k) and 100k generated tracks, per-k
+   * inertia within 0.14 % of 10 restarts with 3 (up to 1.4 % with 1), and the 100k sweep took
+   * 9.8 s instead of 24.5 s.
+   */
   nInit: number;
   maxIter: number;
   tol: number;
@@ -46,7 +52,7 @@ export interface KSweepOptions {
 export const K_SWEEP_DEFAULTS: KSweepOptions = {
   kMin: 2,
   kMax: 10,
-  nInit: KMEANS_DEFAULTS.nInit,
+  nInit: 3,
   maxIter: KMEANS_DEFAULTS.maxIter,
   tol: KMEANS_DEFAULTS.tol,
   seed: 0,

@@ -9,7 +9,7 @@ import { nameMoods, type MoodName } from './mood-names.ts';
 import { integer, resolveOptions, seedCheck } from './options.ts';
 import { StandardScaler, type FittedStandardScaler } from './scaler.ts';
 import type { TrackTable } from './track-table.ts';
-import { sweepK, type KSweepResult, type KSweepRunner } from './k-sweep.ts';
+import { K_SWEEP_DEFAULTS, sweepK, type KSweepResult, type KSweepRunner } from './k-sweep.ts';
 import { GaussianMixture, type FittedGaussianMixture } from './gmm.ts';
 import { PCA, type FittedPCA } from './pca.ts';
 
@@ -23,7 +23,10 @@ export interface MoodClusteringOptions {
   method: ClusterMethod;
   covariance: 'full' | 'diag';
   features: FeatureSelection;
+  /** K-Means restarts of the final fit. */
   nInit: number;
+  /** K-Means restarts per k in the sweep of k = 'auto' (see KSweepOptions.nInit). */
+  sweepNInit: number;
   seed: number;
 }
 
@@ -35,6 +38,7 @@ export const MOOD_CLUSTERING_DEFAULTS: MoodClusteringOptions = {
   covariance: 'full',
   features: CLUSTER_FEATURES,
   nInit: 10,
+  sweepNInit: K_SWEEP_DEFAULTS.nInit,
   seed: 0,
 };
 
@@ -81,6 +85,7 @@ export function clusterMoods(
     method: (v) => (v === 'kmeans' || v === 'gmm' ? undefined : '"kmeans" or "gmm"'),
     covariance: (v) => (v === 'full' || v === 'diag' ? undefined : '"full" or "diag"'),
     nInit: integer(1),
+    sweepNInit: integer(1),
     seed: seedCheck,
   }, 'clustering');
   const X = designMatrix(table, o.features, 'data');
@@ -90,7 +95,7 @@ export function clusterMoods(
   let k: number;
   if (o.k === 'auto') {
     onStep?.(`sweeping k = ${o.kMin}..${o.kMax}`);
-    sweep = sweepK(Xs, { kMin: o.kMin, kMax: Math.min(o.kMax, Xs.rows - 1), nInit: o.nInit, seed: o.seed }, runtime.runSweep);
+    sweep = sweepK(Xs, { kMin: o.kMin, kMax: Math.min(o.kMax, Xs.rows - 1), nInit: o.sweepNInit, seed: o.seed }, runtime.runSweep);
     k = sweep.chosenK;
   } else {
     k = o.k;
