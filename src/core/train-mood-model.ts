@@ -139,9 +139,24 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
   let cv: CvResult | undefined;
   let holdout: HoldoutResult | undefined;
   let fitted: FittedMoodClassifier;
+  let baselineModel: FittedMoodClassifier;
+  let circularity: CircularityCheck;
   const fitFinal = (): FittedMoodClassifier => {
     progress({ stage: 'final model' });
     return new MoodClassifier(classifierOptions).fit(table, target);
+  };
+  // The linear baseline on all rows and the depth-2 tree: they need the final model's features only.
+  const fitChecks = (): void => {
+    baselineModel = fitted.options.model === 'logreg'
+      ? fitted
+      : new MoodClassifier({ features: fitted.selection, model: 'logreg', classifierOptions: { ...BASELINE_LOGREG_OPTIONS } }).fit(table, target);
+    progress({ stage: 'circularity check' });
+    circularity = checkCircularity(designMatrix(table, fitted.selection), target.y, target.classes.length, {
+      seed: spec.seed,
+      folds: Math.min(5, spec.cv >= 2 ? spec.cv : 5),
+      featureNames: featureNames(fitted.selection),
+      classes: target.classes,
+    });
   };
   if (spec.cv >= 2) {
     const finishCv = startCrossValidation(table, target, classifierOptions, {
@@ -153,40 +168,33 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
       ...(runtime.runFolds ? { runFolds: runtime.runFolds } : {}),
     });
     if (runtime.runFolds) {
-      // The folds run in the background: fit the final model (independent of them) meanwhile.
+      // The folds run in the background: fit the final model and the checks (independent of
+      // them) meanwhile, so this thread fills the core a worker leaves idle on the last fold.
       fitted = fitFinal();
+      fitChecks();
       cv = finishCv();
     } else {
       cv = finishCv();
       fitted = fitFinal();
+      fitChecks();
     }
   } else {
     holdout = holdoutEvaluation(table, target, classifierOptions, spec.seed, uncertainBelow);
     fitted = fitFinal();
+    fitChecks();
   }
   let temperature = cv ? cv.calibration.temperature : holdout!.calibration.temperature;
   if (spec.calibrate === false) temperature = 1;
   const model = fitted.withTemperature(temperature, uncertainBelow);
-  const baselineModel = fitted.options.model === 'logreg'
-    ? fitted
-    : new MoodClassifier({ features: fitted.selection, model: 'logreg', classifierOptions: { ...BASELINE_LOGREG_OPTIONS } }).fit(table, target);
-
-  progress({ stage: 'circularity check' });
-  const circularity = checkCircularity(designMatrix(table, fitted.selection), target.y, target.classes.length, {
-    seed: spec.seed,
-    folds: Math.min(5, spec.cv >= 2 ? spec.cv : 5),
-    featureNames: featureNames(fitted.selection),
-    classes: target.classes,
-  });
-  const cw = circularityWarning(circularity);
+  const cw = circularityWarning(circularity!);
   if (cw && spec.target.type === 'label') warnings.push(cw);
 
   const counts = classCounts(target.y, target.classes.length);
   return {
-    model, target, table, droppedUnlabelled, cv, holdout, clustering, baselineModel,
+    model, target, table, droppedUnlabelled, cv, holdout, clustering, baselineModel: baselineModel!,
     majorityClass: target.classes[majorityClass(target.y, target.classes.length)],
     classCounts: Object.fromEntries(target.classes.map((c, k) => [c, counts[k]])),
-    circularity,
+    circularity: circularity!,
     warnings,
   };
 }
