@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows, matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
-import { KMeans, FittedKMeans, KMEANS_DEFAULTS, kmeansPlusPlus, setKMeansWasm } from './kmeans.ts';
+import { KMeans, FittedKMeans, KMEANS_DEFAULTS, bestRun, kmeansPlusPlus, lloydRestartShared, restartsInline, setKMeansWasm, shareKMeansRows, squaredNorms } from './kmeans.ts';
 import { wasmSimdAvailable } from './wasm/kernels.ts';
 import { kmeansKernelBytes } from './wasm/kmeans-kernel.ts';
 import { adjustedRandIndex } from './adjusted-rand.ts';
@@ -200,4 +200,23 @@ test('WebAssembly and TypeScript assignment give identical labels, centres, iner
   same(fit(dup, { k: 5, nInit: 3, seed: 2 }, true), fit(dup, { k: 5, nInit: 3, seed: 2 }, false), 'duplicates');
   // Where WebAssembly SIMD exists the kernels compile, so the runs above really compared both paths.
   if (wasmSimdAvailable()) for (let k = 2; k <= 9; k++) assert.ok(WebAssembly.validate(kmeansKernelBytes(5, k)), `k=${k}`);
+});
+
+test('restarts on shared memory: any slot gives the run restartsInline gives, and the best run wins', () => {
+  const rng = createRng(8);
+  const X = matrix(2000, 4);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = rng.next() * 2 + (i % 8 < 4 ? 0 : 3);
+  const inits = [0, 1, 2].map((s) => kmeansPlusPlus(X, 3, createRng(s)));
+  const job = { X, xNorms: squaredNorms(X), inits, maxIter: 300, tolAbs: 1e-6 };
+  const rows = shareKMeansRows(job, 2);
+  assert.ok(rows, 'shared WebAssembly memory is available on Node 20');
+  const runs = inits.map((init, i) => lloydRestartShared(rows!, i % 2, init, job.maxIter, job.tolAbs));
+  const inline = restartsInline(job);
+  const best = bestRun(runs);
+  assert.equal(best.inertia, inline.inertia);
+  assert.deepEqual(Array.from(best.labels), Array.from(inline.labels));
+  assert.deepEqual(Array.from(best.centroids.data), Array.from(inline.centroids.data));
+  // The initial centres are copied, not consumed: running again gives the same runs.
+  assert.equal(lloydRestartShared(rows!, 1, inits[0], job.maxIter, job.tolAbs).inertia, runs[0].inertia);
+  assert.throws(() => lloydRestartShared(rows!, 2, inits[0], job.maxIter, job.tolAbs), /slot 2 outside 0\.\.1/);
 });

@@ -165,17 +165,31 @@ export interface KMeansRestartJob {
 }
 
 /**
- * Runs `lloydRestart` for each initial centre set of the job and returns the runs in the same
- * order. Injected by callers that have threads (src/app/parallel); the default runs them in turn.
+ * Runs Lloyd from each initial centre set of the job and returns the run with the lowest inertia
+ * (the earliest restart on ties), as running them in turn would. Injected by callers that have
+ * threads (src/app/parallel); the default runs them in turn.
  */
-export type KMeansRestartRunner = (job: KMeansRestartJob) => KMeansRun[];
+export type KMeansRestartRunner = (job: KMeansRestartJob) => KMeansRun;
+
+/** The winner among runs listed in restart order: the lowest inertia, the earliest on ties. */
+export function bestRun(runs: readonly KMeansRun[]): KMeansRun {
+  let best = runs[0];
+  for (const r of runs) if (r.inertia < best.inertia) best = r;
+  return best;
+}
 
 /** The default runner: one restart after the other, in this thread, sharing one workspace. */
 export const restartsInline: KMeansRestartRunner = (job) => {
   const { X, xNorms, inits, maxIter, tolAbs } = job;
   const k = inits[0].rows;
   const ws = new LloydWorkspace(X.rows, X.cols, k, wasmEnabled ? WasmAssign.create(X, k, xNorms) : null);
-  return inits.map((init) => lloyd(X, xNorms, copyMatrix(init), maxIter, tolAbs, ws));
+  // Only the best run so far is kept: at 1M rows each run's labels are 4 MB.
+  let best: KMeansRun | null = null;
+  for (const init of inits) {
+    const r = lloyd(X, xNorms, copyMatrix(init), maxIter, tolAbs, ws);
+    if (best === null || r.inertia < best.inertia) best = r;
+  }
+  return best!;
 };
 
 /** All restarts; options must already be validated and X checked. */
@@ -184,11 +198,7 @@ export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng, runRestarts: KM
   const tolAbs = o.tol * meanColumnVariance(X);
   const inits: Matrix[] = [];
   for (let run = 0; run < o.nInit; run++) inits.push(kmeansPlusPlus(X, o.k, rng));
-  const runs = runRestarts({ X, xNorms, inits, maxIter: o.maxIter, tolAbs });
-  if (runs.length !== inits.length) throw new Error(`KMeans: the restart runner returned ${runs.length} runs for ${inits.length} restarts`);
-  let best = runs[0];
-  for (const r of runs) if (r.inertia < best.inertia) best = r;
-  return best;
+  return runRestarts({ X, xNorms, inits, maxIter: o.maxIter, tolAbs });
 }
 
 function copyMatrix(m: Matrix): Matrix {

@@ -9,7 +9,7 @@
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { lloydRestartShared, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
+import { bestRun, lloydRestartShared, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
 import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/k-sweep.ts';
 import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
 import type { PoolTask } from './fold-worker.ts';
@@ -91,7 +91,7 @@ export function workerRestartRunner(threads: number = defaultFoldThreads()): KMe
       nThreads - 1,
       (index) => lloydRestartShared(rows, 0, job.inits[index], job.maxIter, job.tolAbs),
     );
-    return join(() => {}, 'K-Means restart');
+    return bestRun(join(() => {}, 'K-Means restart'));
   };
 }
 
