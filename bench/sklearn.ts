@@ -101,27 +101,33 @@ function nText(m: Measured): string {
  * rendered ratio is above 1.0.
  */
 const NOTES: Record<string, string> = {
+  'kmeans-mid':
+    'moodscape runs the 10 restarts on two threads (this one and a worker, rows shared in WebAssembly memory; bit-identical to one ' +
+    'thread), scikit-learn splits each Lloyd iteration over 2 OpenMP threads. Per row and iteration both spend about 50 ns of CPU ' +
+    '(our WebAssembly SIMD assignment kernel against BLAS on 256-row chunks), but at 100k rows our fixed costs weigh: the k-means++ ' +
+    'seeds are drawn in turn on one thread (≈ 0.1 s), and the worker needs ≈ 0.3 s to start (it loads the TypeScript core through tsx). ' +
+    'A plain-TypeScript Hamerly (distance bounds) variant was measured 1.4–2.6× slower than the SIMD kernel here and dropped.',
   'kmeans-big':
-    'a real gap, not noise: the CPU-time ratio is similar. A CPU profile puts ≈ 68 % of moodscape\'s K-Means in `lloyd` (the assignment ' +
-    'loop: one scalar dot product per row and centre, one thread) and ≈ 9 % in k-means++; per row, iteration and restart moodscape ' +
-    'spends ≈ 170 ns of CPU against ≈ 75 ns for scikit-learn\'s chunked Lloyd (BLAS products per 256-row chunk over 2 OpenMP threads). ' +
-    'Part of the gap is iteration count (18 vs 15 Lloyd iterations on the winning restart: the seeds draw different centres). At 100k ' +
-    'rows the two are level. Measured fixes: computing four centres per pass over a row in `lloyd` cuts CPU time to ≈ 0.8× at k = 4 ' +
-    '(≈ 0.55–0.8× at k = 8) with identical results; splitting rows over 2 worker threads, or Hamerly-style distance bounds, would go further.',
+    'same split as at 100k: about 1.3× scikit-learn\'s CPU time (k-means++ ≈ 9 % of it, on one thread), and two restart threads ' +
+    'reach ≈ 1.6 of 2 cores (10 restarts of unequal length over 2 threads). Peak memory is above scikit-learn\'s here: the rows are ' +
+    'copied once into shared WebAssembly memory (≈ 100 MB at 1M × 9 with the per-thread buffers) beside the caller\'s own copy, ' +
+    'and the worker thread adds its runtime.',
   ingest:
-    'within the noise of this machine (moodscape 4.7–7.2 s over three runs, pandas 4.0–6.2 s), but likely slightly slower: ' +
+    'a real but small gap (the CPU ratio agrees): ' +
     '`readTracksCsv` does more than `read_csv`. It checks every feature cell against its documented range, hashes every id to drop ' +
     'duplicates, maps column aliases, runs the missing-value pass, and decodes the five text columns into 5M JavaScript strings ' +
-    '(≈ 10 % of a CPU profile is garbage collection). pandas parses in C and checks none of that. Not yet measured: an option to ' +
-    'skip decoding text columns the caller does not need.',
+    '(≈ 27 % of a CPU profile is garbage collection of those strings; a larger V8 young generation, --max-semi-space-size 16–64, ' +
+    'measured no gain). pandas parses in C and checks none of that.',
   gmm:
     'moodscape\'s EM runs scalar per-row loops: a profile splits it ≈ 39 % M-step covariance accumulation and ≈ 35 % E-step forward ' +
     'substitution. scikit-learn uses BLAS triangular solves and matrix products. Two micro-optimisations (reciprocal diagonals and ' +
-    'reused exponentials; a column-major covariance pass) measured no gain (0.99–1.08× CPU).',
+    'reused exponentials; a column-major covariance pass) measured no gain (0.99–1.08× CPU). moodscape uses less CPU than ' +
+    'scikit-learn (see the CPU column) but one thread: on a loaded machine the ratio has been 0.42, on a quiet one scikit-learn\'s ' +
+    'second thread wins.',
   'mlp-256':
-    'scalar V8 loops (no SIMD) against OpenBLAS matrix products: large batches favour BLAS.',
+    'WebAssembly SIMD (f64x2) kernels on one thread against OpenBLAS matrix products on two: large batches favour BLAS.',
   predict:
-    'scalar forward pass; onnxruntime-node (already a dependency) predicted ≈ 5× faster than scikit-learn in earlier measurements.',
+    'WebAssembly SIMD forward pass on one thread; `tag --engine onnx` (onnxruntime-node) is the alternative for bulk tagging.',
 };
 
 export function render(s: Saved): string {
@@ -149,7 +155,7 @@ export function render(s: Saved): string {
     `Machine: ${s.machine}. Shared and noisy: other jobs ran alongside (1-minute load average ${Math.min(...s.results.flatMap((r) => r.load)).toFixed(1)}–${Math.max(...s.results.flatMap((r) => r.load)).toFixed(1)} on 2 cores during the run); read ratios as ±30 %.`,
     `Run: \`${s.command}\` on ${s.date}; medians of up to ${s.runs} runs per side (N per row), runs alternating moodscape / sklearn.`,
     `Peer: scikit-learn ${peer.sklearn}, numpy ${peer.numpy}, pandas ${peer.pandas}, Python ${peer.python} (Debian \`${PYTHON}\`; threads: ${threads}),`,
-    'run with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset in its environment only. moodscape runs on one thread.',
+    'run with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset in its environment only. moodscape runs K-Means on two threads (the restarts; `--threads`, default the cores), everything else on one.',
     '',
     'Each figure is one task in a fresh process, input already loaded: wall time around the call (medians; the ratio is of these), CPU time of the',
     'process during the call (user + system, all threads; less sensitive to the other jobs, but sklearn may use 2 threads), and peak RSS',
