@@ -7,6 +7,7 @@
 import { readTracksCsv } from '../../src/io/csv/read-tracks.ts';
 import { KMeans } from '../../src/core/kmeans.ts';
 import { workerFoldRunner, workerRestartRunner, workerSweepRunner } from '../../src/app/parallel/fold-runner.ts';
+import { workerGmmRunner } from '../../src/app/parallel/gmm-runner.ts';
 import { sweepK } from '../../src/core/k-sweep.ts';
 import { GaussianMixture } from '../../src/core/gmm.ts';
 import { silhouette } from '../../src/core/silhouette.ts';
@@ -72,7 +73,8 @@ async function run(): Promise<TaskResult> {
       const { X } = readNumericCsv(p.file as string, p.rows as number);
       const base = peak.reset();
       const t0 = t();
-      const g = new GaussianMixture({ k: p.k as number, covarianceType: 'full', seed: 0 }).fit(X);
+      // As the CLI runs it: EM's row passes over the default worker threads (same result as one thread).
+      const g = new GaussianMixture({ k: p.k as number, covarianceType: 'full', seed: 0 }).fit(X, workerGmmRunner());
       const t1 = process.hrtime.bigint(); stopCpu();
       return {
         seconds: secs(t0, t1), peakMB: await peak.peakMB(), baseMB: base,
@@ -145,7 +147,7 @@ async function run(): Promise<TaskResult> {
           : e.stage.startsWith('Gaussian') ? 'GMM'
           : e.stage === 'cross-validation' ? 'cross-validation' : e.stage;
         if (s !== cur) mark(s);
-      }, { runFolds: workerFoldRunner(), runSweep: workerSweepRunner(), runRestarts: workerRestartRunner() });
+      }, { runFolds: workerFoldRunner(), runSweep: workerSweepRunner(), runRestarts: workerRestartRunner(), gmmPasses: workerGmmRunner() });
       mark('end');
       const t1 = process.hrtime.bigint(); stopCpu();
       delete stages.start;

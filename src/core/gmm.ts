@@ -19,8 +19,9 @@ import { checkState, requireArray, type ModelState } from './model-state.ts';
 import { assertFiniteMatrix, finite, integer, oneOf, resolveOptions, seedCheck } from './options.ts';
 import { createRng } from './random.ts';
 import { KMEANS_DEFAULTS, kmeansFit } from './kmeans.ts';
+import { addPartials, gmmPassesInline, logDensities, type CovarianceType, type GmmPassRunner, type GmmRunnerFactory } from './gmm-passes.ts';
 
-export type CovarianceType = 'full' | 'diag';
+export type { CovarianceType } from './gmm-passes.ts';
 
 export interface GMMOptions {
   /** Number of mixture components. */
@@ -69,41 +70,50 @@ export class GaussianMixture {
     this.options = { ...options };
   }
 
-  fit(X: Matrix): FittedGaussianMixture {
+  /**
+   * `passes` decides where EM's row passes run (e.g. on worker threads); the result does not
+   * depend on it (see gmm-passes.ts).
+   */
+  fit(X: Matrix, passes: GmmRunnerFactory = gmmPassesInline): FittedGaussianMixture {
     const o = resolveGMMOptions(this.options);
     if (X.rows < o.k) throw new RangeError(`GaussianMixture: option "k" must be ≤ the number of rows (${X.rows}), got ${o.k}`);
     if (X.cols < 1) throw new RangeError('GaussianMixture: input has no columns');
     assertFiniteMatrix(X, 'GaussianMixture');
     const n = X.rows, d = X.cols, k = o.k;
     const rng = createRng(o.seed);
-    const resp = new Float64Array(n * k);
-    let best: { params: Params; lowerBound: number; converged: boolean; nIter: number } | null = null;
-    for (let run = 0; run < o.nInit; run++) {
-      const km = kmeansFit(X, { ...KMEANS_DEFAULTS, k, nInit: 1 }, rng);
-      resp.fill(0);
-      for (let i = 0; i < n; i++) resp[i * k + km.labels[i]] = 1;
-      let params = mStep(X, resp, k, o.covarianceType, o.regCovar);
-      let lowerBound = -Infinity;
-      let converged = false;
-      let it = 0;
-      while (it < o.maxIter) {
-        it++;
-        const prev = lowerBound;
-        lowerBound = eStep(X, params, resp) / n;
-        params = mStep(X, resp, k, o.covarianceType, o.regCovar);
-        if (Math.abs(lowerBound - prev) < o.tol) { converged = true; break; }
+    const runner = passes(X, k);
+    try {
+      const resp = runner.resp;
+      let best: { params: Params; lowerBound: number; converged: boolean; nIter: number } | null = null;
+      for (let run = 0; run < o.nInit; run++) {
+        const km = kmeansFit(X, { ...KMEANS_DEFAULTS, k, nInit: 1 }, rng);
+        resp.fill(0);
+        for (let i = 0; i < n; i++) resp[i * k + km.labels[i]] = 1;
+        let params = mStep(runner, k, d, o.covarianceType, o.regCovar);
+        let lowerBound = -Infinity;
+        let converged = false;
+        let it = 0;
+        while (it < o.maxIter) {
+          it++;
+          const prev = lowerBound;
+          lowerBound = eStep(runner, params) / n;
+          params = mStep(runner, k, d, o.covarianceType, o.regCovar);
+          if (Math.abs(lowerBound - prev) < o.tol) { converged = true; break; }
+        }
+        if (best === null || lowerBound > best.lowerBound) best = { params, lowerBound, converged, nIter: it };
       }
-      if (best === null || lowerBound > best.lowerBound) best = { params, lowerBound, converged, nIter: it };
+      const { params, lowerBound, converged, nIter } = best!;
+      const total = eStep(runner, params);
+      return new FittedGaussianMixture(o, d, params.weights, matrix(k, d, params.means), params.covariances, {
+        logLikelihood: { total, mean: total / n },
+        lowerBound,
+        converged,
+        nIter,
+        nSamples: n,
+      });
+    } finally {
+      runner.close();
     }
-    const { params, lowerBound, converged, nIter } = best!;
-    const total = eStep(X, params, null);
-    return new FittedGaussianMixture(o, d, params.weights, matrix(k, d, params.means), params.covariances, {
-      logLikelihood: { total, mean: total / n },
-      lowerBound,
-      converged,
-      nIter,
-      nSamples: n,
-    });
   }
 }
 
@@ -291,107 +301,27 @@ function illDefined(): Error {
   );
 }
 
-/**
- * Weighted log-densities of every row. Writes normalised responsibilities into `resp` (n × k) and/or
- * the per-row log-sum-exp into `rowLogLik`; returns the total log-likelihood.
- */
-function logDensities(
-  X: Matrix,
-  means: Float64Array,
-  chol: Float64Array,
-  logConst: Float64Array,
-  type: CovarianceType,
-  resp: Float64Array | null,
-  rowLogLik: Float64Array | null,
-): number {
-  const n = X.rows, d = X.cols, k = logConst.length, x = X.data;
-  const z = new Float64Array(d);
-  const lp = new Float64Array(k);
-  const dd = d * d;
+/** E-step: responsibilities into the runner's `resp`; returns the total log-likelihood. */
+function eStep(runner: GmmPassRunner, p: Params): number {
+  const parts = runner.run({ kind: 'estep', means: p.means, chol: p.chol, logConst: p.logConst, type: p.type });
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const xo = i * d;
-    let mx = -Infinity;
-    for (let c = 0; c < k; c++) {
-      const mo = c * d;
-      let q = 0;
-      if (type === 'full') {
-        const lo = c * dd;
-        // Forward substitution L z = x − μ.
-        for (let r = 0; r < d; r++) {
-          let s = x[xo + r] - means[mo + r];
-          const ro = lo + r * d;
-          for (let t = 0; t < r; t++) s -= chol[ro + t] * z[t];
-          const v = s / chol[ro + r];
-          z[r] = v;
-          q += v * v;
-        }
-      } else {
-        for (let r = 0; r < d; r++) {
-          const v = (x[xo + r] - means[mo + r]) / chol[mo + r];
-          q += v * v;
-        }
-      }
-      const v = logConst[c] - 0.5 * q;
-      lp[c] = v;
-      if (v > mx) mx = v;
-    }
-    let se = 0;
-    for (let c = 0; c < k; c++) se += Math.exp(lp[c] - mx);
-    const lse = mx + Math.log(se);
-    total += lse;
-    if (rowLogLik) rowLogLik[i] = lse;
-    if (resp) {
-      const ro = i * k;
-      for (let c = 0; c < k; c++) resp[ro + c] = Math.exp(lp[c] - lse);
-    }
-  }
+  for (const part of parts) total += part[0];
   return total;
 }
 
-/** E-step: responsibilities into `resp` (when given); returns the total log-likelihood. */
-function eStep(X: Matrix, p: Params, resp: Float64Array | null): number {
-  return logDensities(X, p.means, p.chol, p.logConst, p.type, resp, null);
-}
-
-function mStep(X: Matrix, resp: Float64Array, k: number, type: CovarianceType, reg: number): Params {
-  const n = X.rows, d = X.cols, x = X.data;
-  const nk = new Float64Array(k);
-  const means = new Float64Array(k * d);
-  for (let i = 0; i < n; i++) {
-    const xo = i * d, ro = i * k;
-    for (let c = 0; c < k; c++) {
-      const r = resp[ro + c];
-      if (r === 0) continue;
-      nk[c] += r;
-      const mo = c * d;
-      for (let j = 0; j < d; j++) means[mo + j] += r * x[xo + j];
-    }
-  }
+/** M-step from the runner's responsibilities: means first, then the scatter around them. */
+function mStep(runner: GmmPassRunner, k: number, d: number, type: CovarianceType, reg: number): Params {
+  const n = runner.X.rows;
+  const stats = addPartials(runner.run({ kind: 'stats', k }));
+  const nk = stats.subarray(0, k);
+  const means = stats.slice(k);
   for (let c = 0; c < k; c++) {
     nk[c] += EPS10;
     for (let j = 0; j < d; j++) means[c * d + j] /= nk[c];
   }
-  let covariances: Float64Array;
-  const diff = new Float64Array(d);
+  const covariances = addPartials(runner.run({ kind: 'scatter', k, means, type }));
   if (type === 'full') {
     const dd = d * d;
-    covariances = new Float64Array(k * dd);
-    for (let i = 0; i < n; i++) {
-      const xo = i * d, ro = i * k;
-      for (let c = 0; c < k; c++) {
-        const r = resp[ro + c];
-        if (r === 0) continue;
-        const mo = c * d, co = c * dd;
-        for (let j = 0; j < d; j++) diff[j] = x[xo + j] - means[mo + j];
-        // Lower triangle only; mirrored below.
-        for (let a = 0; a < d; a++) {
-          const ra = r * diff[a];
-          const ao = co + a * d;
-          for (let b = 0; b <= a; b++) covariances[ao + b] += ra * diff[b];
-        }
-      }
-    }
     for (let c = 0; c < k; c++) {
       const co = c * dd;
       for (let a = 0; a < d; a++) {
@@ -404,19 +334,6 @@ function mStep(X: Matrix, resp: Float64Array, k: number, type: CovarianceType, r
       }
     }
   } else {
-    covariances = new Float64Array(k * d);
-    for (let i = 0; i < n; i++) {
-      const xo = i * d, ro = i * k;
-      for (let c = 0; c < k; c++) {
-        const r = resp[ro + c];
-        if (r === 0) continue;
-        const mo = c * d;
-        for (let j = 0; j < d; j++) {
-          const t = x[xo + j] - means[mo + j];
-          covariances[mo + j] += r * t * t;
-        }
-      }
-    }
     for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) covariances[c * d + j] = covariances[c * d + j] / nk[c] + reg;
   }
   const weights = new Float64Array(k);

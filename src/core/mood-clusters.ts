@@ -4,6 +4,7 @@
  */
 import { availableInputs, CLUSTER_FEATURES, designMatrix, featureNames, inputMatrix, type FeatureSelection } from './feature-matrix.ts';
 import { KMeans, type FittedKMeans, type KMeansRestartRunner } from './kmeans.ts';
+import type { GmmRunnerFactory } from './gmm-passes.ts';
 import { matrix, type Matrix } from './matrix.ts';
 import { nameMoods, type MoodName } from './mood-names.ts';
 import { integer, resolveOptions, seedCheck } from './options.ts';
@@ -76,7 +77,7 @@ export function clusterMoods(
   table: TrackTable,
   options: Partial<MoodClusteringOptions> = {},
   onStep?: (msg: string) => void,
-  runtime: { runSweep?: KSweepRunner; runRestarts?: KMeansRestartRunner } = {},
+  runtime: { runSweep?: KSweepRunner; runRestarts?: KMeansRestartRunner; gmmPasses?: GmmRunnerFactory } = {},
 ): MoodClustering {
   const o = resolveOptions(MOOD_CLUSTERING_DEFAULTS, options, {
     k: (v) => (v === 'auto' || (Number.isInteger(v) && (v as number) >= 2) ? undefined : '"auto" or an integer ≥ 2'),
@@ -107,7 +108,7 @@ export function clusterMoods(
   let proba: Matrix | undefined;
   if (o.method === 'gmm') {
     onStep?.(`Gaussian mixture (${o.covariance}) with ${k} components`);
-    gmm = new GaussianMixture({ k, covarianceType: o.covariance, seed: o.seed }).fit(Xs);
+    gmm = new GaussianMixture({ k, covarianceType: o.covariance, seed: o.seed }).fit(Xs, runtime.gmmPasses);
     proba = gmm.predictProba(Xs);
     labels = gmm.predict(Xs);
   }

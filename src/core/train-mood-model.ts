@@ -13,6 +13,7 @@ import { argmaxRows, takeLabels } from './matrix.ts';
 import { checkCircularity, circularityWarning, type CircularityCheck } from './leakage.ts';
 import { accuracy, classCounts, classificationReport, macroF1, type ClassificationReport } from './metrics.ts';
 import type { KMeansRestartRunner } from './kmeans.ts';
+import type { GmmRunnerFactory } from './gmm-passes.ts';
 import type { KSweepRunner } from './k-sweep.ts';
 import { clusterMoods, type ClusterMethod, type MoodClustering } from './mood-clusters.ts';
 import { encodeLabels, FittedMoodClassifier, MoodClassifier, type EncodedLabels, type MoodClassifierOptions } from './mood-classifier.ts';
@@ -95,6 +96,8 @@ export interface TrainRuntime {
   runSweep?: KSweepRunner;
   /** Runs the restarts of the final K-Means fit (e.g. on worker threads); default inline. */
   runRestarts?: KMeansRestartRunner;
+  /** Runs the Gaussian mixture's EM passes (e.g. on worker threads); default inline. */
+  gmmPasses?: GmmRunnerFactory;
 }
 
 export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: TrainProgress = () => {}, runtime: TrainRuntime = {}): TrainOutcome {
@@ -127,6 +130,7 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
     clustering = clusterMoods(table, { k: spec.target.k, method: spec.target.method, seed: spec.seed }, (msg) => progress({ stage: msg }), {
       ...(runtime.runSweep ? { runSweep: runtime.runSweep } : {}),
       ...(runtime.runRestarts ? { runRestarts: runtime.runRestarts } : {}),
+      ...(runtime.gmmPasses ? { gmmPasses: runtime.gmmPasses } : {}),
     });
     const names = clustering.names.map((n) => n.name);
     target = encodeLabels(Array.from(clustering.labels, (c) => names[c]), [...names].sort((a, b) => a.localeCompare(b)));

@@ -35,9 +35,25 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
   Atomics.notify(workerData.signal, 0);
 });`;
 
-interface Slot {
+export interface Slot {
   readonly worker: Worker;
   readonly port: MessagePort;
+}
+
+/**
+ * A worker thread running fold-worker.ts, answering on `port`; after each message it posts it
+ * adds 1 to signal[0] and notifies, so a blocked main thread wakes. Unref'd: it never keeps the
+ * process alive.
+ */
+export function spawnWorker(signal: Int32Array): Slot {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(BOOTSTRAP, {
+    eval: true,
+    workerData: { port: port2, signal, tsx: TSX_API, entry: WORKER_ENTRY },
+    transferList: [port2],
+  });
+  worker.unref();
+  return { worker, port: port1 };
 }
 
 /** Default thread count: the cores Node may use, at most 4. */
@@ -107,15 +123,9 @@ function startPool<Out>(task: PoolTask, nThreads: number, inline?: (index: numbe
   const started = Date.now();
   try {
     for (let t = 0; t < nThreads; t++) {
-      const { port1, port2 } = new MessageChannel();
-      const worker = new Worker(BOOTSTRAP, {
-        eval: true,
-        workerData: { port: port2, signal, tsx: TSX_API, entry: WORKER_ENTRY },
-        transferList: [port2],
-      });
-      worker.unref();
-      slots.push({ worker, port: port1 });
-      port1.postMessage(task);
+      const slot = spawnWorker(signal);
+      slots.push(slot);
+      slot.port.postMessage(task);
     }
   } catch (e) {
     stop();

@@ -6,6 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { sweepPoint, type KSweepOptions } from '../../core/k-sweep.ts';
+import { gmmChunkCount, runGmmPass, type GmmPass } from '../../core/gmm-passes.ts';
 import { lloydRestartShared, type SharedKMeansRows } from '../../core/kmeans.ts';
 import type { Matrix } from '../../core/matrix.ts';
 import { runCvFold, type CvFoldContext, type CvFoldJob } from '../../core/mood-cv.ts';
@@ -20,6 +21,24 @@ export type PoolTask =
   | { kind: 'cv-fold'; ctx: CvFoldContext; jobs: CvFoldJob[] }
   | { kind: 'k-sweep'; ctx: { X: Matrix; o: KSweepOptions }; jobs: number[] }
   | { kind: 'kmeans-restarts'; ctx: KMeansRestartContext; jobs: Matrix[] };
+
+/**
+ * A Gaussian-mixture fit's rows and responsibilities in shared memory. Unlike the other tasks the
+ * worker then stays: each following message is one EM pass, whose chunks it takes from that
+ * pass's own counter (gmm-runner.ts).
+ */
+export interface GmmPassesTask {
+  readonly kind: 'gmm-passes';
+  readonly X: Matrix;
+  readonly resp: Float64Array;
+}
+
+export interface GmmPassMessage {
+  readonly id: number;
+  readonly pass: GmmPass;
+  /** [0]: next unclaimed chunk of this pass. */
+  readonly counter: Int32Array;
+}
 
 /** Restarts of one K-Means fit on rows in shared memory; each thread takes the next free scratch slot. */
 export interface KMeansRestartContext {
@@ -51,7 +70,26 @@ function runJob(task: PoolTask, index: number): { out: unknown; transfer: ArrayB
 
 let slot: number | undefined;
 
-port.once('message', (task: PoolTask) => {
+function serveGmmPasses(task: GmmPassesTask): void {
+  const chunks = gmmChunkCount(task.X.rows);
+  port.on('message', (m: GmmPassMessage) => {
+    for (let c = Atomics.add(m.counter, 0, 1); c < chunks; c = Atomics.add(m.counter, 0, 1)) {
+      try {
+        const out = runGmmPass(task.X, task.resp, m.pass, c);
+        send({ type: 'result', id: m.id, index: c, out }, [out.buffer as ArrayBuffer]);
+      } catch (e) {
+        send({ type: 'error', id: m.id, index: c, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        return;
+      }
+    }
+  });
+}
+
+port.once('message', (task: PoolTask | GmmPassesTask) => {
+  if (task.kind === 'gmm-passes') {
+    serveGmmPasses(task);
+    return;
+  }
   for (let index = Atomics.add(signal, 1, 1); index < task.jobs.length; index = Atomics.add(signal, 1, 1)) {
     try {
       const { out, transfer } = runJob(task, index);

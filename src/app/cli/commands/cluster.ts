@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.ts';
 import { designMatrix, parseFeatureList } from '../../../core/feature-matrix.ts';
 import { clusterStability, type ClusterStability } from '../../../core/cluster-stability.ts';
+import { workerGmmRunner } from '../../parallel/gmm-runner.ts';
 import { defaultFoldThreads, workerRestartRunner, workerSweepRunner } from '../../parallel/fold-runner.ts';
 import { clusterMoods, maxMembership, type ClusterMethod } from '../../../core/mood-clusters.ts';
 import { writeTableCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
@@ -31,7 +32,7 @@ export function registerCluster(program: Command): void {
     .option('--method <method>', 'kmeans or gmm (soft memberships)', 'kmeans')
     .option('--covariance <type>', 'GMM covariance: full or diag', 'full')
     .option('--features <list>', 'comma-separated clustering features (audio and engineered); default: the base six plus valence_acousticness_interaction, dance_energy_interaction, tempo_log')
-    .option('--threads <n>', `worker threads for the k sweep and the K-Means restarts (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
+    .option('--threads <n>', `worker threads for the k sweep, the K-Means restarts and the Gaussian mixture (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
     .option('--bootstraps <n>', 'K-Means fits on bootstrap resamples for the stability (ARI) of the chosen k; 0 skips', '10')
     .option('--seed <n>', 'random seed', '0')
     .requiredOption('--out <file>', 'CSV to write: the input plus mood_cluster, mood_name (and memberships for gmm)')
@@ -52,7 +53,7 @@ export function registerCluster(program: Command): void {
       input.table,
       { k, method: flags.method as ClusterMethod, covariance: flags.covariance as 'full' | 'diag', seed, features },
       (m) => log(`… ${m}`),
-      threads > 1 ? { runSweep: workerSweepRunner(threads), runRestarts: workerRestartRunner(threads) } : {},
+      threads > 1 ? { runSweep: workerSweepRunner(threads), runRestarts: workerRestartRunner(threads), gmmPasses: workerGmmRunner(threads) } : {},
     );
     const bootstraps = parseNumberFlag('bootstraps', flags.bootstraps, { integer: true, min: 0, max: 1000 });
     let stability: ClusterStability | undefined;

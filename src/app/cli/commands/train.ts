@@ -10,6 +10,7 @@ import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFla
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/metrics.ts';
+import { workerGmmRunner } from '../../parallel/gmm-runner.ts';
 import { defaultFoldThreads, workerFoldRunner, workerRestartRunner, workerSweepRunner } from '../../parallel/fold-runner.ts';
 
 interface TrainFlags extends IngestFlags {
@@ -54,7 +55,7 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'random seed', '0')
     .option('--uncertain-below <p>', 'tracks whose top mood probability is below this are "uncertain"', '0.4')
     .option('--no-calibrate', 'do not fit a temperature on the held-out predictions')
-    .option('--threads <n>', `worker threads for the k sweep, the K-Means restarts and the cross-validation folds (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
+    .option('--threads <n>', `worker threads for the k sweep, the K-Means restarts, the Gaussian mixture and the cross-validation folds (1 = in-process; same results either way; default ${defaultFoldThreads()})`)
     .requiredOption('--out <dir>', 'model directory to write')
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no progress or status on stderr');
@@ -70,7 +71,7 @@ export function registerTrain(program: Command): void {
     const outcome = trainMoodModel(input.table, spec, (e) => {
       if (e.total) { if (e.done === 1) progress.start(e.total, e.stage); progress.update(e.done ?? 0); }
       else { progress.stop(); log(`… ${e.stage}`); }
-    }, threads > 1 ? { runFolds: workerFoldRunner(threads), runSweep: workerSweepRunner(threads), runRestarts: workerRestartRunner(threads) } : {});
+    }, threads > 1 ? { runFolds: workerFoldRunner(threads), runSweep: workerSweepRunner(threads), runRestarts: workerRestartRunner(threads), gmmPasses: workerGmmRunner(threads) } : {});
     progress.stop();
     const metrics = trainMetrics(outcome);
     const X = designMatrix(outcome.table, outcome.model.selection);
