@@ -154,7 +154,7 @@ CONFIGS = {
     "svc_tuned_noLT": (NO_LKT, svc_tuned, "SVC RBF drop liveness,tempo, nested"),
     "svc_default": (BASE10, lambda: svc(), "SVC RBF C=1 gamma=scale"),
     "hgb_default": (BASE10, lambda: HistGradientBoostingClassifier(random_state=0), "HGB default"),
-    "hgb_tuned": (BASE10, hgb_tuned, "HGB, lr/depth/iter/l2 nested"),
+    "hgb_tuned": (BASE10, hgb_tuned, "HGB, lr/depth/iter nested"),
     "rf_default": (BASE10, lambda: RandomForestClassifier(500, random_state=0, n_jobs=2), "RF 500 default"),
     "rf_tuned": (BASE10, rf_tuned, "RF 300, max_features/min_leaf nested"),
     "rf_tuned_all12": (ALL12, rf_tuned, "RF 300 +key,ts, nested"),
