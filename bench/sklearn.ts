@@ -2,7 +2,7 @@
  * `npm run bench:sklearn`: moodscape and scikit-learn on the same tasks and the same generated
  * data, one after the other in one run (issue 3, item 7).
  *
- *   node --import tsx bench/sklearn.ts [--quick] [--runs N] [--only kmeans-100k,gmm,…] [--render]
+ *   node --import tsx bench/sklearn.ts [--quick] [--runs N] [--only kmeans-100k,gmm,… [--merge]] [--render]
  *
  * The data is generated once into a temporary directory (see lib/data.ts) as plain CSV that both
  * sides read; every measurement is one task in a fresh child process (Node + tsx, or Debian's
@@ -29,6 +29,8 @@ const opt = (n: string) => { const i = argv.indexOf(`--${n}`); return i >= 0 ? a
 const QUICK = flag('quick');
 const RUNS = Number(opt('runs') ?? (QUICK ? 1 : 3));
 const ONLY = opt('only')?.split(',');
+/** --merge (with --only): write the re-measured rows into the saved results instead of printing only. */
+const MERGE = flag('merge') && Boolean(ONLY) && !QUICK;
 const OUT_MD = join(HERE, 'results', 'sklearn.md');
 const OUT_JSON = join(HERE, 'results', 'sklearn.json');
 const EPOCHS = QUICK ? 5 : 50;
@@ -68,6 +70,8 @@ interface Saved {
   results: { id: string; task: string; quality: Row['quality']; moodscape: Measured; sklearn: Measured; load: [number, number] }[];
   /** Free text about the run, added by hand to the JSON (e.g. what ran alongside). */
   note?: string;
+  /** Rows re-measured later with `--only … --merge`: which, when, with what command. */
+  merged?: { ids: string[]; date: string; command: string }[];
 }
 
 function qualityText(q: Row['quality'], ms: Measured, sk: Measured): string {
@@ -154,8 +158,10 @@ export function render(s: Saved): string {
     '',
     `Machine: ${s.machine}. Shared and noisy: other jobs ran alongside (1-minute load average ${Math.min(...s.results.flatMap((r) => r.load)).toFixed(1)}–${Math.max(...s.results.flatMap((r) => r.load)).toFixed(1)} on 2 cores during the run); read ratios as ±30 %.`,
     `Run: \`${s.command}\` on ${s.date}; medians of up to ${s.runs} runs per side (N per row), runs alternating moodscape / sklearn.`,
+    ...(s.merged ?? []).map((m) => `Re-measured later, same data generator and method: ${m.ids.join(', ')} (\`${m.command}\` on ${m.date}).`),
     `Peer: scikit-learn ${peer.sklearn}, numpy ${peer.numpy}, pandas ${peer.pandas}, Python ${peer.python} (Debian \`${PYTHON}\`; threads: ${threads}),`,
-    'run with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset in its environment only. moodscape runs K-Means on two threads (the restarts; `--threads`, default the cores), everything else on one.',
+    'run with `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` unset in its environment only. moodscape runs K-Means (its restarts) and GMM (its EM passes) on',
+    'its default threads (the cores, at most 4: two here; `--threads`), everything else on one.',
     '',
     'Each figure is one task in a fresh process, input already loaded: wall time around the call (medians; the ratio is of these), CPU time of the',
     'process during the call (user + system, all threads; less sensitive to the other jobs, but sklearn may use 2 threads), and peak RSS',
@@ -221,6 +227,19 @@ async function main(): Promise<void> {
       const m = await measureInterleaved({ moodscape: r.ms, sklearn: r.sk }, RUNS, log);
       saved.results.push({ id: r.id, task: r.task, quality: r.quality, moodscape: m.moodscape!, sklearn: m.sklearn!, load: [l0, loadavg()[0]] });
       if (!QUICK && !ONLY) writeAtomic(OUT_JSON, JSON.stringify(saved, null, 1) + '\n');
+    }
+    if (MERGE) {
+      // Replace the re-measured rows in the saved results and keep the others.
+      const prev = JSON.parse(readFileSync(OUT_JSON, 'utf8')) as Saved;
+      for (const r of saved.results) {
+        const i = prev.results.findIndex((x) => x.id === r.id);
+        if (i >= 0) prev.results[i] = r; else prev.results.push(r);
+      }
+      prev.merged = [...(prev.merged ?? []), { ids: saved.results.map((r) => r.id), date: saved.date, command: saved.command }];
+      writeAtomic(OUT_JSON, JSON.stringify(prev, null, 1) + '\n');
+      writeAtomic(OUT_MD, render(prev));
+      log(`merged ${saved.results.map((r) => r.id).join(', ')} into ${OUT_MD}`);
+      return;
     }
     const md = render(saved);
     if (QUICK || ONLY) process.stdout.write(md);

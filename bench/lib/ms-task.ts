@@ -62,7 +62,7 @@ async function run(): Promise<TaskResult> {
       const { X } = readNumericCsv(p.file as string, p.rows as number);
       const base = peak.reset();
       const t0 = t();
-      const s = sweepK(X, { kMin: 2, kMax: 10, nInit: p.nInit as number, seed: 0 });
+      const s = sweepK(X, { kMin: 2, kMax: 10, nInit: p.nInit as number, seed: 0 }, workerSweepRunner());
       const t1 = process.hrtime.bigint(); stopCpu();
       return {
         seconds: secs(t0, t1), peakMB: await peak.peakMB(), baseMB: base,
@@ -145,7 +145,8 @@ async function run(): Promise<TaskResult> {
         const s = e.stage.startsWith('sweeping') ? 'k sweep'
           : e.stage.startsWith('K-Means') ? 'K-Means (chosen k)'
           : e.stage.startsWith('Gaussian') ? 'GMM'
-          : e.stage === 'cross-validation' ? 'cross-validation' : e.stage;
+          : e.stage === 'final model' ? 'final model and logistic baseline'
+          : e.stage === 'cross-validation' ? 'waiting for the last CV folds' : e.stage;
         if (s !== cur) mark(s);
       }, { runFolds: workerFoldRunner(), runSweep: workerSweepRunner(), runRestarts: workerRestartRunner(), gmmPasses: workerGmmRunner() });
       mark('end');
