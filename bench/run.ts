@@ -116,7 +116,7 @@ function render(s: Saved): string {
   return [
     '# moodscape pipeline bench',
     '',
-    `Machine: ${s.machine}. Shared and noisy: 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run (2 cores), so read differences under ±30 % as noise.`,
+    `Machine: ${s.machine}. 1-minute load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run (2 cores, the benchmark's own processes included); on this shared machine read differences under ±30 % as noise.`,
     `Run: \`${s.command}\` on ${s.date}. Each run is one task in a fresh Node process, input already loaded, on the threads the CLI uses (two here: the k sweep, K-Means restarts, GMM passes and CV folds; the rest on one);`,
     'time is wall time around the call (CPU time: user + system of the process during the call, a steadier figure on a busy machine), peak RSS the process\'s VmHWM reset after loading (includes the loaded data and ≈ 50 MB of runtime).',
     `Data: a generated catalogue (seed 1) of ${s.sizes.big.toLocaleString('en')} tracks, written once to the OS temp directory; 100k-row tasks use its first ${s.sizes.mid.toLocaleString('en')} rows`,

@@ -123,11 +123,9 @@ const NOTES: Record<string, string> = {
     '(≈ 27 % of a CPU profile is garbage collection of those strings; a larger V8 young generation, --max-semi-space-size 16–64, ' +
     'measured no gain). pandas parses in C and checks none of that.',
   gmm:
-    'moodscape\'s EM runs scalar per-row loops: a profile splits it ≈ 39 % M-step covariance accumulation and ≈ 35 % E-step forward ' +
-    'substitution. scikit-learn uses BLAS triangular solves and matrix products. Two micro-optimisations (reciprocal diagonals and ' +
-    'reused exponentials; a column-major covariance pass) measured no gain (0.99–1.08× CPU). moodscape uses less CPU than ' +
-    'scikit-learn (see the CPU column) but one thread: on a loaded machine the ratio has been 0.42, on a quiet one scikit-learn\'s ' +
-    'second thread wins.',
+    'EM\'s row passes run in fixed chunks over two threads (equal to one thread exactly) as scalar per-row loops: a profile splits ' +
+    'the work ≈ 39 % M-step covariance accumulation and ≈ 35 % E-step forward substitution, where scikit-learn uses BLAS triangular ' +
+    'solves and matrix products. CPU time is about level with scikit-learn\'s, so the ratio sits near 1.0 and can fall either side.',
   'mlp-256':
     'WebAssembly SIMD (f64x2) kernels on one thread against OpenBLAS matrix products on two: large batches favour BLAS.',
   predict:
@@ -156,7 +154,7 @@ export function render(s: Saved): string {
   return [
     '# moodscape vs scikit-learn',
     '',
-    `Machine: ${s.machine}. Shared and noisy: other jobs ran alongside (1-minute load average ${Math.min(...s.results.flatMap((r) => r.load)).toFixed(1)}–${Math.max(...s.results.flatMap((r) => r.load)).toFixed(1)} on 2 cores during the run); read ratios as ±30 %.`,
+    `Machine: ${s.machine}. 1-minute load average ${Math.min(...s.results.flatMap((r) => r.load)).toFixed(1)}–${Math.max(...s.results.flatMap((r) => r.load)).toFixed(1)} on 2 cores during the run, the benchmark's own processes included; on this shared machine read ratios as ±30 % unless the load stays near 2.`,
     `Run: \`${s.command}\` on ${s.date}; medians of up to ${s.runs} runs per side (N per row), runs alternating moodscape / sklearn.`,
     ...(s.merged ?? []).map((m) => `Re-measured later, same data generator and method: ${m.ids.join(', ')} (\`${m.command}\` on ${m.date}).`),
     `Peer: scikit-learn ${peer.sklearn}, numpy ${peer.numpy}, pandas ${peer.pandas}, Python ${peer.python} (Debian \`${PYTHON}\`; threads: ${threads}),`,
