@@ -9,7 +9,7 @@
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { bestRun, lloydRestartShared, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
+import { lloydRestartShared, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
 import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/k-sweep.ts';
 import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
 import type { PoolTask } from './fold-worker.ts';
@@ -107,7 +107,13 @@ export function workerRestartRunner(threads: number = defaultFoldThreads()): KMe
       nThreads - 1,
       (index) => lloydRestartShared(rows, 0, job.inits[index], job.maxIter, job.tolAbs),
     );
-    return bestRun(join(() => {}, 'K-Means restart'));
+    // Only the best run so far is kept (at 1M rows each run's labels are 4 MB): the lowest
+    // inertia, the earliest restart on ties, as bestRun would choose from all of them.
+    let best: KMeansRun | null = null, bestIndex = -1;
+    join((index, run) => {
+      if (best === null || run.inertia < best.inertia || (run.inertia === best.inertia && index < bestIndex)) { best = run; bestIndex = index; }
+    }, 'K-Means restart', false);
+    return best!;
   };
 }
 
@@ -115,7 +121,9 @@ export function workerRestartRunner(threads: number = defaultFoldThreads()): KMe
  * Starts `nThreads` workers on the task's jobs. With `inline`, the calling thread takes jobs from
  * the same counter while it waits, so it works as one more thread instead of idling.
  */
-function startPool<Out>(task: PoolTask, nThreads: number, inline?: (index: number) => Out): (onDone: () => void, what: string) => Out[] {
+function startPool<Out>(
+  task: PoolTask, nThreads: number, inline?: (index: number) => Out,
+): (onDone: (index: number, out: Out) => void, what: string, retain?: boolean) => Out[] {
   const nJobs = task.jobs.length;
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const slots: Slot[] = [];
@@ -131,7 +139,8 @@ function startPool<Out>(task: PoolTask, nThreads: number, inline?: (index: numbe
     stop();
     throw e;
   }
-  return (onDone, what) => {
+  // With retain = false the outputs go to onDone only (the caller keeps what it needs).
+  return (onDone, what, retain = true) => {
     const results: (Out | undefined)[] = new Array(nJobs);
     let finished = 0, ready = 0;
     try {
@@ -144,16 +153,17 @@ function startPool<Out>(task: PoolTask, nThreads: number, inline?: (index: numbe
             const a = m.message as Answer<Out>;
             if (a.type === 'ready') ready++;
             else if (a.type === 'error') throw new Error(`${what} ${a.index + 1} failed in a worker thread: ${a.message}`);
-            else { results[a.index] = a.out; finished++; onDone(); }
+            else { if (retain) results[a.index] = a.out; finished++; onDone(a.index, a.out); }
           }
         }
         if (got) continue;
         if (inline) {
           const index = Atomics.add(signal, 1, 1);
           if (index < nJobs) {
-            results[index] = inline(index);
+            const out = inline(index);
+            if (retain) results[index] = out;
             finished++;
-            onDone();
+            onDone(index, out);
             continue;
           }
         }
