@@ -112,10 +112,10 @@ const NOTES: Record<string, string> = {
     'seeds are drawn in turn on one thread (≈ 0.1 s), and the worker needs ≈ 0.3 s to start (it loads the TypeScript core through tsx). ' +
     'A plain-TypeScript Hamerly (distance bounds) variant was measured 1.4–2.6× slower than the SIMD kernel here and dropped.',
   'kmeans-big':
-    'same split as at 100k: about 1.3× scikit-learn\'s CPU time (k-means++ ≈ 9 % of it, on one thread), and two restart threads ' +
-    'reach ≈ 1.6 of 2 cores (10 restarts of unequal length over 2 threads). Peak memory is above scikit-learn\'s here: the rows are ' +
-    'copied once into shared WebAssembly memory (≈ 100 MB at 1M × 9 with the per-thread buffers) beside the caller\'s own copy, ' +
-    'and the worker thread adds its runtime.',
+    'the same split as at 100k. Across runs moodscape\'s CPU time was 0.96–1.3× scikit-learn\'s (k-means++ is ≈ 30 % of it at 1M ' +
+    'rows and runs on one thread before the restarts), and two restart threads reach ≈ 1.6 of 2 cores (10 restarts of unequal ' +
+    'length). Peak memory is above scikit-learn\'s: the rows are copied once into shared WebAssembly memory (≈ 100 MB at 1M × 9 ' +
+    'with the per-thread buffers) beside the caller\'s own copy, and the worker thread adds its runtime.',
   ingest:
     'a real but small gap (the CPU ratio agrees): ' +
     '`readTracksCsv` does more than `read_csv`. It checks every feature cell against its documented range, hashes every id to drop ' +
