@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows, matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
-import { KMeans, FittedKMeans, KMEANS_DEFAULTS, bestRun, kmeansPlusPlus, lloydRestartShared, restartsInline, setKMeansWasm, shareKMeansRows, squaredNorms } from './kmeans.ts';
+import { KMeans, FittedKMeans, KMEANS_DEFAULTS, bestRun, drawSeeding, kmeansPlusPlus, lloydRestartShared, restartsInline, seedCentres, setKMeansWasm, shareKMeansRows, squaredNorms } from './kmeans.ts';
 import { wasmSimdAvailable } from './wasm/kernels.ts';
 import { kmeansKernelBytes } from './wasm/kmeans-kernel.ts';
 import { adjustedRandIndex } from './adjusted-rand.ts';
@@ -206,17 +206,31 @@ test('restarts on shared memory: any slot gives the run restartsInline gives, an
   const rng = createRng(8);
   const X = matrix(2000, 4);
   for (let i = 0; i < X.data.length; i++) X.data[i] = rng.next() * 2 + (i % 8 < 4 ? 0 : 3);
-  const inits = [0, 1, 2].map((s) => kmeansPlusPlus(X, 3, createRng(s)));
-  const job = { X, xNorms: squaredNorms(X), inits, maxIter: 300, tolAbs: 1e-6 };
+  const seedRng = createRng(3);
+  const seedings = [0, 1, 2].map(() => drawSeeding(seedRng, X.rows, 3));
+  const job = { X, xNorms: squaredNorms(X), k: 3, seedings, maxIter: 300, tolAbs: 1e-6 };
   const rows = shareKMeansRows(job, 2);
   assert.ok(rows, 'shared WebAssembly memory is available on Node 20');
-  const runs = inits.map((init, i) => lloydRestartShared(rows!, i % 2, init, job.maxIter, job.tolAbs));
+  const runs = seedings.map((seeding, i) => lloydRestartShared(rows!, i % 2, seeding, job.maxIter, job.tolAbs));
   const inline = restartsInline(job);
   const best = bestRun(runs);
   assert.equal(best.inertia, inline.inertia);
   assert.deepEqual(Array.from(best.labels), Array.from(inline.labels));
   assert.deepEqual(Array.from(best.centroids.data), Array.from(inline.centroids.data));
-  // The initial centres are copied, not consumed: running again gives the same runs.
-  assert.equal(lloydRestartShared(rows!, 1, inits[0], job.maxIter, job.tolAbs).inertia, runs[0].inertia);
-  assert.throws(() => lloydRestartShared(rows!, 2, inits[0], job.maxIter, job.tolAbs), /slot 2 outside 0\.\.1/);
+  // A seeding can be replayed: running a restart again gives the same run.
+  assert.equal(lloydRestartShared(rows!, 1, seedings[0], job.maxIter, job.tolAbs).inertia, runs[0].inertia);
+  assert.throws(() => lloydRestartShared(rows!, 2, seedings[0], job.maxIter, job.tolAbs), /slot 2 outside 0\.\.1/);
+});
+
+test('a recorded seeding draws exactly what k-means++ draws: same centres, generator left in the same state', () => {
+  const rng0 = createRng(12);
+  const X = matrix(500, 3);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = rng0.next();
+  for (const k of [1, 2, 4, 7, 10]) {
+    const direct = createRng(k), recorded = createRng(k);
+    const centres = kmeansPlusPlus(X, k, direct);
+    const seeding = drawSeeding(recorded, X.rows, k);
+    assert.deepEqual(Array.from(seedCentres(X, k, seeding).data), Array.from(centres.data));
+    assert.equal(recorded.next(), direct.next(), `k = ${k}: both generators continue from the same state`);
+  }
 });

@@ -11,8 +11,9 @@
  *   is ≤ `tol · mean(column variances)` (sklearn's `_tolerance`), or after `maxIter` iterations.
  *   Without strict convergence a final assignment step makes labels match the returned centres.
  * - Restarts: `nInit` runs from one seeded generator; the lowest inertia wins (the first run on
- *   ties). All k-means++ seeds are drawn first, in order, and Lloyd never draws, so the restarts
- *   can run on several threads (a `KMeansRestartRunner`) with results equal to running them in turn.
+ *   ties). k-means++ makes a fixed number of draws and Lloyd none, so every restart's draws are
+ *   taken first, in restart order, and the restarts — seeding included — can run on several
+ *   threads (a `KMeansRestartRunner`) with results equal to running them in turn.
  *
  * Kernels are plain loops over Float64Array with squared norms precomputed and no allocation
  * inside the iteration loop.
@@ -154,18 +155,57 @@ export interface KMeansRun {
   nIter: number;
 }
 
-/** The Lloyd runs of one fit: every restart's initial centres, in seed order. */
+/** The random draws one restart's k-means++ makes (see `drawSeeding`). */
+export interface KMeansSeeding {
+  /** The first centre's row. */
+  readonly first: number;
+  /** The uniform draws choosing the candidates of the other centres, in order. */
+  readonly uniforms: Float64Array;
+}
+
+/** Candidates k-means++ scores per centre (sklearn's 2 + floor(ln k)). */
+function localTrials(k: number): number {
+  return 2 + Math.floor(Math.log(k));
+}
+
+/** Takes from `rng` exactly the draws `kmeansPlusPlus` would take for k centres over n rows. */
+export function drawSeeding(rng: Rng, n: number, k: number): KMeansSeeding {
+  const first = rng.int(n);
+  const uniforms = new Float64Array((k - 1) * localTrials(k));
+  for (let t = 0; t < uniforms.length; t++) uniforms[t] = rng.next();
+  return { first, uniforms };
+}
+
+/** A generator replaying one restart's recorded draws to `kmeansPlusPlus`. */
+function replay(seeding: KMeansSeeding): Rng {
+  let t = 0, firstTaken = false;
+  const unexpected = (): never => { throw new Error('kmeans++ drew differently from its recorded seeding'); };
+  return {
+    int: () => (firstTaken ? unexpected() : ((firstTaken = true), seeding.first)),
+    next: () => (t < seeding.uniforms.length ? seeding.uniforms[t++] : unexpected()),
+    normal: unexpected,
+    fork: unexpected,
+  };
+}
+
+/** The k-means++ centres of one restart. */
+export function seedCentres(X: Matrix, k: number, seeding: KMeansSeeding): Matrix {
+  return kmeansPlusPlus(X, k, replay(seeding));
+}
+
+/** The runs of one fit: every restart's k-means++ draws, in restart order. */
 export interface KMeansRestartJob {
   readonly X: Matrix;
   readonly xNorms: Float64Array;
-  readonly inits: readonly Matrix[];
+  readonly k: number;
+  readonly seedings: readonly KMeansSeeding[];
   readonly maxIter: number;
   /** Absolute tolerance on the total squared centre shift. */
   readonly tolAbs: number;
 }
 
 /**
- * Runs Lloyd from each initial centre set of the job and returns the run with the lowest inertia
+ * Seeds and runs Lloyd for each restart of the job and returns the run with the lowest inertia
  * (the earliest restart on ties), as running them in turn would. Injected by callers that have
  * threads (src/app/parallel); the default runs them in turn.
  */
@@ -180,13 +220,12 @@ export function bestRun(runs: readonly KMeansRun[]): KMeansRun {
 
 /** The default runner: one restart after the other, in this thread, sharing one workspace. */
 export const restartsInline: KMeansRestartRunner = (job) => {
-  const { X, xNorms, inits, maxIter, tolAbs } = job;
-  const k = inits[0].rows;
+  const { X, xNorms, k, seedings, maxIter, tolAbs } = job;
   const ws = new LloydWorkspace(X.rows, X.cols, k, wasmEnabled ? WasmAssign.create(X, k, xNorms) : null);
   // Only the best run so far is kept: at 1M rows each run's labels are 4 MB.
   let best: KMeansRun | null = null;
-  for (const init of inits) {
-    const r = lloyd(X, xNorms, copyMatrix(init), maxIter, tolAbs, ws);
+  for (const seeding of seedings) {
+    const r = lloyd(X, xNorms, seedCentres(X, k, seeding), maxIter, tolAbs, ws);
     if (best === null || r.inertia < best.inertia) best = r;
   }
   return best!;
@@ -196,13 +235,9 @@ export const restartsInline: KMeansRestartRunner = (job) => {
 export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng, runRestarts: KMeansRestartRunner = restartsInline): KMeansRun {
   const xNorms = squaredNorms(X);
   const tolAbs = o.tol * meanColumnVariance(X);
-  const inits: Matrix[] = [];
-  for (let run = 0; run < o.nInit; run++) inits.push(kmeansPlusPlus(X, o.k, rng));
-  return runRestarts({ X, xNorms, inits, maxIter: o.maxIter, tolAbs });
-}
-
-function copyMatrix(m: Matrix): Matrix {
-  return matrix(m.rows, m.cols, Float64Array.from(m.data));
+  const seedings: KMeansSeeding[] = [];
+  for (let run = 0; run < o.nInit; run++) seedings.push(drawSeeding(rng, X.rows, o.k));
+  return runRestarts({ X, xNorms, k: o.k, seedings, maxIter: o.maxIter, tolAbs });
 }
 
 // ---- restarts on shared memory (for worker threads) -----------------------------------------
@@ -224,7 +259,7 @@ export interface SharedKMeansRows {
 /** Copies the job's rows into a new shared memory with `slots` scratch slots; null without shared WebAssembly memory or SIMD. */
 export function shareKMeansRows(job: KMeansRestartJob, slots: number): SharedKMeansRows | null {
   const { X, xNorms } = job;
-  const n = X.rows, d = X.cols, k = job.inits[0].rows;
+  const n = X.rows, d = X.cols, k = job.k;
   if (!wasmEnabled) return null;
   const memory = createSharedKMeansMemory(F64Arena.bytesFor(assignLengths(n, d, k, true, slots)));
   if (!memory || !bindKMeansKernel(d, k, memory)) return null;
@@ -236,10 +271,10 @@ export function shareKMeansRows(job: KMeansRestartJob, slots: number): SharedKMe
 }
 
 /**
- * One restart of the job on shared rows, using scratch `slot` (each thread its own). Equal to the
- * same restart run by `restartsInline`.
+ * One restart of the job — its k-means++ seeding, then Lloyd — on shared rows, using scratch
+ * `slot` (each thread its own). Equal to the same restart run by `restartsInline`.
  */
-export function lloydRestartShared(rows: SharedKMeansRows, slot: number, init: Matrix, maxIter: number, tolAbs: number): KMeansRun {
+export function lloydRestartShared(rows: SharedKMeansRows, slot: number, seeding: KMeansSeeding, maxIter: number, tolAbs: number): KMeansRun {
   const { memory, n, d, k, slots } = rows;
   if (!(slot >= 0 && slot < slots)) throw new RangeError(`lloydRestartShared: slot ${slot} outside 0..${slots - 1}`);
   const kern = bindKMeansKernel(d, k, memory);
@@ -247,7 +282,7 @@ export function lloydRestartShared(rows: SharedKMeansRows, slot: number, init: M
   const views = assignViews(new F64Arena(memory), n, d, k, true, slots);
   const wasm = new WasmAssign(kern, n, d, k, views.x, views.xn, views.slots[slot]);
   const X = matrix(n, d, views.x);
-  return lloyd(X, views.xn, copyMatrix(init), maxIter, tolAbs, new LloydWorkspace(n, d, k, wasm));
+  return lloyd(X, views.xn, seedCentres(X, k, seeding), maxIter, tolAbs, new LloydWorkspace(n, d, k, wasm));
 }
 
 /** Squared Euclidean norm of each row. */
@@ -288,7 +323,7 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
   const n = X.rows, d = X.cols, x = X.data;
   const centres = matrix(k, d);
   const c = centres.data;
-  const nLocal = 2 + Math.floor(Math.log(k));
+  const nLocal = localTrials(k);
   let closest = new Float64Array(n);
   let candDist = new Float64Array(n);
   let bestDist = new Float64Array(n);

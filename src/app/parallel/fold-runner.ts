@@ -97,15 +97,15 @@ export function workerSweepRunner(threads: number = defaultFoldThreads()): KSwee
  */
 export function workerRestartRunner(threads: number = defaultFoldThreads()): KMeansRestartRunner {
   return (job) => {
-    const nThreads = Math.min(threads, job.inits.length);
+    const nThreads = Math.min(threads, job.seedings.length);
     const rows = nThreads > 1 ? shareKMeansRows(job, nThreads) : null;
     if (!rows) return restartsInline(job);
     const slotCounter = new Int32Array(new SharedArrayBuffer(4));
     slotCounter[0] = 1;
     const join = startPool<KMeansRun>(
-      { kind: 'kmeans-restarts', ctx: { rows, maxIter: job.maxIter, tolAbs: job.tolAbs, slotCounter }, jobs: [...job.inits] },
+      { kind: 'kmeans-restarts', ctx: { rows, maxIter: job.maxIter, tolAbs: job.tolAbs, slotCounter }, jobs: [...job.seedings] },
       nThreads - 1,
-      (index) => lloydRestartShared(rows, 0, job.inits[index], job.maxIter, job.tolAbs),
+      (index) => lloydRestartShared(rows, 0, job.seedings[index], job.maxIter, job.tolAbs),
     );
     // Only the best run so far is kept (at 1M rows each run's labels are 4 MB): the lowest
     // inertia, the earliest restart on ties, as bestRun would choose from all of them.

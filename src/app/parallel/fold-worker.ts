@@ -7,7 +7,7 @@ import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { sweepPoint, type KSweepOptions } from '../../core/k-sweep.ts';
 import { gmmChunkCount, runGmmPass, type GmmPass } from '../../core/gmm-passes.ts';
-import { lloydRestartShared, type SharedKMeansRows } from '../../core/kmeans.ts';
+import { lloydRestartShared, type KMeansSeeding, type SharedKMeansRows } from '../../core/kmeans.ts';
 import type { Matrix } from '../../core/matrix.ts';
 import { runCvFold, type CvFoldContext, type CvFoldJob } from '../../core/mood-cv.ts';
 
@@ -20,7 +20,7 @@ interface WorkerInit {
 export type PoolTask =
   | { kind: 'cv-fold'; ctx: CvFoldContext; jobs: CvFoldJob[] }
   | { kind: 'k-sweep'; ctx: { X: Matrix; o: KSweepOptions }; jobs: number[] }
-  | { kind: 'kmeans-restarts'; ctx: KMeansRestartContext; jobs: Matrix[] };
+  | { kind: 'kmeans-restarts'; ctx: KMeansRestartContext; jobs: KMeansSeeding[] };
 
 /**
  * A Gaussian-mixture fit's rows and responsibilities in shared memory. Unlike the other tasks the
