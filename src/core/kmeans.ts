@@ -327,7 +327,6 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
   let closest = new Float64Array(n);
   let candDist = new Float64Array(n);
   let bestDist = new Float64Array(n);
-  const cumsum = new Float64Array(n);
   const candIds = new Int32Array(nLocal);
 
   const first = rng.int(n);
@@ -335,6 +334,9 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
   for (let i = 0; i < n; i++) closest[i] = sqDistRows(x, i * d, x, first * d, d);
 
   for (let ci = 1; ci < k; ci++) {
+    // The cumulative sums live in bestDist, free until the first candidate is scored (one n-length
+    // buffer less per thread: 8 MB at 1M rows).
+    const cumsum = bestDist;
     let acc = 0;
     for (let i = 0; i < n; i++) {
       acc += closest[i];
