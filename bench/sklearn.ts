@@ -106,16 +106,16 @@ function nText(m: Measured): string {
  */
 const NOTES: Record<string, string> = {
   'kmeans-mid':
-    'moodscape runs the 10 restarts on two threads (this one and a worker, rows shared in WebAssembly memory; bit-identical to one ' +
-    'thread), scikit-learn splits each Lloyd iteration over 2 OpenMP threads. Per row and iteration both spend about 50 ns of CPU ' +
-    '(our WebAssembly SIMD assignment kernel against BLAS on 256-row chunks), but at 100k rows our fixed costs weigh: the k-means++ ' +
-    'seeds are drawn in turn on one thread (≈ 0.1 s), and the worker needs ≈ 0.3 s to start (it loads the TypeScript core through tsx). ' +
-    'A plain-TypeScript Hamerly (distance bounds) variant was measured 1.4–2.6× slower than the SIMD kernel here and dropped.',
+    'moodscape runs the 10 restarts — k-means++ seeding and Lloyd — on two threads (this one and a worker, rows shared in ' +
+    'WebAssembly memory; each restart\'s random draws are taken in order first, so results are bit-identical to one thread), ' +
+    'scikit-learn splits each Lloyd iteration over 2 OpenMP threads. At 100k rows the worker\'s start (≈ 0.3 s: it loads the ' +
+    'TypeScript core through tsx) is a large share. A plain-TypeScript Hamerly (distance bounds) variant measured 1.4–2.6× slower ' +
+    'than the SIMD assignment kernel here and was dropped.',
   'kmeans-big':
-    'the same split as at 100k. Across runs moodscape\'s CPU time was 0.96–1.3× scikit-learn\'s (k-means++ is ≈ 30 % of it at 1M ' +
-    'rows and runs on one thread before the restarts), and two restart threads reach ≈ 1.6 of 2 cores (10 restarts of unequal ' +
-    'length). Peak memory is above scikit-learn\'s: the rows are copied once into shared WebAssembly memory (≈ 100 MB at 1M × 9 ' +
-    'with the per-thread buffers) beside the caller\'s own copy, and the worker thread adds its runtime.',
+    'the same split as at 100k. Across runs moodscape\'s CPU time was 0.96–1.3× scikit-learn\'s (k-means++ alone is ≈ 30 % of it ' +
+    'at 1M rows), and 10 restarts of unequal length over 2 threads leave one idle at the end. Peak memory is above ' +
+    'scikit-learn\'s: the rows are copied once into shared WebAssembly memory (≈ 100 MB at 1M × 9 with the per-thread buffers) ' +
+    'beside the caller\'s own copy, each thread seeds with three 8 MB buffers, and the worker adds its runtime.',
   ingest:
     'a real but small gap (the CPU ratio agrees): ' +
     '`readTracksCsv` does more than `read_csv`. It checks every feature cell against its documented range, hashes every id to drop ' +
