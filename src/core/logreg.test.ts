@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows, matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
-import { FittedLogisticRegression, LOGREG_DEFAULTS, LogisticRegression } from './logreg.ts';
+import { FittedLogisticRegression, LOGREG_DEFAULTS, LogisticRegression, setLogRegWasm } from './logreg.ts';
 import { accuracy } from './metrics.ts';
 
 function blobs(n: number, d: number, k: number, seed: number): { X: Matrix; y: Int32Array } {
@@ -92,4 +92,25 @@ test('rejects wrong width and bad input', () => {
   assert.throws(() => new LogisticRegression({ C: 0 }).fit(X, y, 2), /"C"/);
   assert.throws(() => new LogisticRegression().fit(X, y, 1), /nClasses/);
   assert.throws(() => FittedLogisticRegression.fromState({ ...m.toState(), kind: 'mlp' }), /expected a logreg/);
+});
+
+test('WebAssembly and TypeScript dense products give bit-identical fits (several chunks, binary and multinomial, class weights)', () => {
+  const rng = createRng(9);
+  const n = 4096 * 2 + 37, d = 5;
+  const X = matrix(n, d);
+  const y3 = new Int32Array(n), y2 = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y3[i] = i % 3; y2[i] = i % 2;
+    for (let j = 0; j < d; j++) X.data[i * d + j] = rng.normal() + (j === y3[i] ? 1 : 0);
+  }
+  for (const [y, k, opts] of [[y3, 3, {}], [y2, 2, {}], [y3, 3, { classWeights: [1, 0, 2] }]] as const) {
+    const fit = () => new LogisticRegression({ maxIter: 30, ...opts }).fit(X, y, k);
+    const prev = setLogRegWasm(false);
+    let ts;
+    try { ts = fit(); } finally { setLogRegWasm(prev); }
+    const wasm = fit();
+    assert.deepEqual(Array.from(wasm.coef), Array.from(ts.coef));
+    assert.deepEqual(Array.from(wasm.intercept), Array.from(ts.intercept));
+    assert.equal(wasm.nIter, ts.nIter);
+  }
 });

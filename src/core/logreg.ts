@@ -19,7 +19,20 @@ import { assertWidth, matrix, type Matrix } from './matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
 import { finite, integer, resolveOptions, type Check } from './options.ts';
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from './metrics.ts';
-import type { EpochRecord, FitOptions } from './mlp.ts';
+import { denseForward, denseGradWeights, type EpochRecord, type FitOptions } from './mlp.ts';
+import { F64Arena, instantiateKernels, type WasmKernels } from './wasm/kernels.ts';
+
+let wasmEnabled = true;
+/**
+ * Whether fitting may run the dense products in the WebAssembly SIMD kernels (default true; used
+ * only where WebAssembly SIMD is available). Both paths give bit-identical coefficients; the
+ * switch exists for tests and benchmarks. Returns the previous setting.
+ */
+export function setLogRegWasm(enabled: boolean): boolean {
+  const prev = wasmEnabled;
+  wasmEnabled = enabled;
+  return prev;
+}
 
 export interface LogRegOptions {
   /** Inverse regularisation strength (sklearn C). */
@@ -100,6 +113,9 @@ interface Problem {
   fitIntercept: boolean;
   z: Float64Array; // K logits of the current row
   e: Float64Array; // K exponentials of the current row
+  zc: Float64Array; // LOSS_CHUNK × R logits (TypeScript path)
+  dzc: Float64Array; // LOSS_CHUNK × R deltas (TypeScript path)
+  wasm: WasmLoss | null;
 }
 
 /**
@@ -107,42 +123,59 @@ interface Problem {
  * training accuracy at theta (free: the logits are already there).
  */
 function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: number; accuracy: number } {
-  const { X, y, w, K, R, z, e } = p;
+  const { X, y, w, K, R, z, e, wasm } = p;
   const n = X.rows, d = X.cols, x = X.data;
-  const coef = theta.subarray(0, R * d), b = theta.subarray(R * d);
-  const gW = grad.subarray(0, R * d), gb = grad.subarray(R * d);
-  grad.fill(0);
   const shift = R === 1 ? 1 : 0;
+  grad.fill(0);
+  if (wasm) {
+    wasm.th.set(theta);
+    wasm.g.fill(0);
+    wasm.wk.transpose(wasm.th.byteOffset, d, R, wasm.wt.byteOffset, wasm.ws);
+  }
   z[0] = 0;
   let loss = 0, ok = 0;
-  // One row at a time in K-length scratch (no n × K buffer to stream through), one exp per class:
-  // the probabilities are e_c / Σe rather than exp(z_c − lse).
-  for (let i = 0; i < n; i++) {
-    const xo = i * d;
-    for (let r = 0; r < R; r++) {
-      const wo = r * d;
-      let s = b[r];
-      for (let j = 0; j < d; j++) s += coef[wo + j] * x[xo + j];
-      z[r + shift] = s;
+  // The logits and the gradient are dense products (mlp.ts's kernels, in WebAssembly SIMD when
+  // available: the same sums in the same order either way), chunk by chunk; the softmax, loss and
+  // deltas run per row in between, with one exp per class.
+  for (let from = 0; from < n; from += LOSS_CHUNK) {
+    const rows = Math.min(LOSS_CHUNK, n - from);
+    const a = x.subarray(from * d, (from + rows) * d);
+    let Z: Float64Array, DZ: Float64Array;
+    if (wasm) {
+      wasm.xc.set(a);
+      wasm.wk.forward(wasm.xc.byteOffset, d, wasm.wt.byteOffset, wasm.ws, wasm.th.byteOffset + R * d * 8, wasm.z.byteOffset, R, rows);
+      Z = wasm.z; DZ = wasm.dz;
+    } else {
+      denseForward(a, d, theta, 0, R * d, p.zc, R, rows);
+      Z = p.zc; DZ = p.dzc;
     }
-    let m = z[0], arg = 0;
-    for (let c = 1; c < K; c++) if (z[c] > m) { m = z[c]; arg = c; }
-    const yi = y[i];
-    if (arg === yi) ok++;
-    let se = 0;
-    for (let c = 0; c < K; c++) { const ec = Math.exp(z[c] - m); e[c] = ec; se += ec; }
-    const wi = w ? w[yi] : 1;
-    loss += wi * (m + Math.log(se) - z[yi]);
-    if (wi === 0) continue;
-    const scale = wi / se;
-    for (let r = 0; r < R; r++) {
-      const c = r + shift;
-      const g = e[c] * scale - (c === yi ? wi : 0);
-      gb[r] += g;
-      const wo = r * d;
-      for (let j = 0; j < d; j++) gW[wo + j] += g * x[xo + j];
+    for (let r = 0; r < rows; r++) {
+      const zo = r * R;
+      for (let q = 0; q < R; q++) z[q + shift] = Z[zo + q];
+      let m = z[0], arg = 0;
+      for (let c = 1; c < K; c++) if (z[c] > m) { m = z[c]; arg = c; }
+      const yi = y[from + r];
+      if (arg === yi) ok++;
+      let se = 0;
+      for (let c = 0; c < K; c++) { const ec = Math.exp(z[c] - m); e[c] = ec; se += ec; }
+      const wi = w ? w[yi] : 1;
+      loss += wi * (m + Math.log(se) - z[yi]);
+      const scale = wi / se;
+      for (let q = 0; q < R; q++) {
+        const c = q + shift;
+        DZ[zo + q] = wi === 0 ? 0 : e[c] * scale - (c === yi ? wi : 0);
+      }
+    }
+    if (wasm) {
+      wasm.wk.gradBias(wasm.dz.byteOffset, R, rows, wasm.g.byteOffset + R * d * 8);
+      wasm.wk.gradWeights(wasm.xc.byteOffset, d, wasm.dz.byteOffset, R, rows, wasm.g.byteOffset);
+    } else {
+      denseGradWeights(a, d, DZ, R, rows, grad, 0, R * d);
     }
   }
+  if (wasm) grad.set(wasm.g);
+  const coef = theta.subarray(0, R * d);
+  const gW = grad.subarray(0, R * d), gb = grad.subarray(R * d);
   const invN = 1 / n;
   let pen = 0;
   for (let q = 0; q < R * d; q++) {
@@ -151,6 +184,36 @@ function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: 
   }
   for (let r = 0; r < R; r++) gb[r] = p.fitIntercept ? gb[r] * invN : 0;
   return { loss: loss * invN + 0.5 * p.alpha * pen, accuracy: ok / n };
+}
+
+/**
+ * Rows per chunk of the loss: a multiple of 4, so the dense kernels group rows by four exactly as
+ * over the whole matrix, and the gradient sums run in the same order.
+ */
+const LOSS_CHUNK = 4096;
+
+/** The dense kernels' buffers for one fit, in WebAssembly memory. */
+interface WasmLoss {
+  readonly wk: WasmKernels;
+  readonly xc: Float64Array;
+  readonly z: Float64Array;
+  readonly dz: Float64Array;
+  readonly th: Float64Array;
+  readonly g: Float64Array;
+  readonly wt: Float64Array;
+  /** Row stride of wt in bytes (units rounded up to even). */
+  readonly ws: number;
+}
+
+function wasmLoss(d: number, R: number): WasmLoss | null {
+  if (!wasmEnabled) return null;
+  const P = R * (d + 1), Rp = R + (R & 1);
+  const lengths = [LOSS_CHUNK * d, LOSS_CHUNK * R, LOSS_CHUNK * R, P, P, d * Rp];
+  const wk = instantiateKernels(F64Arena.bytesFor(lengths));
+  if (!wk) return null;
+  const arena = new F64Arena(wk.memory);
+  const [xc, z, dz, th, g, wt] = lengths.map((len) => arena.alloc(len));
+  return { wk, xc, z, dz, th, g, wt, ws: Rp * 8 };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -187,7 +250,8 @@ export class LogisticRegression {
     }
     const w = resolveClassWeights(o.classWeights, y, nClasses, who);
     const d = X.cols, K = nClasses, R = rowsFor(K), P = R * (d + 1);
-    const prob: Problem = { X, y, w, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K) };
+    const prob: Problem = { X, y, w, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K),
+      zc: new Float64Array(LOSS_CHUNK * R), dzc: new Float64Array(LOSS_CHUNK * R), wasm: wasmLoss(d, R) };
 
     const history: EpochRecord[] = [];
     const record = (iter: number, theta: Float64Array, ev: { loss: number; accuracy: number }): void => {
