@@ -331,7 +331,7 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
 
   const first = rng.int(n);
   c.set(x.subarray(first * d, first * d + d), 0);
-  for (let i = 0; i < n; i++) closest[i] = sqDistRows(x, i * d, x, first * d, d);
+  distancesTo(x, n, d, first * d, closest, null);
 
   for (let ci = 1; ci < k; ci++) {
     // The cumulative sums live in bestDist, free until the first candidate is scored (one n-length
@@ -347,14 +347,7 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
     let bestId = candIds[0];
     for (let t = 0; t < nLocal; t++) {
       const cid = candIds[t];
-      const co = cid * d;
-      let p = 0;
-      for (let i = 0; i < n; i++) {
-        const dd = sqDistRows(x, i * d, x, co, d);
-        const m = dd < closest[i] ? dd : closest[i];
-        candDist[i] = m;
-        p += m;
-      }
+      const p = distancesTo(x, n, d, cid * d, candDist, closest);
       if (p < bestPot) {
         bestPot = p;
         bestId = cid;
@@ -365,6 +358,41 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
     c.set(x.subarray(bestId * d, bestId * d + d), ci * d);
   }
   return centres;
+}
+
+/**
+ * out[i] = (x_i − x_c)² for the row at offset `co`, or min(that, cap[i]) with a cap; returns the
+ * sum of out in row order. Four rows per pass, each with its own accumulator: every row's sum
+ * still runs over j in order (the values are those of sqDistRows), but four independent chains of
+ * additions run at once instead of one — the loop was bound by the latency of each row's adds.
+ */
+function distancesTo(x: Float64Array, n: number, d: number, co: number, out: Float64Array, cap: Float64Array | null): number {
+  let total = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const o0 = i * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const v = x[co + j];
+      const t0 = x[o0 + j] - v, t1 = x[o1 + j] - v, t2 = x[o2 + j] - v, t3 = x[o3 + j] - v;
+      s0 += t0 * t0; s1 += t1 * t1; s2 += t2 * t2; s3 += t3 * t3;
+    }
+    if (cap) {
+      if (cap[i] < s0) s0 = cap[i];
+      if (cap[i + 1] < s1) s1 = cap[i + 1];
+      if (cap[i + 2] < s2) s2 = cap[i + 2];
+      if (cap[i + 3] < s3) s3 = cap[i + 3];
+    }
+    out[i] = s0; out[i + 1] = s1; out[i + 2] = s2; out[i + 3] = s3;
+    total += s0; total += s1; total += s2; total += s3;
+  }
+  for (; i < n; i++) {
+    let s = sqDistRows(x, i * d, x, co, d);
+    if (cap && cap[i] < s) s = cap[i];
+    out[i] = s;
+    total += s;
+  }
+  return total;
 }
 
 /** First index i with cumsum[i] ≥ v (numpy searchsorted 'left'), clipped to n − 1. */
