@@ -112,7 +112,7 @@ const NOTES: Record<string, string> = {
     'TypeScript core through tsx) is a large share. A plain-TypeScript Hamerly (distance bounds) variant measured 1.4–2.6× slower ' +
     'than the SIMD assignment kernel here and was dropped.',
   'kmeans-big':
-    'the same split as at 100k. Across runs moodscape\'s CPU time was 0.96–1.3× scikit-learn\'s (k-means++ alone is ≈ 30 % of it ' +
+    'the same split as at 100k. Across runs moodscape\'s CPU time was 0.96–1.3× scikit-learn\'s (k-means++ seeding is ≈ 20 % of it ' +
     'at 1M rows), and 10 restarts of unequal length over 2 threads leave one idle at the end. Peak memory is above ' +
     'scikit-learn\'s: the rows are copied once into shared WebAssembly memory (≈ 100 MB at 1M × 9 with the per-thread buffers) ' +
     'beside the caller\'s own copy, each thread seeds with three 8 MB buffers, and the worker adds its runtime.',
