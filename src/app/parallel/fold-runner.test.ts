@@ -65,3 +65,24 @@ test('K-Means restarts on 2 threads over shared memory equal the restarts run in
     assert.deepEqual(Array.from(par.labels), Array.from(seq.labels));
   }
 });
+
+test('workers start from the esbuild bundle of the core (not through tsx), and quickly answer', async () => {
+  const { workerBundle } = await import('./worker-bundle.ts');
+  const bundle = workerBundle();
+  assert.ok(bundle !== null && bundle.includes('runCvFold'), 'esbuild is a dependency: the bundle must build');
+  const { receiveMessageOnPort } = await import('node:worker_threads');
+  const { spawnWorker } = await import('./fold-runner.ts');
+  const signal = new Int32Array(new SharedArrayBuffer(8));
+  const slot = spawnWorker(signal);
+  try {
+    let message: unknown;
+    for (let waited = 0; message === undefined && waited < 30_000; waited += 50) {
+      const m = receiveMessageOnPort(slot.port);
+      if (m) message = m.message;
+      else Atomics.wait(signal, 0, Atomics.load(signal, 0), 50);
+    }
+    assert.deepEqual(message, { type: 'ready' });
+  } finally {
+    await slot.worker.terminate();
+  }
+});

@@ -5,7 +5,8 @@
  * answer with `receiveMessageOnPort` (so no event-loop turn is needed). Each job runs exactly
  * `runCvFold` / `sweepPoint` with its own seed, so the results equal the sequential run's.
  *
- * Workers load the TypeScript core through tsx (registered in each worker, as bin/moodscape.js does).
+ * Workers evaluate the core bundled by esbuild (worker-bundle.ts), or, without esbuild, load it
+ * through tsx (registered in each worker, as bin/moodscape.js does).
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
@@ -13,6 +14,7 @@ import { lloydRestartShared, restartsInline, shareKMeansRows, type KMeansRestart
 import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/k-sweep.ts';
 import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
 import type { PoolTask } from './fold-worker.ts';
+import { workerBundle } from './worker-bundle.ts';
 
 type Answer<Out> =
   | { type: 'ready' }
@@ -35,6 +37,20 @@ import(workerData.tsx).then((m) => { m.register(); return import(workerData.entr
   Atomics.notify(workerData.signal, 0);
 });`;
 
+/** The bundled entry (worker-bundle.ts), with a failure while loading reported like BOOTSTRAP's. */
+function bundledBootstrap(bundle: string): string {
+  return `(function () {
+try {
+${bundle}
+} catch (e) {
+  const { workerData } = require('node:worker_threads');
+  workerData.port.postMessage({ type: 'error', index: -1, message: String((e && e.stack) || e) });
+  Atomics.add(workerData.signal, 0, 1);
+  Atomics.notify(workerData.signal, 0);
+}
+})();`;
+}
+
 export interface Slot {
   readonly worker: Worker;
   readonly port: MessagePort;
@@ -47,7 +63,8 @@ export interface Slot {
  */
 export function spawnWorker(signal: Int32Array): Slot {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(BOOTSTRAP, {
+  const bundle = workerBundle();
+  const worker = new Worker(bundle === null ? BOOTSTRAP : bundledBootstrap(bundle), {
     eval: true,
     workerData: { port: port2, signal, tsx: TSX_API, entry: WORKER_ENTRY },
     transferList: [port2],
