@@ -108,14 +108,14 @@ const NOTES: Record<string, string> = {
   'kmeans-mid':
     'moodscape runs the 10 restarts — k-means++ seeding and Lloyd — on two threads (this one and a worker, rows shared in ' +
     'WebAssembly memory; each restart\'s random draws are taken in order first, so results are bit-identical to one thread), ' +
-    'scikit-learn splits each Lloyd iteration over 2 OpenMP threads. At 100k rows the worker\'s start (≈ 0.3 s: it loads the ' +
-    'TypeScript core through tsx) is a large share. A plain-TypeScript Hamerly (distance bounds) variant measured 1.4–2.6× slower ' +
-    'than the SIMD assignment kernel here and was dropped.',
+    'scikit-learn splits each Lloyd iteration over 2 OpenMP threads. The worker starts from a cached esbuild bundle of the core ' +
+    '(≈ 30 ms; through tsx it took 0.2–0.45 s). About 1.3× scikit-learn\'s CPU per fit remains. A plain-TypeScript Hamerly ' +
+    '(distance bounds) variant measured 1.4–2.6× slower than the SIMD assignment kernel here and was dropped.',
   'kmeans-big':
     'the same split as at 100k. Across runs moodscape\'s CPU time was 0.96–1.3× scikit-learn\'s (k-means++ seeding is ≈ 20 % of it ' +
     'at 1M rows), and 10 restarts of unequal length over 2 threads leave one idle at the end. Peak memory is above ' +
     'scikit-learn\'s: the rows are copied once into shared WebAssembly memory (≈ 100 MB at 1M × 9 with the per-thread buffers) ' +
-    'beside the caller\'s own copy, each thread seeds with three 8 MB buffers, and the worker adds its runtime.',
+    'beside the caller\'s own copy, and each thread seeds with three 8 MB buffers.',
   ingest:
     'a real but small gap (the CPU ratio agrees): ' +
     '`readTracksCsv` does more than `read_csv`. It checks every feature cell against its documented range, hashes every id to drop ' +
