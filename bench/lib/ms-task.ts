@@ -6,7 +6,8 @@
  */
 import { readTracksCsv } from '../../src/io/csv/read-tracks.ts';
 import { KMeans } from '../../src/core/kmeans.ts';
-import { workerFoldRunner, workerRestartRunner, workerSweepRunner } from '../../src/app/parallel/fold-runner.ts';
+import { workerRestartRunner, workerSweepRunner } from '../../src/app/parallel/fold-runner.ts';
+import { workerRuntime } from '../../src/app/parallel/worker-runtime.ts';
 import { workerGmmRunner } from '../../src/app/parallel/gmm-runner.ts';
 import { sweepK } from '../../src/core/k-sweep.ts';
 import { GaussianMixture } from '../../src/core/gmm.ts';
@@ -148,7 +149,7 @@ async function run(): Promise<TaskResult> {
           : e.stage === 'final model' ? 'final model and logistic baseline'
           : e.stage === 'cross-validation' ? 'waiting for the last CV folds' : e.stage;
         if (s !== cur) mark(s);
-      }, { runFolds: workerFoldRunner(), runSweep: workerSweepRunner(), runRestarts: workerRestartRunner(), gmmPasses: workerGmmRunner() });
+      }, workerRuntime());
       mark('end');
       const t1 = process.hrtime.bigint(); stopCpu();
       delete stages.start;

@@ -211,24 +211,34 @@ export interface KMeansRestartJob {
  */
 export type KMeansRestartRunner = (job: KMeansRestartJob) => KMeansRun;
 
-/** The winner among runs listed in restart order: the lowest inertia, the earliest on ties. */
-export function bestRun(runs: readonly KMeansRun[]): KMeansRun {
-  let best = runs[0];
-  for (const r of runs) if (r.inertia < best.inertia) best = r;
-  return best;
+/**
+ * The winning restart among runs offered in any order (worker threads finish out of order): the
+ * lowest inertia, the earliest restart on ties — what running them in turn keeps. Only the best
+ * run is held (at 1M rows each run's labels are 4 MB).
+ */
+export class RestartWinner {
+  private best: KMeansRun | null = null;
+  private bestIndex = -1;
+  offer(run: KMeansRun, index: number): void {
+    const b = this.best;
+    if (b === null || run.inertia < b.inertia || (run.inertia === b.inertia && index < this.bestIndex)) {
+      this.best = run;
+      this.bestIndex = index;
+    }
+  }
+  get run(): KMeansRun {
+    if (this.best === null) throw new Error('KMeans: no restart finished');
+    return this.best;
+  }
 }
 
 /** The default runner: one restart after the other, in this thread, sharing one workspace. */
 export const restartsInline: KMeansRestartRunner = (job) => {
   const { X, xNorms, k, seedings, maxIter, tolAbs } = job;
   const ws = new LloydWorkspace(X.rows, X.cols, k, wasmEnabled ? WasmAssign.create(X, k, xNorms) : null);
-  // Only the best run so far is kept: at 1M rows each run's labels are 4 MB.
-  let best: KMeansRun | null = null;
-  for (const seeding of seedings) {
-    const r = lloyd(X, xNorms, seedCentres(X, k, seeding), maxIter, tolAbs, ws);
-    if (best === null || r.inertia < best.inertia) best = r;
-  }
-  return best!;
+  const winner = new RestartWinner();
+  seedings.forEach((seeding, i) => winner.offer(lloyd(X, xNorms, seedCentres(X, k, seeding), maxIter, tolAbs, ws), i));
+  return winner.run;
 };
 
 /** All restarts; options must already be validated and X checked. */

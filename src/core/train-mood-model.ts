@@ -127,11 +127,7 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
     }
   } else {
     progress({ stage: 'clustering' });
-    clustering = clusterMoods(table, { k: spec.target.k, method: spec.target.method, seed: spec.seed }, (msg) => progress({ stage: msg }), {
-      ...(runtime.runSweep ? { runSweep: runtime.runSweep } : {}),
-      ...(runtime.runRestarts ? { runRestarts: runtime.runRestarts } : {}),
-      ...(runtime.gmmPasses ? { gmmPasses: runtime.gmmPasses } : {}),
-    });
+    clustering = clusterMoods(table, { k: spec.target.k, method: spec.target.method, seed: spec.seed }, (msg) => progress({ stage: msg }), runtime);
     const names = clustering.names.map((n) => n.name);
     target = encodeLabels(Array.from(clustering.labels, (c) => names[c]), [...names].sort((a, b) => a.localeCompare(b)));
     // The original trained its network on the clustering features: reproducing the cluster ids

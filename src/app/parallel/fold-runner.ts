@@ -10,7 +10,7 @@
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { lloydRestartShared, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
+import { lloydRestartShared, RestartWinner, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
 import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/k-sweep.ts';
 import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
 import type { PoolTask } from './fold-worker.ts';
@@ -49,6 +49,18 @@ ${bundle}
   Atomics.notify(workerData.signal, 0);
 }
 })();`;
+}
+
+/** Hands every message waiting on the workers' ports to `handle`, without blocking; whether there was any. */
+export function drainPorts(slots: readonly Slot[], handle: (message: unknown) => void): boolean {
+  let got = false;
+  for (const slot of slots) {
+    for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
+      got = true;
+      handle(m.message);
+    }
+  }
+  return got;
 }
 
 export interface Slot {
@@ -124,13 +136,9 @@ export function workerRestartRunner(threads: number = defaultFoldThreads()): KMe
       nThreads - 1,
       (index) => lloydRestartShared(rows, 0, job.seedings[index], job.maxIter, job.tolAbs),
     );
-    // Only the best run so far is kept (at 1M rows each run's labels are 4 MB): the lowest
-    // inertia, the earliest restart on ties, as bestRun would choose from all of them.
-    let best: KMeansRun | null = null, bestIndex = -1;
-    join((index, run) => {
-      if (best === null || run.inertia < best.inertia || (run.inertia === best.inertia && index < bestIndex)) { best = run; bestIndex = index; }
-    }, 'K-Means restart', false);
-    return best!;
+    const winner = new RestartWinner();
+    join((index, run) => winner.offer(run, index), 'K-Means restart', false);
+    return winner.run;
   };
 }
 
@@ -163,16 +171,12 @@ function startPool<Out>(
     try {
       while (finished < nJobs) {
         const seen = Atomics.load(signal, 0);
-        let got = false;
-        for (const slot of slots) {
-          for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) {
-            got = true;
-            const a = m.message as Answer<Out>;
-            if (a.type === 'ready') ready++;
-            else if (a.type === 'error') throw new Error(`${what} ${a.index + 1} failed in a worker thread: ${a.message}`);
-            else { if (retain) results[a.index] = a.out; finished++; onDone(a.index, a.out); }
-          }
-        }
+        const got = drainPorts(slots, (message) => {
+          const a = message as Answer<Out>;
+          if (a.type === 'ready') ready++;
+          else if (a.type === 'error') throw new Error(`${what} ${a.index + 1} failed in a worker thread: ${a.message}`);
+          else { if (retain) results[a.index] = a.out; finished++; onDone(a.index, a.out); }
+        });
         if (got) continue;
         if (inline) {
           const index = Atomics.add(signal, 1, 1);

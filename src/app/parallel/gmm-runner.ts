@@ -5,10 +5,9 @@
  * The partial sums come back per chunk and are added in chunk order by the core, so the fit equals
  * the one-thread fit exactly.
  */
-import { receiveMessageOnPort } from 'node:worker_threads';
 import { gmmChunkCount, gmmPassesInline, runGmmPass, type GmmRunnerFactory } from '../../core/gmm-passes.ts';
 import { matrix } from '../../core/matrix.ts';
-import { defaultFoldThreads, spawnWorker, type Slot } from './fold-runner.ts';
+import { defaultFoldThreads, drainPorts, spawnWorker, type Slot } from './fold-runner.ts';
 import type { GmmPassesTask, GmmPassMessage } from './fold-worker.ts';
 
 type Answer =
@@ -55,15 +54,11 @@ export function workerGmmRunner(threads: number = defaultFoldThreads()): GmmRunn
         let done = 0;
         while (done < chunks) {
           const seen = Atomics.load(signal, 0);
-          let got = false;
-          for (const s of slots) {
-            for (let m = receiveMessageOnPort(s.port); m; m = receiveMessageOnPort(s.port)) {
-              got = true;
-              const a = m.message as Answer;
-              if (a.type === 'error') throw new Error(`Gaussian-mixture pass failed in a worker thread: ${a.message}`);
-              if (a.type === 'result' && a.id === id) { parts[a.index] = a.out; done++; }
-            }
-          }
+          const got = drainPorts(slots, (message) => {
+            const a = message as Answer;
+            if (a.type === 'error') throw new Error(`Gaussian-mixture pass failed in a worker thread: ${a.message}`);
+            if (a.type === 'result' && a.id === id) { parts[a.index] = a.out; done++; }
+          });
           if (got) continue;
           // This thread takes chunks too; it waits only when none is left to take.
           const c = Atomics.add(counter, 0, 1);

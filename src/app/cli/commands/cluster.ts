@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { InputError } from '../../../core/errors.ts';
 import { designMatrix, parseFeatureList } from '../../../core/feature-matrix.ts';
 import { clusterStability, type ClusterStability } from '../../../core/cluster-stability.ts';
-import { workerGmmRunner } from '../../parallel/gmm-runner.ts';
-import { defaultFoldThreads, workerRestartRunner, workerSweepRunner } from '../../parallel/fold-runner.ts';
+import { defaultFoldThreads } from '../../parallel/fold-runner.ts';
+import { workerRuntime } from '../../parallel/worker-runtime.ts';
 import { clusterMoods, maxMembership, type ClusterMethod } from '../../../core/mood-clusters.ts';
 import { writeTableCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
@@ -53,7 +53,7 @@ export function registerCluster(program: Command): void {
       input.table,
       { k, method: flags.method as ClusterMethod, covariance: flags.covariance as 'full' | 'diag', seed, features },
       (m) => log(`… ${m}`),
-      threads > 1 ? { runSweep: workerSweepRunner(threads), runRestarts: workerRestartRunner(threads), gmmPasses: workerGmmRunner(threads) } : {},
+      workerRuntime(threads),
     );
     const bootstraps = parseNumberFlag('bootstraps', flags.bootstraps, { integer: true, min: 0, max: 1000 });
     let stability: ClusterStability | undefined;

@@ -10,8 +10,8 @@ import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFla
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/metrics.ts';
-import { workerGmmRunner } from '../../parallel/gmm-runner.ts';
-import { defaultFoldThreads, workerFoldRunner, workerRestartRunner, workerSweepRunner } from '../../parallel/fold-runner.ts';
+import { defaultFoldThreads } from '../../parallel/fold-runner.ts';
+import { workerRuntime } from '../../parallel/worker-runtime.ts';
 
 interface TrainFlags extends IngestFlags {
   label?: string;
@@ -71,7 +71,7 @@ export function registerTrain(program: Command): void {
     const outcome = trainMoodModel(input.table, spec, (e) => {
       if (e.total) { if (e.done === 1) progress.start(e.total, e.stage); progress.update(e.done ?? 0); }
       else { progress.stop(); log(`… ${e.stage}`); }
-    }, threads > 1 ? { runFolds: workerFoldRunner(threads), runSweep: workerSweepRunner(threads), runRestarts: workerRestartRunner(threads), gmmPasses: workerGmmRunner(threads) } : {});
+    }, workerRuntime(threads));
     progress.stop();
     const metrics = trainMetrics(outcome);
     const X = designMatrix(outcome.table, outcome.model.selection);
