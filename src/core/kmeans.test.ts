@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows, matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
-import { KMeans, FittedKMeans, KMEANS_DEFAULTS, RestartWinner, drawSeeding, kmeansPlusPlus, lloydRestartShared, restartsInline, seedCentres, setKMeansWasm, shareKMeansRows, squaredNorms } from './kmeans.ts';
+import { KMeans, FittedKMeans, KMEANS_DEFAULTS, RestartWinner, drawSeeding, kmeansPlusPlus, lloydRestartShared, restartsInline, seedCentres, setKMeansWasm, shareKMeansRows } from './kmeans.ts';
 import { wasmSimdAvailable } from './wasm/kernels.ts';
 import { kmeansKernelBytes } from './wasm/kmeans-kernel.ts';
 import { adjustedRandIndex } from './adjusted-rand.ts';
@@ -208,7 +208,7 @@ test('restarts on shared memory: any slot gives the run restartsInline gives, an
   for (let i = 0; i < X.data.length; i++) X.data[i] = rng.next() * 2 + (i % 8 < 4 ? 0 : 3);
   const seedRng = createRng(3);
   const seedings = [0, 1, 2].map(() => drawSeeding(seedRng, X.rows, 3));
-  const job = { X, xNorms: squaredNorms(X), k: 3, seedings, maxIter: 300, tolAbs: 1e-6 };
+  const job = { X, k: 3, seedings, maxIter: 300, tolAbs: 1e-6 };
   const rows = shareKMeansRows(job, 2);
   assert.ok(rows, 'shared WebAssembly memory is available on Node 20');
   const runs = seedings.map((seeding, i) => lloydRestartShared(rows!, i % 2, seeding, job.maxIter, job.tolAbs));

@@ -15,8 +15,8 @@
  *   taken first, in restart order, and the restarts — seeding included — can run on several
  *   threads (a `KMeansRestartRunner`) with results equal to running them in turn.
  *
- * Kernels are plain loops over Float64Array with squared norms precomputed and no allocation
- * inside the iteration loop.
+ * Kernels are plain loops over Float64Array (or the WebAssembly SIMD kernel of
+ * wasm/kmeans-kernel.ts) with no allocation inside the iteration loop.
  */
 import { assertWidth, matrix, type Matrix } from './matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
@@ -188,15 +188,14 @@ function replay(seeding: KMeansSeeding): Rng {
   };
 }
 
-/** The k-means++ centres of one restart. */
-export function seedCentres(X: Matrix, k: number, seeding: KMeansSeeding): Matrix {
-  return kmeansPlusPlus(X, k, replay(seeding));
+/** The k-means++ centres of one restart (computed in `scratch` when given). */
+export function seedCentres(X: Matrix, k: number, seeding: KMeansSeeding, scratch?: SeedingScratch): Matrix {
+  return kmeansPlusPlus(X, k, replay(seeding), scratch);
 }
 
 /** The runs of one fit: every restart's k-means++ draws, in restart order. */
 export interface KMeansRestartJob {
   readonly X: Matrix;
-  readonly xNorms: Float64Array;
   readonly k: number;
   readonly seedings: readonly KMeansSeeding[];
   readonly maxIter: number;
@@ -234,27 +233,27 @@ export class RestartWinner {
 
 /** The default runner: one restart after the other, in this thread, sharing one workspace. */
 export const restartsInline: KMeansRestartRunner = (job) => {
-  const { X, xNorms, k, seedings, maxIter, tolAbs } = job;
-  const ws = new LloydWorkspace(X.rows, X.cols, k, wasmEnabled ? WasmAssign.create(X, k, xNorms) : null);
+  const { X, k, seedings, maxIter, tolAbs } = job;
+  const ws = new LloydWorkspace(X.rows, X.cols, k, wasmEnabled ? WasmAssign.create(X, k) : null);
   const winner = new RestartWinner();
-  seedings.forEach((seeding, i) => winner.offer(lloyd(X, xNorms, seedCentres(X, k, seeding), maxIter, tolAbs, ws), i));
+  const scratch = ws.wasm?.seedingScratch();
+  seedings.forEach((seeding, i) => winner.offer(lloyd(X, seedCentres(X, k, seeding, scratch), maxIter, tolAbs, ws), i));
   return winner.run;
 };
 
 /** All restarts; options must already be validated and X checked. */
 export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng, runRestarts: KMeansRestartRunner = restartsInline): KMeansRun {
-  const xNorms = squaredNorms(X);
   const tolAbs = o.tol * meanColumnVariance(X);
   const seedings: KMeansSeeding[] = [];
   for (let run = 0; run < o.nInit; run++) seedings.push(drawSeeding(rng, X.rows, o.k));
-  return runRestarts({ X, xNorms, k: o.k, seedings, maxIter: o.maxIter, tolAbs });
+  return runRestarts({ X, k: o.k, seedings, maxIter: o.maxIter, tolAbs });
 }
 
 // ---- restarts on shared memory (for worker threads) -----------------------------------------
 
 /**
- * The rows of a fit and their squared norms in one shared WebAssembly memory, with a scratch slot
- * (packed centres, labels, distances, M-step sums) per thread. The memory's buffer is a
+ * The rows of a fit in one shared WebAssembly memory, with a scratch slot (packed centres,
+ * labels, M-step sums) per thread. The memory's buffer is a
  * SharedArrayBuffer, so posting this object to a worker thread shares the rows instead of copying
  * them, and each thread runs the same SIMD kernel on its own slot.
  */
@@ -268,15 +267,13 @@ export interface SharedKMeansRows {
 
 /** Copies the job's rows into a new shared memory with `slots` scratch slots; null without shared WebAssembly memory or SIMD. */
 export function shareKMeansRows(job: KMeansRestartJob, slots: number): SharedKMeansRows | null {
-  const { X, xNorms } = job;
+  const { X } = job;
   const n = X.rows, d = X.cols, k = job.k;
   if (!wasmEnabled) return null;
-  const memory = createSharedKMeansMemory(F64Arena.bytesFor(assignLengths(n, d, k, true, slots)));
+  const memory = createSharedKMeansMemory(F64Arena.bytesFor(assignLengths(n, d, k, slots)));
   if (!memory || !bindKMeansKernel(d, k, memory)) return null;
   const rows: SharedKMeansRows = { memory, n, d, k, slots };
-  const views = assignViews(new F64Arena(memory), n, d, k, true, slots);
-  views.x.set(X.data);
-  views.xn.set(xNorms);
+  assignViews(new F64Arena(memory), n, d, k, slots).x.set(X.data);
   return rows;
 }
 
@@ -289,23 +286,10 @@ export function lloydRestartShared(rows: SharedKMeansRows, slot: number, seeding
   if (!(slot >= 0 && slot < slots)) throw new RangeError(`lloydRestartShared: slot ${slot} outside 0..${slots - 1}`);
   const kern = bindKMeansKernel(d, k, memory);
   if (!kern) throw new Error('lloydRestartShared: the WebAssembly kernel cannot bind the shared memory');
-  const views = assignViews(new F64Arena(memory), n, d, k, true, slots);
-  const wasm = new WasmAssign(kern, n, d, k, views.x, views.xn, views.slots[slot]);
+  const views = assignViews(new F64Arena(memory), n, d, k, slots);
+  const wasm = new WasmAssign(kern, n, d, k, views.x, views.slots[slot]);
   const X = matrix(n, d, views.x);
-  return lloyd(X, views.xn, seedCentres(X, k, seeding), maxIter, tolAbs, new LloydWorkspace(n, d, k, wasm));
-}
-
-/** Squared Euclidean norm of each row. */
-export function squaredNorms(X: Matrix): Float64Array {
-  const n = X.rows, d = X.cols, x = X.data;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    const o = i * d;
-    for (let j = 0; j < d; j++) s += x[o + j] * x[o + j];
-    out[i] = s;
-  }
-  return out;
+  return lloyd(X, seedCentres(X, k, seeding, wasm.seedingScratch()), maxIter, tolAbs, new LloydWorkspace(n, d, k, wasm));
 }
 
 function meanColumnVariance(X: Matrix): number {
@@ -325,23 +309,39 @@ function meanColumnVariance(X: Matrix): number {
 }
 
 /**
+ * Where k-means++ works: three n-length buffers and the pass that fills one with each row's
+ * squared distance to a row of X (capped by another buffer). The TypeScript one allocates them;
+ * the WebAssembly one (WasmAssign.seedingScratch) has them in the kernel's memory.
+ */
+export interface SeedingScratch {
+  readonly buffers: readonly [Float64Array, Float64Array, Float64Array];
+  distancesTo(row: number, out: Float64Array, cap: Float64Array | null): number;
+}
+
+function typeScriptScratch(X: Matrix): SeedingScratch {
+  const n = X.rows, d = X.cols, x = X.data;
+  return {
+    buffers: [new Float64Array(n), new Float64Array(n), new Float64Array(n)],
+    distancesTo: (row, out, cap) => distancesTo(x, n, d, row * d, out, cap),
+  };
+}
+
+/**
  * sklearn's greedy k-means++: returns k × d initial centres. Uses two n-length distance buffers
  * (current best and candidate) instead of a trials × n matrix.
  */
-export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
+export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng, scratch: SeedingScratch = typeScriptScratch(X)): Matrix {
   // Distances here are computed directly (x − c)²: exact, and as cheap as the norm expansion for small d.
   const n = X.rows, d = X.cols, x = X.data;
   const centres = matrix(k, d);
   const c = centres.data;
   const nLocal = localTrials(k);
-  let closest = new Float64Array(n);
-  let candDist = new Float64Array(n);
-  let bestDist = new Float64Array(n);
+  let [closest, candDist, bestDist] = scratch.buffers;
   const candIds = new Int32Array(nLocal);
 
   const first = rng.int(n);
   c.set(x.subarray(first * d, first * d + d), 0);
-  distancesTo(x, n, d, first * d, closest, null);
+  scratch.distancesTo(first, closest, null);
 
   for (let ci = 1; ci < k; ci++) {
     // The cumulative sums live in bestDist, free until the first candidate is scored (one n-length
@@ -357,7 +357,7 @@ export function kmeansPlusPlus(X: Matrix, k: number, rng: Rng): Matrix {
     let bestId = candIds[0];
     for (let t = 0; t < nLocal; t++) {
       const cid = candIds[t];
-      const p = distancesTo(x, n, d, cid * d, candDist, closest);
+      const p = scratch.distancesTo(cid, candDist, closest);
       if (p < bestPot) {
         bestPot = p;
         bestId = cid;
@@ -425,67 +425,86 @@ function sqDistRows(a: Float64Array, ao: number, b: Float64Array, bo: number, d:
   return s;
 }
 
-/** Per-thread buffers of the assignment kernel: packed centres and norms, outputs, M-step sums. */
+/** Per-thread buffers of the assignment kernel: packed centres and norms, labels, M-step sums. */
 interface AssignSlot {
   readonly ct: Float64Array;
   readonly cn: Float64Array;
   readonly labels: Int32Array;
-  readonly dist: Float64Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
+  /** k-means++'s three distance buffers. */
+  readonly seeding: [Float64Array, Float64Array, Float64Array];
 }
 
-/** Float64 lengths of the kernel's buffers, in allocation order (see assignViews). */
-function assignLengths(n: number, d: number, k: number, withNorms: boolean, slots: number): number[] {
+/** Float64 lengths of the kernel's buffers, in allocation order (see assignViews); prediction needs no seeding buffers. */
+function assignLengths(n: number, d: number, k: number, slots: number, seeding = true): number[] {
   const P = (k + 1) >> 1;
-  const slot = [P * d * 2, P * 2, (n + 1) >> 1, withNorms ? n : 0, k * d, k];
-  return [n * d, withNorms ? n : 0, ...Array.from({ length: slots }, () => slot).flat()];
+  const m = seeding ? n : 0;
+  const slot = [P * d * 2, P * 2, (n + 1) >> 1, k * d, k, m, m, m];
+  return [n * d, ...Array.from({ length: slots }, () => slot).flat()];
 }
 
 /** The kernel's buffers carved from an arena, always in the same order, so every thread finds them at the same offsets. */
-function assignViews(arena: F64Arena, n: number, d: number, k: number, withNorms: boolean, slots: number): { x: Float64Array; xn: Float64Array; slots: AssignSlot[] } {
+function assignViews(arena: F64Arena, n: number, d: number, k: number, slots: number, seeding = true): { x: Float64Array; slots: AssignSlot[] } {
   const P = (k + 1) >> 1;
+  const m = seeding ? n : 0;
   const x = arena.alloc(n * d);
-  const xn = arena.alloc(withNorms ? n : 0);
   const out: AssignSlot[] = [];
   for (let s = 0; s < slots; s++) {
-    out.push({ ct: arena.alloc(P * d * 2), cn: arena.alloc(P * 2), labels: arena.allocI32(n), dist: arena.alloc(withNorms ? n : 0), sums: arena.alloc(k * d), counts: arena.alloc(k) });
+    out.push({
+      ct: arena.alloc(P * d * 2), cn: arena.alloc(P * 2), labels: arena.allocI32(n), sums: arena.alloc(k * d), counts: arena.alloc(k),
+      seeding: [arena.alloc(m), arena.alloc(m), arena.alloc(m)],
+    });
   }
-  return { x, xn, slots: out };
+  return { x, slots: out };
 }
 
 /**
- * The rows (and their squared norms), the packed centres and the assignment outputs in the linear
- * memory of a WebAssembly assignment kernel for X's width and k centres.
+ * The rows, the packed centres and the assignment outputs in the linear memory of a WebAssembly
+ * assignment kernel for X's width and k centres. The labels stay in that memory from one
+ * iteration to the next: the kernel counts the rows whose label changed as it writes them.
  */
 class WasmAssign {
   readonly labels: Int32Array;
-  readonly dist: Float64Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
   private readonly ct: Float64Array;
   private readonly cn: Float64Array;
+  private readonly seeding: AssignSlot['seeding'];
   constructor(
     private readonly kern: KMeansWasmKernel,
     private readonly n: number,
     private readonly d: number,
     private readonly k: number,
     private readonly x: Float64Array,
-    private readonly xn: Float64Array,
     slot: AssignSlot,
   ) {
-    ({ ct: this.ct, cn: this.cn, labels: this.labels, dist: this.dist, sums: this.sums, counts: this.counts } = slot);
+    ({ ct: this.ct, cn: this.cn, labels: this.labels, sums: this.sums, counts: this.counts, seeding: this.seeding } = slot);
   }
 
-  /** Null without WebAssembly SIMD (or when the problem does not fit): the caller keeps TypeScript. */
-  static create(X: Matrix, k: number, xNorms: Float64Array | null): WasmAssign | null {
+  /** k-means++ in this kernel's memory, with its distance pass. */
+  seedingScratch(): SeedingScratch {
+    const { kern, n, d, x } = this;
+    const rowBytes = d * 8;
+    return {
+      buffers: this.seeding,
+      distancesTo: (row, out, cap) => cap
+        ? kern.distancesCapped(x.byteOffset, n, x.byteOffset + row * rowBytes, out.byteOffset, cap.byteOffset)
+        : kern.distances(x.byteOffset, n, x.byteOffset + row * rowBytes, out.byteOffset),
+    };
+  }
+
+  /**
+   * Null without WebAssembly SIMD (or when the problem does not fit): the caller keeps TypeScript.
+   * Without `seeding` (prediction) there is no room for k-means++.
+   */
+  static create(X: Matrix, k: number, seeding = true): WasmAssign | null {
     const n = X.rows, d = X.cols;
-    const kern = instantiateKMeansKernel(d, k, F64Arena.bytesFor(assignLengths(n, d, k, xNorms !== null, 1)));
+    const kern = instantiateKMeansKernel(d, k, F64Arena.bytesFor(assignLengths(n, d, k, 1, seeding)));
     if (!kern) return null;
-    const v = assignViews(new F64Arena(kern.memory), n, d, k, xNorms !== null, 1);
+    const v = assignViews(new F64Arena(kern.memory), n, d, k, 1, seeding);
     v.x.set(X.data);
-    if (xNorms) v.xn.set(xNorms);
-    return new WasmAssign(kern, n, d, k, v.x, v.xn, v.slots[0]);
+    return new WasmAssign(kern, n, d, k, v.x, v.slots[0]);
   }
 
   /** Packs the centres by pair (see kmeans-kernel.ts) with their squared norms. */
@@ -500,17 +519,17 @@ class WasmAssign {
     }
   }
 
-  /** Labels into this.labels; with `accumulate` also dist, sums and counts (which it zeroes first). */
-  run(centres: Float64Array, cNorms: Float64Array, accumulate: boolean): void {
+  /**
+   * Labels into this.labels; with `accumulate` also sums and counts (which it zeroes first).
+   * Returns how many labels changed.
+   */
+  run(centres: Float64Array, cNorms: Float64Array, accumulate: boolean): number {
     this.load(centres, cNorms);
     const p = (a: { byteOffset: number }): number => a.byteOffset;
-    if (accumulate) {
-      this.sums.fill(0);
-      this.counts.fill(0);
-      this.kern.assignAcc(p(this.x), p(this.xn), this.n, p(this.ct), p(this.cn), p(this.labels), p(this.dist), p(this.sums), p(this.counts));
-    } else {
-      this.kern.assign(p(this.x), p(this.xn), this.n, p(this.ct), p(this.cn), p(this.labels), p(this.dist), p(this.sums), p(this.counts));
-    }
+    if (!accumulate) return this.kern.assign(p(this.x), this.n, p(this.ct), p(this.cn), p(this.labels));
+    this.sums.fill(0);
+    this.counts.fill(0);
+    return this.kern.assignAcc(p(this.x), this.n, p(this.ct), p(this.cn), p(this.labels), p(this.sums), p(this.counts));
   }
 }
 
@@ -523,15 +542,14 @@ function centreNorms(cen: Float64Array, k: number, d: number, out: Float64Array)
 }
 
 class LloydWorkspace {
-  readonly labelsOld: Int32Array;
-  readonly dist: Float64Array;
+  /** Labels of the current iteration (in the kernel's memory with WebAssembly). */
+  readonly labels: Int32Array;
   readonly sums: Float64Array;
   readonly counts: Float64Array;
   readonly cNorms: Float64Array;
   constructor(n: number, d: number, k: number, readonly wasm: WasmAssign | null) {
-    this.labelsOld = new Int32Array(n);
     // With WebAssembly the kernel writes these in its memory; TypeScript works on views of it.
-    this.dist = wasm ? wasm.dist : new Float64Array(n);
+    this.labels = wasm ? wasm.labels : new Int32Array(n);
     this.sums = wasm ? wasm.sums : new Float64Array(k * d);
     this.counts = wasm ? wasm.counts : new Float64Array(k);
     this.cNorms = new Float64Array(k);
@@ -539,36 +557,36 @@ class LloydWorkspace {
 }
 
 /** One Lloyd run from the given centres (which it takes over). */
-function lloyd(X: Matrix, xNorms: Float64Array, init: Matrix, maxIter: number, tolAbs: number, ws: LloydWorkspace): KMeansRun {
+function lloyd(X: Matrix, init: Matrix, maxIter: number, tolAbs: number, ws: LloydWorkspace): KMeansRun {
   const n = X.rows, d = X.cols, k = init.rows, x = X.data;
   let centres: Float64Array = init.data;
   let next: Float64Array = new Float64Array(k * d);
-  const labels = new Int32Array(n);
-  const { labelsOld, dist, sums, counts, cNorms, wasm } = ws;
+  const { labels, sums, counts, cNorms, wasm } = ws;
   const scratch = new Float64Array(1);
-  labelsOld.fill(-1);
+  // No row has a label yet, so the first iteration changes all of them.
+  labels.fill(-1);
   let strict = false;
   let it = 0;
   for (; it < maxIter; ) {
     // E-step + accumulation of the M-step sums in the same pass.
     centreNorms(centres, k, d, cNorms);
+    let changed = 0;
     if (wasm) {
-      wasm.run(centres, cNorms, true);
-      labels.set(wasm.labels);
+      changed = wasm.run(centres, cNorms, true);
     } else {
       sums.fill(0);
       counts.fill(0);
       for (let i = 0; i < n; i++) {
         const xo = i * d;
         const best = nearestCentre(x, xo, centres, cNorms, k, d, scratch);
+        if (labels[i] !== best) changed++;
         labels[i] = best;
-        dist[i] = scratch[0] + xNorms[i];
         counts[best] += 1;
         const so = best * d;
         for (let j = 0; j < d; j++) sums[so + j] += x[xo + j];
       }
     }
-    relocateEmpty(x, d, k, labels, dist, sums, counts);
+    relocateEmpty(x, d, k, centres, cNorms, labels, sums, counts);
     let shift = 0;
     for (let c = 0; c < k; c++) {
       const co = c * d;
@@ -582,31 +600,31 @@ function lloyd(X: Matrix, xNorms: Float64Array, init: Matrix, maxIter: number, t
     }
     const tmp = centres; centres = next; next = tmp;
     it++;
-    let same = true;
-    for (let i = 0; i < n; i++) if (labels[i] !== labelsOld[i]) { same = false; break; }
-    if (same) { strict = true; break; }
+    if (changed === 0) { strict = true; break; }
     if (shift <= tolAbs) break;
-    labelsOld.set(labels);
   }
   const centroids = matrix(k, d, centres);
   if (!strict) {
     if (wasm) {
       centreNorms(centres, k, d, cNorms);
       wasm.run(centres, cNorms, false);
-      labels.set(wasm.labels);
     } else assignNearest(X, centroids, labels, null);
   }
-  return { centroids, labels, inertia: inertiaOf(X, centroids, labels), nIter: it };
+  // The workspace's labels serve the next restart: the run keeps its own copy.
+  const own = labels.slice();
+  return { centroids, labels: own, inertia: inertiaOf(X, centroids, own), nIter: it };
 }
 
 /**
  * sklearn's `_relocate_empty_clusters_dense`: each empty cluster takes one of the rows farthest
  * from their centre; that row's weight moves from its old cluster's sums (labels are unchanged).
+ * `centres` are those the labels were assigned to.
  */
-function relocateEmpty(x: Float64Array, d: number, k: number, labels: Int32Array, dist: Float64Array, sums: Float64Array, counts: Float64Array): void {
+function relocateEmpty(x: Float64Array, d: number, k: number, centres: Float64Array, cNorms: Float64Array, labels: Int32Array, sums: Float64Array, counts: Float64Array): void {
   let nEmpty = 0;
   for (let c = 0; c < k; c++) if (counts[c] === 0) nEmpty++;
   if (nEmpty === 0) return;
+  const dist = assignedDistances(x, d, centres, cNorms, labels);
   // The nEmpty largest distances (nEmpty ≤ k is small: selection by repeated scans).
   const taken = new Set<number>();
   for (let c = 0; c < k; c++) {
@@ -626,12 +644,30 @@ function relocateEmpty(x: Float64Array, d: number, k: number, labels: Int32Array
   }
 }
 
+/**
+ * Each row's squared distance to its labelled centre in the assignment's own arithmetic,
+ * (‖c‖² − 2·x·c) + ‖x‖², with every sum in the order nearestCentre and the kernel use; only
+ * relocation needs it, and only when a cluster empties, so it is not kept every iteration.
+ */
+function assignedDistances(x: Float64Array, d: number, centres: Float64Array, cNorms: Float64Array, labels: Int32Array): Float64Array {
+  const n = labels.length;
+  const dist = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const xo = i * d, co = labels[i] * d;
+    let dot = 0, norm = 0;
+    for (let j = 0; j < d; j++) dot += x[xo + j] * centres[co + j];
+    for (let j = 0; j < d; j++) norm += x[xo + j] * x[xo + j];
+    dist[i] = (cNorms[labels[i]] - 2 * dot) + norm;
+  }
+  return dist;
+}
+
 /** Nearest centre of each row into `labels`; optionally its squared distance into `dist`. */
 export function assignNearest(X: Matrix, centroids: Matrix, labels: Int32Array, dist: Float64Array | null): void {
   const n = X.rows, d = X.cols, k = centroids.rows, x = X.data, cen = centroids.data;
   const cNorms = new Float64Array(k);
   centreNorms(cen, k, d, cNorms);
-  const wasm = wasmEnabled && n >= WASM_MIN_PREDICT_ROWS ? WasmAssign.create(X, k, null) : null;
+  const wasm = wasmEnabled && n >= WASM_MIN_PREDICT_ROWS ? WasmAssign.create(X, k, false) : null;
   if (wasm) {
     wasm.run(cen, cNorms, false);
     labels.set(wasm.labels);

@@ -59,6 +59,9 @@ export class FuncBuilder {
   sub(): this { return this.op(0x6b); }
   mul(): this { return this.op(0x6c); }
   ltS(): this { return this.op(0x48); }
+  ne(): this { return this.op(0x47); }
+  or(): this { return this.op(0x72); }
+  i32WrapI64(): this { return this.op(0xa7); }
   gtS(): this { return this.op(0x4a); }
   and(): this { return this.op(0x71); }
   shl(): this { return this.op(0x74); }
@@ -80,6 +83,9 @@ export class FuncBuilder {
   f64Load(offset = 0): this { return this.op(0x2b).memarg(3, offset); }
   f64Store(offset = 0): this { return this.op(0x39).memarg(3, offset); }
   f64Add(): this { return this.op(0xa0); }
+  f64Sub(): this { return this.op(0xa1); }
+  f64Lt(): this { return this.op(0x63); }
+  f64Eq(): this { return this.op(0x61); }
   f64Mul(): this { return this.op(0xa2); }
   f64Gt(): this { return this.op(0x64); }
   f64Ge(): this { return this.op(0x66); }
@@ -94,11 +100,33 @@ export class FuncBuilder {
   vLoad(offset = 0): this { return this.simd(0x00).memarg(3, offset); }
   vLoadSplat(offset = 0): this { return this.simd(0x0a).memarg(3, offset); }
   vStore(offset = 0): this { return this.simd(0x0b).memarg(3, offset); }
+  /** Replaces lane `lane` (a f64) of the vector on the stack with the value at the address. */
+  vLoadLane64(lane: number, offset = 0): this { return this.simd(0x57).memarg(3, offset).op(lane); }
   /** Stores lane `lane` (a f64) of the vector at the address. */
   vStoreLane64(lane: number, offset = 0): this { return this.simd(0x5b).memarg(3, offset).op(lane); }
   vZero(): this { this.simd(0x0c); for (let k = 0; k < 16; k++) this.code.push(0); return this; }
   vAnd(): this { return this.simd(0x4e); }
   f64x2Splat(): this { return this.simd(0x14); }
+  f64x2ExtractLane(lane: number): this { return this.simd(0x21).op(lane); }
+  f64x2ReplaceLane(lane: number): this { return this.simd(0x22).op(lane); }
+  i64x2ExtractLane(lane: number): this { return this.simd(0x1d).op(lane); }
+  /** A v128 constant of two f64 lanes. */
+  vConstF64x2(a: number, b: number): this {
+    this.simd(0x0c);
+    const bytes = new Uint8Array(new Float64Array([a, b]).buffer);
+    for (let i = 0; i < 16; i++) this.code.push(bytes[i]);
+    return this;
+  }
+  /** A v128 constant of two i64 lanes (small non-negative integers). */
+  vConstI64x2(a: number, b: number): this {
+    this.simd(0x0c);
+    const bytes = new Uint8Array(new BigInt64Array([BigInt(a), BigInt(b)]).buffer);
+    for (let i = 0; i < 16; i++) this.code.push(bytes[i]);
+    return this;
+  }
+  /** bitselect(a, b, mask): the bits of a where mask is 1, of b elsewhere. */
+  vBitselect(): this { return this.simd(0x52); }
+  f64x2Lt(): this { return this.simd(0x49); }
   f64x2Gt(): this { return this.simd(0x4a); }
   f64x2Add(): this { return this.simd(0xf0); }
   f64x2Sub(): this { return this.simd(0xf1); }
@@ -107,6 +135,8 @@ export class FuncBuilder {
   f64x2Sqrt(): this { return this.simd(0xef); }
   /** pmax(a, b) = a < b ? b : a (so pmax(z, 0) is `z < 0 ? 0 : z`, keeping −0 and NaN). */
   f64x2Pmax(): this { return this.simd(0xf7); }
+  /** pmin(a, b) = b < a ? b : a. */
+  f64x2Pmin(): this { return this.simd(0xf6); }
 
   /** Locals declaration + code + end, length-prefixed (a code-section entry). */
   encode(): number[] {
