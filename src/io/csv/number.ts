@@ -55,7 +55,41 @@ export function parseNumberInto(bytes: Uint8Array, start: number, end: number, o
     out[index] = NaN;
     return EMPTY;
   }
+  if (fastPrefix(bytes, start, end, out, index) !== end) return slowInto(bytes, start, end, out, index);
+  return PARSED;
+}
+
+const COMMA = 44, LF = 10, CR = 13;
+
+/**
+ * Parses the unquoted CSV field starting at `start` (it ends at a comma, a line end or `limit`)
+ * into out[index] as parseNumberInto would, reading the bytes once: the number is parsed as the
+ * scanner looks for the field's end. Returns `fieldEnd * 4 + status` (fieldEnd < 2^29).
+ */
+export function scanNumberField(bytes: Uint8Array, start: number, limit: number, out: Float64Array, index: number): number {
+  const stop = fastPrefix(bytes, start, limit, out, index);
+  if (stop >= 0) {
+    if (stop === limit) return stop * 4 + PARSED;
+    const c = bytes[stop];
+    if (c === COMMA || c === LF || c === CR) return stop * 4 + PARSED;
+  }
+  let fe = stop >= 0 ? stop : start;
+  while (fe < limit) {
+    const c = bytes[fe];
+    if (c === COMMA || c === LF || c === CR) break;
+    fe++;
+  }
+  return fe * 4 + parseNumberInto(bytes, start, fe, out, index);
+}
+
+/**
+ * Clinger's fast path over the longest decimal prefix of bytes[start, limit): stores the value in
+ * out[index] and returns where the prefix ends, or −1 when the fast path does not apply (no
+ * digits, an exponent without digits, a mantissa above 2^53 or a power of ten beyond ±22).
+ */
+function fastPrefix(bytes: Uint8Array, start: number, limit: number, out: Float64Array, index: number): number {
   let i = start;
+  if (i >= limit) return -1;
   const c = bytes[i];
   let neg = false;
   if (c === 45 /* - */) {
@@ -67,16 +101,16 @@ export function parseNumberInto(bytes: Uint8Array, start: number, end: number, o
   let mant = 0;
   let digits = 0;
   let frac = 0;
-  while (i < end) {
+  while (i < limit) {
     const d = bytes[i] - 48;
     if (d < 0 || d > 9) break;
     mant = mant * 10 + d;
     digits++;
     i++;
   }
-  if (i < end && bytes[i] === 46 /* . */) {
+  if (i < limit && bytes[i] === 46 /* . */) {
     i++;
-    while (i < end) {
+    while (i < limit) {
       const d = bytes[i] - 48;
       if (d < 0 || d > 9) break;
       mant = mant * 10 + d;
@@ -85,34 +119,34 @@ export function parseNumberInto(bytes: Uint8Array, start: number, end: number, o
       i++;
     }
   }
-  if (digits === 0) return slowInto(bytes, start, end, out, index);
+  if (digits === 0) return -1;
   let exp = 0;
-  if (i < end && (bytes[i] === 101 || bytes[i] === 69) /* e E */) {
+  if (i < limit && (bytes[i] === 101 || bytes[i] === 69) /* e E */) {
     i++;
     let eneg = false;
-    if (i < end && (bytes[i] === 45 || bytes[i] === 43)) {
+    if (i < limit && (bytes[i] === 45 || bytes[i] === 43)) {
       eneg = bytes[i] === 45;
       i++;
     }
     const e0 = i;
-    while (i < end) {
+    while (i < limit) {
       const d = bytes[i] - 48;
       if (d < 0 || d > 9) break;
       if (exp < 100000) exp = exp * 10 + d;
       i++;
     }
-    if (i === e0) return slowInto(bytes, start, end, out, index);
+    if (i === e0) return -1;
     if (eneg) exp = -exp;
   }
-  if (i !== end || mant > TWO53) return slowInto(bytes, start, end, out, index);
+  if (mant > TWO53) return -1;
   const e10 = exp - frac;
   let v: number;
   if (e10 === 0) v = mant;
   else if (e10 < 0 && e10 >= -22) v = mant / POW10[-e10];
   else if (e10 > 0 && e10 <= 22) v = mant * POW10[e10];
-  else return slowInto(bytes, start, end, out, index);
+  else return -1;
   out[index] = neg ? -v : v;
-  return PARSED;
+  return i;
 }
 
 function slowInto(bytes: Uint8Array, start: number, end: number, out: Float64Array, index: number): number {

@@ -18,8 +18,9 @@ import { FEATURE_SPEC, OPTIONAL_FEATURES, REQUIRED_FEATURES } from '../../core/f
 import type { TrackTable } from '../../core/track-table.ts';
 import { InputError } from '../../core/errors.ts';
 import { dropSparseColumns, imputeMissing, type MissingStrategy, type SparseColumn } from '../../core/clean.ts';
-import { EMPTY, INVALID, NOT_A_NUMBER, PARSED, parseNumberInto, parseNumberText } from './number.ts';
+import { EMPTY, INVALID, NOT_A_NUMBER, PARSED, parseNumberInto, parseNumberText, scanNumberField } from './number.ts';
 import { IdIndex } from './id-set.ts';
+import { FNV_OFFSET, fnvStep, TextInterner } from './text-interner.ts';
 import { normaliseTrackId, planHeader, type ColumnMapping } from './header.ts';
 
 export type { ColumnMapping, ColumnKind } from './header.ts';
@@ -132,6 +133,8 @@ class TrackCsvParser {
   private numericMax = new Float64Array(0);
   private textNames: string[] = [];
   private idSlots: number[] = [];
+  /** By header column: the interner of a text column that is not an id source, else null. */
+  private interners: (TextInterner | null)[] = [];
   private idSlot = -1;
 
   // Output.
@@ -309,6 +312,7 @@ class TrackCsvParser {
     this.numericMin = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.min);
     this.numericMax = Float64Array.from(this.numericNames, (n) => FEATURE_SPEC.get(n)!.max);
     this.idSlots = plan.idSources.map((i) => this.slots[i]);
+    this.interners = this.columns.map((c, i) => (c.kind === 'text' && !plan.idSources.includes(i) ? new TextInterner() : null));
     this.idSourceColumn = plan.idSources.length ? plan.idSources[0] : -1;
     this.idSlot = this.idSlots.length ? this.idSlots[0] : -1;
     if (this.idSlot >= 0 && this.opts.dedupe) this.idIndex = new IdIndex(this.textOut[this.idSlot]);
@@ -330,6 +334,7 @@ class TrackCsvParser {
     const slots = this.slots;
     let numOut = this.numOut;
     const textOut = this.textOut;
+    const interners = this.interners;
     const min = this.numericMin;
     const max = this.numericMax;
     let pos = start;
@@ -363,6 +368,11 @@ class TrackCsvParser {
         let quoted = false;
         let escaped = false;
         let hi = 0;
+        /** Status of an unquoted numeric field, parsed while its end was found (−1: not yet parsed). */
+        let numStatus = -1;
+        /** The interner of an unquoted text field whose bytes were hashed while its end was found. */
+        let interner: TextInterner | null = null;
+        let hash = FNV_OFFSET;
         if (pos < end && data[pos] === QUOTE) {
           quoted = true;
           fs = pos + 1;
@@ -384,7 +394,26 @@ class TrackCsvParser {
               if (pos >= end && !eof) return recStart;
             }
           }
+        } else if (col < ncols && kinds[col] === K_NUMERIC) {
+          fs = pos;
+          const r = scanNumberField(data, pos, end, numOut[slots[col]], at);
+          pos = r >> 2;
+          if (pos >= end && !eof) return recStart;
+          fe = pos;
+          numStatus = r & 3;
+        } else if (col < ncols && (interner = interners[col]) !== null && interner.enabled) {
+          fs = pos;
+          while (pos < end) {
+            c = data[pos];
+            if (c === COMMA || c === LF || c === CR) break;
+            hi |= c;
+            hash = fnvStep(hash, c);
+            pos++;
+          }
+          if (pos >= end && !eof) return recStart;
+          fe = pos;
         } else {
+          interner = null;
           fs = pos;
           while (pos < end) {
             c = data[pos];
@@ -401,7 +430,8 @@ class TrackCsvParser {
           if (kind === K_NUMERIC) {
             const slot = slots[col];
             let status: number;
-            if (escaped) {
+            if (numStatus >= 0) status = numStatus;
+            else if (escaped) {
               const r = parseNumberText(data.toString('utf8', fs, fe).replaceAll('""', '"'));
               numOut[slot][at] = r === NOT_A_NUMBER ? NaN : r;
               status = r === NOT_A_NUMBER ? INVALID : r !== r ? EMPTY : PARSED;
@@ -426,7 +456,8 @@ class TrackCsvParser {
             if (quoted) {
               s = data.toString('utf8', fs, fe);
               if (escaped) s = s.replaceAll('""', '"');
-            } else s = hi < 128 ? (data as unknown as FastSlices).latin1Slice(fs, fe) : data.toString('utf8', fs, fe);
+            } else if (hi < 128) s = interner !== null ? interner.get(data, fs, fe, hash) : (data as unknown as FastSlices).latin1Slice(fs, fe);
+            else s = data.toString('utf8', fs, fe);
             textOut[slots[col]][at] = s;
           }
         }
