@@ -13,6 +13,77 @@
  * `gmmPassesInline`.
  */
 import type { Matrix } from './matrix.ts';
+import { F64Arena } from './wasm/kernels.ts';
+import { instantiateGmmKernel, type GmmWasmKernel } from './wasm/gmm-kernel.ts';
+
+let wasmEnabled = true;
+/**
+ * Whether full-covariance passes may use the WebAssembly SIMD kernels of wasm/gmm-kernel.ts
+ * (default true; used only where WebAssembly SIMD is available). Both paths give bit-identical
+ * results; the switch exists for tests and benchmarks. Returns the previous setting.
+ */
+export function setGmmWasm(enabled: boolean): boolean {
+  const prev = wasmEnabled;
+  wasmEnabled = enabled;
+  return prev;
+}
+
+/** This thread's kernel for one (d, k), with buffers for one chunk of rows. */
+class GmmWasm {
+  readonly x: Float64Array;
+  readonly resp: Float64Array;
+  readonly q: Float64Array;
+  readonly means: Float64Array;
+  readonly chol: Float64Array;
+  readonly out: Float64Array;
+  private constructor(readonly kern: GmmWasmKernel, readonly d: number, readonly k: number) {
+    const a = new F64Arena(kern.memory);
+    const rows = GMM_CHUNK_ROWS;
+    this.x = a.alloc(rows * d);
+    this.resp = a.alloc(rows * k);
+    this.q = a.alloc(rows * k);
+    this.means = a.alloc(k * d);
+    this.chol = a.alloc(k * d * d);
+    this.out = a.alloc(k * d * d);
+  }
+
+  private static cached: GmmWasm | null = null;
+  private static unavailable = new Set<string>();
+
+  /** The kernel for (d, k), instantiated once per thread; null when disabled or unavailable. */
+  static for(d: number, k: number): GmmWasm | null {
+    if (!wasmEnabled) return null;
+    const c = GmmWasm.cached;
+    if (c && c.d === d && c.k === k) return c;
+    if (GmmWasm.unavailable.has(`${d},${k}`)) return null;
+    const rows = GMM_CHUNK_ROWS;
+    const kern = instantiateGmmKernel(d, k, F64Arena.bytesFor([rows * d, rows * k, rows * k, k * d, k * d * d, k * d * d]));
+    if (!kern) {
+      GmmWasm.unavailable.add(`${d},${k}`);
+      return null;
+    }
+    return (GmmWasm.cached = new GmmWasm(kern, d, k));
+  }
+
+  /** Copies rows [from, to) (at most a chunk) in and computes their Mahalanobis forms into this.q. */
+  forms(X: Matrix, from: number, to: number, means: Float64Array, chol: Float64Array): void {
+    const d = this.d;
+    this.x.set(X.data.subarray(from * d, to * d));
+    this.means.set(means);
+    this.chol.set(chol);
+    const p = (a: Float64Array): number => a.byteOffset;
+    this.kern.mahalanobis(p(this.x), to - from, p(this.means), p(this.chol), p(this.q));
+  }
+
+  /** Adds the scatter of rows [from, to) (at most a chunk) to this.out. */
+  scatter(X: Matrix, resp: Float64Array, from: number, to: number): void {
+    const { d, k } = this;
+    this.x.set(X.data.subarray(from * d, to * d));
+    this.resp.set(resp.subarray(from * k, to * k));
+    const p = (a: Float64Array): number => a.byteOffset;
+    this.kern.scatter(p(this.x), to - from, p(this.resp), p(this.means), p(this.out));
+  }
+}
 
 export type CovarianceType = 'full' | 'diag';
 
@@ -83,14 +154,23 @@ export function logDensities(
   const z = new Float64Array(d);
   const lp = new Float64Array(k);
   const dd = d * d;
+  // With the kernel, each block of rows' forms are computed first, then read back in row order.
+  const wasm = type === 'full' ? GmmWasm.for(d, k) : null;
+  let blockFrom = from, blockTo = from;
   let total = 0;
   for (let i = from; i < to; i++) {
     const xo = i * d;
+    if (wasm && i === blockTo) {
+      blockFrom = i;
+      blockTo = Math.min(to, i + GMM_CHUNK_ROWS);
+      wasm.forms(X, blockFrom, blockTo, means, chol);
+    }
     let mx = -Infinity;
     for (let c = 0; c < k; c++) {
       const mo = c * d;
       let q = 0;
-      if (type === 'full') {
+      if (wasm) q = wasm.q[(i - blockFrom) * k + c];
+      else if (type === 'full') {
         const lo = c * dd;
         // Forward substitution L z = x − μ.
         for (let r = 0; r < d; r++) {
@@ -145,6 +225,13 @@ function statsOf(X: Matrix, resp: Float64Array, k: number, from: number, to: num
 function scatterOf(X: Matrix, resp: Float64Array, k: number, means: Float64Array, type: CovarianceType, from: number, to: number): Float64Array {
   const d = X.cols, x = X.data;
   const diff = new Float64Array(d);
+  const wasm = type === 'full' ? GmmWasm.for(d, k) : null;
+  if (wasm) {
+    wasm.out.fill(0);
+    wasm.means.set(means);
+    for (let b = from; b < to; b += GMM_CHUNK_ROWS) wasm.scatter(X, resp, b, Math.min(to, b + GMM_CHUNK_ROWS));
+    return Float64Array.from(wasm.out);
+  }
   if (type === 'full') {
     const dd = d * d;
     const out = new Float64Array(k * dd);

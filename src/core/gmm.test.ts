@@ -4,6 +4,9 @@ import { fromRows, matrix, type Matrix } from './matrix.ts';
 import { createRng } from './random.ts';
 import { GaussianMixture, FittedGaussianMixture, GMM_DEFAULTS } from './gmm.ts';
 import { adjustedRandIndex } from './adjusted-rand.ts';
+import { setGmmWasm } from './gmm-passes.ts';
+import { gmmKernelBytes } from './wasm/gmm-kernel.ts';
+import { wasmSimdAvailable } from './wasm/kernels.ts';
 
 const close = (a: number, b: number, eps: number) => assert.ok(Math.abs(a - b) <= eps, `${a} vs ${b}`);
 
@@ -120,4 +123,36 @@ test('duplicate rows: regCovar keeps covariances positive definite', () => {
   const g = new GaussianMixture({ k: 2 }).fit(X);
   assert.ok(Number.isFinite(g.logLikelihood.total));
   assert.throws(() => new GaussianMixture({ k: 2, regCovar: 0 }).fit(X), /ill-defined/);
+});
+
+test('full covariance: the WebAssembly kernels and TypeScript give bit-identical mixtures, scores and probabilities', () => {
+  const rng = createRng(31);
+  for (const [d, k, n] of [[1, 2, 301], [2, 3, 1000], [5, 4, 2001], [9, 4, 8193 + 8192 + 7], [4, 7, 999]]) {
+    const X = matrix(n, d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X.data[i * d + j] = rng.normal() + (i % k) * (j % 2 ? 1.5 : -1);
+    const fit = (wasm: boolean): FittedGaussianMixture => {
+      const prev = setGmmWasm(wasm);
+      try {
+        return new GaussianMixture({ k, covarianceType: 'full', seed: d + k, maxIter: 40 }).fit(X);
+      } finally {
+        setGmmWasm(prev);
+      }
+    };
+    const w = fit(true), t = fit(false);
+    const what = `d=${d} k=${k} n=${n}`;
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>, part: string) =>
+      assert.ok(a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i])), `${what}: ${part}`);
+    same(w.weights, t.weights, 'weights');
+    same(w.means.data, t.means.data, 'means');
+    same(w.covariances, t.covariances, 'covariances');
+    assert.deepEqual(w.fitInfo, t.fitInfo, what);
+    const prev = setGmmWasm(true);
+    const pw = w.predictProba(X), sw = w.score(X);
+    setGmmWasm(false);
+    same(pw.data, t.predictProba(X).data, 'predictProba');
+    assert.ok(Object.is(sw, t.score(X)), `${what}: score`);
+    setGmmWasm(prev);
+  }
+  // Where WebAssembly SIMD exists the kernel compiles, so the fits above really compared both paths.
+  if (wasmSimdAvailable()) assert.ok(WebAssembly.validate(gmmKernelBytes(9, 4)));
 });

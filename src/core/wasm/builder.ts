@@ -87,6 +87,7 @@ export class FuncBuilder {
   f64Lt(): this { return this.op(0x63); }
   f64Eq(): this { return this.op(0x61); }
   f64Mul(): this { return this.op(0xa2); }
+  f64Div(): this { return this.op(0xa3); }
   f64Gt(): this { return this.op(0x64); }
   f64Ge(): this { return this.op(0x66); }
   f64ConvertI32U(): this { return this.op(0xb8); }
