@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createRng } from '../src/core/random.ts';
 import { buildRecCatalog, exactNearest, recallAtK, recommend, type Neighbours } from '../src/core/recommend/index.ts';
 import { syntheticCatalogue, stubTagger } from '../src/core/recommend/test-fixtures.ts';
-import { buildHnswIndex } from '../src/io/hnsw-index.ts';
+import { buildHnswIndex, HNSW_DEFAULTS } from '../src/io/hnsw-index.ts';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -132,7 +132,8 @@ Command: \`node --expose-gc --import tsx bench/recommend.bench.ts --rows ${ROWS}
 Data: ${ROWS.toLocaleString('en')} random standard-normal vectors of ${DIMS} dimensions (the shape of the
 z-scored feature space). k = 10. Latencies are the median over ${RUNS} runs of each run's p50/p99
 (exact: ${EXACT_Q} queries per run; HNSW: 1,000 queries per run, one thread). The HNSW index
-(usearch ${'2.25'}, M = 16, efConstruction = 128, efSearch = 64) was built once.
+(usearch ${'2.25'}, M = ${HNSW_DEFAULTS.connectivity}, efConstruction = ${HNSW_DEFAULTS.expansionAdd}, efSearch = ${HNSW_DEFAULTS.expansionSearch}, vectors stored as ${HNSW_DEFAULTS.quantization} inside the index;
+the neighbours' distances are recomputed from the float32 features) was built once.
 
 | measure | value | target |
 |---|---:|---|
