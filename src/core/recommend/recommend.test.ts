@@ -215,3 +215,38 @@ describe('similarity', () => {
     assert.deepEqual(Array.from(got.rows), all.slice(0, 10).map((x) => x.i));
   });
 });
+
+describe('one-mood queries scanned by descending probability', () => {
+  it('give the same playlists, scores and reasons as the scan in pool order', async () => {
+    const { setOrderedScan } = await import('./recommend.ts');
+    const { createRng } = await import('../random.ts');
+    // A coarse catalogue: many rows share a probability, so ties decide who enters the candidates.
+    const coarse = syntheticCatalogue(4000, 3);
+    const tied: RecCatalog = buildRecCatalog(coarse, {
+      ...stubTagger,
+      predictProba: (t) => {
+        const p = stubTagger.predictProba(t);
+        for (let i = 0; i < p.data.length; i++) p.data[i] = Math.round(p.data[i] * 20) / 20;
+        return p;
+      },
+    });
+    const rng = createRng(17);
+    for (let q = 0; q < 40; q++) {
+      const query = {
+        moods: [['happy', 'sad', 'calm', 'energetic'][q % 4]],
+        target: q % 3 === 0 ? {} : { energy: Math.round(rng.next() * 10) / 10, ...(q % 2 ? { valence: rng.next() } : {}) },
+        ...(q % 5 === 0 ? { min: { tempo: 90 } } : {}),
+        limit: 5 + (q % 4) * 10,
+      };
+      for (const cat of [catalog, tied]) {
+        const prev = setOrderedScan(true);
+        const ordered = recommend(cat, query);
+        setOrderedScan(false);
+        const poolOrder = recommend(cat, query);
+        setOrderedScan(prev);
+        assert.deepEqual(ordered.rows, poolOrder.rows, JSON.stringify(query));
+        assert.deepEqual(ordered.tracks, poolOrder.tracks, JSON.stringify(query));
+      }
+    }
+  });
+});

@@ -104,6 +104,18 @@ export interface RecResult {
 
 const W_MOOD = 1, W_CONTEXT = 0.5, W_TARGETS = 1, W_SEEDS = 1.5;
 
+let orderedScan = true;
+/**
+ * Whether one-mood queries scan rows by descending probability and stop early (default true). The
+ * results are identical either way; the switch exists for tests and benchmarks. Returns the
+ * previous setting.
+ */
+export function setOrderedScan(enabled: boolean): boolean {
+  const prev = orderedScan;
+  orderedScan = enabled;
+  return prev;
+}
+
 export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions = {}): RecResult {
   const { table, classes, proba, scaled, dims } = catalog;
   const n = table.rowCount;
@@ -203,7 +215,11 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     };
     const m = Math.min(pool.length, Math.max(rq.limit * 15, 300));
     // topByScore(pool, score, m) without scoring in full the rows that cannot make the top m.
-    rows = pick(topScored(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist, m, (j) => probaColumn(st, proba, j)));
+    rows = pick(topScored(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist, m, {
+      column: (j) => probaColumn(st, proba, j),
+      order: (j) => rowsByProbability(st, proba, j),
+      mask: scratch.inPool,
+    }));
     if (rows.length < rq.limit && m < pool.length) { scoreAll(); rows = pick(topByScore(pool, score, pool.length)); }
   }
   if (rows.length < rq.limit) {
@@ -277,6 +293,10 @@ function resetSeeds(pool: Int32Array, dist: Float64Array, nearest: Int32Array): 
   for (let i = 0; i < pool.length; i++) { const r = pool[i]; dist[r] = Infinity; nearest[r] = -1; }
 }
 
+function markPool(pool: Int32Array, mask: Uint8Array, value: number): void {
+  for (let i = 0; i < pool.length; i++) mask[pool[i]] = value;
+}
+
 function poolMask(pool: Int32Array, n: number): Uint8Array {
   const mask = new Uint8Array(n);
   for (let i = 0; i < pool.length; i++) mask[pool[i]] = 1;
@@ -333,16 +353,69 @@ function scoreTerms(proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob,
 function topScored(
   pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
   seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array, k: number,
-  column: (j: number) => Float64Array,
+  by: { column: (j: number) => Float64Array; order: (j: number) => Int32Array; mask: Uint8Array },
 ): Int32Array {
   const t = scoreTerms(proba, rq, targets, table, seedDist !== undefined, dims);
-  const moodCols = Array.from(t.moodIdx, column), prefCols = Array.from(t.pref, column);
+  const moodCols = Array.from(t.moodIdx, by.column), prefCols = Array.from(t.pref, by.column);
   const heap = new BoundedMaxHeap(Math.min(k, pool.length));
   // The bound relies on the target term being finite; it is unless a weight or target is not.
   let prune = Number.isFinite(t.tw);
   for (let q = 0; q < t.tW.length; q++) if (!Number.isFinite(t.tW[q]) || !Number.isFinite(t.tVal[q]) || !(t.tScale[q] > 0)) prune = false;
-  scoreIntoHeap(pool, t, moodCols, prefCols, seedDist, score, tdist, heap, prune);
+  if (orderedScan && prune && moodCols.length === 1 && !prefCols.length && !seedDist) {
+    // One mood and nothing else row-dependent in the bound: rows in descending order of that mood's
+    // probability, so the scan stops at the first row whose bound cannot enter the heap. The heap
+    // keeps the smallest (key, row) pairs whatever the order, so the result is the pool-order one.
+    markPool(pool, by.mask, 1);
+    scoreIntoHeapOrdered(by.order(t.moodIdx[0]), by.mask, t, moodCols[0], score, tdist, heap);
+    markPool(pool, by.mask, 0);
+  } else {
+    scoreIntoHeap(pool, t, moodCols, prefCols, seedDist, score, tdist, heap, prune);
+  }
   return heap.sorted().ids;
+}
+
+/**
+ * scoreIntoHeap for a query whose only row-dependent bound is one mood's probability (no context
+ * classes, no seeds), over `order` (rows by that probability, descending) restricted to `inPool`.
+ * Scores are computed as there, term by term.
+ */
+function scoreIntoHeapOrdered(
+  order: Int32Array, inPool: Uint8Array, t: ScoreTerms, moodCol: Float64Array, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap,
+): void {
+  const { tCol, tVal, tW, tScale, tw, w } = t;
+  const nT = tCol.length;
+  let worst = heap.worst(), worstRow = heap.worstId();
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i];
+    if (inPool[r] === 0) continue;
+    let s = 0;
+    s += W_MOOD * moodCol[r];
+    let ub = s;
+    if (nT) ub += W_TARGETS * 1;
+    // Every later row's probability, hence its bound, is at most this one's.
+    if (-(w ? ub / w : 0) > worst) break;
+    if (nT) {
+      let ts = 0;
+      for (let q = 0; q < nT; q++) {
+        const col = tCol[q];
+        const v = col ? col[r] : NaN;
+        if (Number.isFinite(v)) {
+          const u = (v - tVal[q]) / tScale[q];
+          ts += tW[q] * (u * u);
+        } else ts += tW[q];
+      }
+      const d = tw ? Math.sqrt(ts / tw) : 0;
+      tdist[r] = d;
+      s += W_TARGETS * (1 - Math.min(1, 2 * d));
+    }
+    const sc = w ? s / w : 0;
+    score[r] = sc;
+    const key = -sc;
+    if (key > worst || (key === worst && r > worstRow)) continue;
+    heap.push(r, key);
+    worst = heap.worst();
+    worstRow = heap.worstId();
+  }
 }
 
 function scoreIntoHeap(
@@ -490,6 +563,8 @@ interface Scratch {
   readonly tdist: Float64Array;
   readonly seedDist: Float64Array;
   readonly seedNearest: Int32Array;
+  /** Pool membership, all zero between uses. */
+  readonly inPool: Uint8Array;
 }
 
 /** What recommend() derives from a catalogue once and reuses for every query on it. */
@@ -499,6 +574,8 @@ interface CatalogStatics {
   byTopMood?: Int32Array[];
   /** Column j of proba as its own array (contiguous reads over a pool), built on first use. */
   probaCols?: (Float64Array | undefined)[];
+  /** Rows by descending probability of class j, built on first use. */
+  byProbability?: (Int32Array | undefined)[];
   scratch?: Scratch;
 }
 
@@ -527,6 +604,20 @@ function rowsByTopMood(st: CatalogStatics, classes: number): Int32Array[] {
   return st.byTopMood;
 }
 
+/** Every row by descending probability of class j, ties by row (built on first use). */
+function rowsByProbability(st: CatalogStatics, proba: Matrix, j: number): Int32Array {
+  const orders = (st.byProbability ??= []);
+  let o = orders[j];
+  if (!o) {
+    const p = probaColumn(st, proba, j);
+    o = new Int32Array(proba.rows);
+    for (let i = 0; i < o.length; i++) o[i] = i;
+    o.sort((a, b) => p[b] - p[a] || a - b);
+    orders[j] = o;
+  }
+  return o;
+}
+
 function probaColumn(st: CatalogStatics, proba: Matrix, j: number): Float64Array {
   const cols = (st.probaCols ??= []);
   let c = cols[j];
@@ -546,7 +637,7 @@ function copyColumn(data: Float64Array, stride: number, j: number, out: Float64A
 function takeScratch(st: CatalogStatics, n: number): Scratch {
   const s = st.scratch;
   if (s && s.score.length === n) { st.scratch = undefined; return s; }
-  return { score: new Float64Array(n), tdist: new Float64Array(n), seedDist: new Float64Array(n), seedNearest: new Int32Array(n) };
+  return { score: new Float64Array(n), tdist: new Float64Array(n), seedDist: new Float64Array(n), seedNearest: new Int32Array(n), inPool: new Uint8Array(n) };
 }
 
 function releaseScratch(st: CatalogStatics, s: Scratch): void {

@@ -107,7 +107,8 @@ export function recallAtK(exact: readonly Neighbours[], approx: readonly Neighbo
 }
 
 /**
- * Keeps the `capacity` entries with the smallest keys. `worst()` is the largest kept key (Infinity
+ * Keeps the `capacity` entries with the smallest (key, id) pairs — the smallest keys, the lower id
+ * among equal keys — whatever order they are pushed in. `worst()` is the largest kept key (Infinity
  * until full), so a scan can skip a row with one comparison.
  */
 export class BoundedMaxHeap {
@@ -120,29 +121,32 @@ export class BoundedMaxHeap {
   }
   get length(): number { return this.n; }
   worst(): number { return this.n < this.capacity ? Infinity : this.keys[0]; }
+  /** The id of the worst kept entry (meaningful once full). */
+  worstId(): number { return this.ids[0]; }
   push(id: number, key: number): void {
     if (this.capacity === 0) return;
+    const keys = this.keys, ids = this.ids;
     if (this.n < this.capacity) {
       let i = this.n++;
       while (i > 0) {
         const p = (i - 1) >> 1;
-        if (this.keys[p] >= key) break;
-        this.keys[i] = this.keys[p]; this.ids[i] = this.ids[p]; i = p;
+        if (keys[p] > key || (keys[p] === key && ids[p] > id)) break;
+        keys[i] = keys[p]; ids[i] = ids[p]; i = p;
       }
-      this.keys[i] = key; this.ids[i] = id;
+      keys[i] = key; ids[i] = id;
       return;
     }
-    if (key >= this.keys[0]) return;
+    if (key > keys[0] || (key === keys[0] && id > ids[0])) return;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1, r = l + 1;
-      let m = i, mk = key;
-      if (l < this.n && this.keys[l] > mk) { m = l; mk = this.keys[l]; }
-      if (r < this.n && this.keys[r] > mk) { m = r; mk = this.keys[r]; }
+      let m = i, mk = key, mi = id;
+      if (l < this.n && (keys[l] > mk || (keys[l] === mk && ids[l] > mi))) { m = l; mk = keys[l]; mi = ids[l]; }
+      if (r < this.n && (keys[r] > mk || (keys[r] === mk && ids[r] > mi))) { m = r; mk = keys[r]; mi = ids[r]; }
       if (m === i) break;
-      this.keys[i] = this.keys[m]; this.ids[i] = this.ids[m]; i = m;
+      keys[i] = keys[m]; ids[i] = ids[m]; i = m;
     }
-    this.keys[i] = key; this.ids[i] = id;
+    keys[i] = key; ids[i] = id;
   }
   /** Entries by ascending key (ties by ascending id, for determinism). */
   sorted(): { ids: Int32Array; keys: Float64Array } {
