@@ -236,3 +236,23 @@ test('a recorded seeding draws exactly what k-means++ draws: same centres, gener
     assert.equal(recorded.next(), direct.next(), `k = ${k}: both generators continue from the same state`);
   }
 });
+
+test('many centres (a large unrolled kernel): WebAssembly and TypeScript agree', () => {
+  const rng = createRng(41);
+  const n = 1500, d = 12, k = 400;
+  const X = matrix(n, d);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = rng.normal();
+  const fit = (wasm: boolean): FittedKMeans => {
+    const prev = setKMeansWasm(wasm);
+    try {
+      return new KMeans({ k, nInit: 1, maxIter: 4, seed: 3 }).fit(X);
+    } finally {
+      setKMeansWasm(prev);
+    }
+  };
+  const w = fit(true), t = fit(false);
+  assert.deepEqual(w.labels, t.labels);
+  assert.deepEqual(w.centroids.data, t.centroids.data);
+  assert.ok(Object.is(w.inertia, t.inertia));
+  if (wasmSimdAvailable()) assert.ok(WebAssembly.validate(kmeansKernelBytes(d, k)), 'a 400-centre kernel encodes and validates');
+});

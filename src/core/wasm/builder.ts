@@ -144,7 +144,9 @@ export class FuncBuilder {
     const body: number[] = [];
     uleb(this.localTypes.length, body);
     for (const t of this.localTypes) { body.push(1, t); }
-    body.push(...this.code, 0x0b);
+    // Appended in a loop: spreading a large body into push() overflows the call stack.
+    for (const b of this.code) body.push(b);
+    body.push(0x0b);
     const out: number[] = [];
     uleb(body.length, out);
     return out.concat(body);
@@ -195,7 +197,7 @@ export function encodeModule(funcs: ReadonlyArray<{ name: string; f: FuncBuilder
   section(7, exps, out);
   const code: number[] = [];
   uleb(funcs.length, code);
-  for (const { f } of funcs) code.push(...f.encode());
+  for (const { f } of funcs) for (const b of f.encode()) code.push(b);
   section(10, code, out);
   return new Uint8Array(out);
 }
