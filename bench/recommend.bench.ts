@@ -4,7 +4,8 @@
  *
  * On N random standard-normal vectors (the scaled feature space is z-scored, so this is its shape):
  * - exact scan query latency p50/p99;
- * - HNSW (usearch) build time, query latency p50/p99 and recall@10 against the exact scan;
+ * - IVF (moodscape's own) and HNSW (usearch) indexes: build time, query latency p50/p99 and
+ *   recall@10 against the exact scan;
  * - resident memory of the features and of the index;
  * - end-to-end recommend() latency on a 200k-track synthetic catalogue (mood and seed queries).
  * Latencies are medians over `runs` runs; the 1M index is built once (it takes minutes).
@@ -14,7 +15,7 @@ import { mkdirSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '../src/core/random.ts';
-import { buildRecCatalog, exactNearest, recallAtK, recommend, type Neighbours } from '../src/core/recommend/index.ts';
+import { buildIvfIndex, buildRecCatalog, exactNearest, recallAtK, recommend, type Neighbours } from '../src/core/recommend/index.ts';
 import { syntheticCatalogue, stubTagger } from '../src/core/recommend/test-fixtures.ts';
 import { buildHnswIndex, HNSW_DEFAULTS } from '../src/io/hnsw-index.ts';
 
@@ -77,6 +78,26 @@ for (let r = 0; r < RUNS; r++) {
   log(`exact run ${r + 1}: p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, CPU ${res.cpu.toFixed(2)} ms/query`);
 }
 
+// IVF
+gc?.();
+const rssBeforeIvf = rss();
+const ti = performance.now();
+const ivf = buildIvfIndex(data, DIMS);
+const ivfBuildS = (performance.now() - ti) / 1000;
+gc?.();
+const rssIvf = rss() - rssBeforeIvf;
+// What the index holds: the vectors in cell order, their row numbers, the cell offsets and centres.
+const ivfBytes = data.byteLength + ivf.order.byteLength + ivf.offsets.byteLength + ivf.centres.byteLength;
+log(`IVF build: ${ivfBuildS.toFixed(1)} s, ${ivf.cells} cells, ${ivf.probes} probes, ${(ivfBytes / MB).toFixed(1)} MB of arrays, RSS +${(rssIvf / MB).toFixed(1)} MB`);
+const ivfRuns: { p50: number; p99: number; cpu: number }[] = [];
+let ivfRecall = 0;
+for (let r = 0; r < RUNS; r++) {
+  const res = timeQueries(queries, 1000, (q) => ivf.search(q, 10));
+  ivfRuns.push(res);
+  ivfRecall = recallAtK(exactResults, res.results.slice(0, EXACT_Q), 10);
+  log(`IVF run ${r + 1}: p50 ${res.p50.toFixed(3)} ms, p99 ${res.p99.toFixed(3)} ms, CPU ${res.cpu.toFixed(3)} ms/query, recall@10 ${ivfRecall.toFixed(4)}`);
+}
+
 // HNSW
 gc?.();
 const rssBeforeIndex = rss();
@@ -121,6 +142,8 @@ const hnswP50 = median(hnswRuns.map((r) => r.p50)), hnswP99 = median(hnswRuns.ma
 const exactCpu = median(exactRuns.map((r) => r.cpu)), hnswCpu = median(hnswRuns.map((r) => r.cpu));
 const load1 = loadavg()[0];
 const featuresAndIndexMB = (rssFeatures + rssIndex) / MB;
+const ivfP50 = median(ivfRuns.map((r) => r.p50)), ivfP99 = median(ivfRuns.map((r) => r.p99)), ivfCpu = median(ivfRuns.map((r) => r.cpu));
+const featuresAndIvfMB = (rssFeatures + ivfBytes) / MB;
 const md = `# Recommender bench
 
 Machine: \`${hostname()}\`, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(1)} GB RAM, Node ${process.version}.
@@ -140,6 +163,13 @@ the neighbours' distances are recomputed from the float32 features) was built on
 | exact scan CPU time per query (mean) | ${exactCpu.toFixed(2)} ms | |
 | exact scan p50 | ${exactP50.toFixed(2)} ms | |
 | exact scan p99 | ${exactP99.toFixed(2)} ms | ≤ 50 ms ${ok(exactP99, 50)} |
+| IVF CPU time per query (mean) | ${ivfCpu.toFixed(3)} ms | |
+| IVF p50 | ${ivfP50.toFixed(3)} ms | |
+| IVF p99 | ${ivfP99.toFixed(3)} ms | ≤ 5 ms ${ok(ivfP99, 5)} |
+| IVF recall@10 vs exact (${EXACT_Q} queries) | ${ivfRecall.toFixed(4)} | ≥ 0.99 ${ivfRecall >= 0.99 ? '✓' : '✗'} |
+| IVF build (${ivf.cells} cells, ${ivf.probes} probed per query; one thread) | ${ivfBuildS.toFixed(1)} s | |
+| memory: IVF index (its arrays; RSS growth over the build ${(rssIvf / MB).toFixed(0)} MB) | ${(ivfBytes / MB).toFixed(0)} MB | |
+| memory: features + IVF index (${ROWS.toLocaleString('en')} tracks) | ${featuresAndIvfMB.toFixed(0)} MB | ≤ 200 MB per 1M ${ok(featuresAndIvfMB * (1e6 / ROWS), 200)} |
 | HNSW CPU time per query (mean) | ${hnswCpu.toFixed(3)} ms | |
 | HNSW p50 | ${hnswP50.toFixed(3)} ms | |
 | HNSW p99 | ${hnswP99.toFixed(3)} ms | ≤ 5 ms ${ok(hnswP99, 5)} |
@@ -147,7 +177,7 @@ the neighbours' distances are recomputed from the float32 features) was built on
 | HNSW build (${THREADS} threads, once) | ${buildS.toFixed(1)} s | |
 | resident memory: features (Float32, ${DIMS} dims) | ${(rssFeatures / MB).toFixed(0)} MB | |
 | resident memory: HNSW index | ${(rssIndex / MB).toFixed(0)} MB (file ${(idxBytes / MB).toFixed(0)} MB) | |
-| resident memory: features + index (${ROWS.toLocaleString('en')} tracks) | ${featuresAndIndexMB.toFixed(0)} MB | ≤ 200 MB per 1M ${ok(featuresAndIndexMB * (1e6 / ROWS), 200)} |
+| resident memory: features + HNSW index (${ROWS.toLocaleString('en')} tracks) | ${featuresAndIndexMB.toFixed(0)} MB | ≤ 200 MB per 1M ${ok(featuresAndIndexMB * (1e6 / ROWS), 200)} |
 | process RSS growth over the bench (incl. query results) | ${(rssTotal / MB).toFixed(0)} MB | |
 
 End to end, \`recommend()\` on a ${E2E_ROWS.toLocaleString('en')}-track synthetic catalogue (exact scan, stub tagger, limit 20; median of ${5 * RUNS}):

@@ -12,11 +12,11 @@
  * (bench/recommend.bench.ts). The index only proposes the neighbours: their distances are
  * recomputed from the float32 features, and they are returned in that exact order.
  */
-import { createHash } from 'node:crypto';
 import { readFile, rename, stat, unlink } from 'node:fs/promises';
 import usearch from 'usearch';
 import type { NearestNeighbourIndex, Neighbours } from '../core/recommend/index.ts';
 import { tempSibling, writeFileAtomic } from './atomic.ts';
+import { vectorFingerprint } from './vector-fingerprint.ts';
 
 const { Index, MetricKind, ScalarKind } = usearch;
 
@@ -86,10 +86,7 @@ export function buildHnswIndex(scaled: Float32Array, dims: number, options: Part
 /** SHA-256 over the vectors, their shape and the index parameters. */
 export function indexFingerprint(scaled: Float32Array, dims: number, options: Partial<HnswOptions> = {}): string {
   const o = { ...HNSW_DEFAULTS, ...options };
-  const h = createHash('sha256');
-  h.update(`${HNSW_FORMAT}|${dims}|${scaled.length / dims}|${o.connectivity}|${o.expansionAdd}|${o.quantization}|`);
-  h.update(new Uint8Array(scaled.buffer, scaled.byteOffset, scaled.byteLength));
-  return h.digest('hex');
+  return vectorFingerprint(`${HNSW_FORMAT}|${dims}|${scaled.length / dims}|${o.connectivity}|${o.expansionAdd}|${o.quantization}|`, scaled);
 }
 
 export interface OpenedIndex {

@@ -15,6 +15,8 @@ export {
   buildScaledSpace, exactNearest, exactIndex, recallAtK, topByScore, rowVector, EXACT_SCAN_LIMIT, SIMILARITY_FEATURES,
 } from './similarity.ts';
 export type { NearestNeighbourIndex, Neighbours, ScaledSpace } from './similarity.ts';
+export { buildIvfIndex, IvfIndex, IVF_DEFAULTS, resolveIvfOptions } from './ivf.ts';
+export type { IvfOptions } from './ivf.ts';
 export { mmrSelect, trackSimilarity, DEFAULT_LAMBDA } from './mmr.ts';
 export { DiversityGuard, diversityViolations, maxPerArtist, normaliseTitle, DEFAULT_ARTIST_CAP } from './diversity.ts';
 export type { ArtistCap } from './diversity.ts';

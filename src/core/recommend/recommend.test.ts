@@ -4,7 +4,7 @@ import { InputError } from '../errors.ts';
 import {
   BUILTIN_CONTEXTS, buildRecCatalog, diversityViolations, maxPerArtist, recommend, resolveContext, parseContextPresets,
   parseArcCurve, NAMED_ARCS, monotoneRuns, sampleArc, addFeedback, emptyProfile, MAX_SHIFT, exactNearest,
-  buildScaledSpace, trackSimilarity, exactIndex, type RecCatalog, type RecResult,
+  buildScaledSpace, trackSimilarity, exactIndex, buildIvfIndex, type RecCatalog, type RecResult,
 } from './index.ts';
 import { syntheticCatalogue, stubTagger } from './test-fixtures.ts';
 
@@ -99,11 +99,14 @@ describe('seeds and knobs', () => {
     assert.equal(nn.rows[0], 10);
   });
 
-  it('the index path (large catalogues) gives the same seed playlist as the exact scan', () => {
+  it('the index path (large catalogues) gives the same seed playlist as the exact scan, through an exact or an IVF index', () => {
     const q = { seeds: ['t00042'], limit: 10 };
-    const viaIndex = recommend({ ...catalog, index: exactIndex(catalog.scaled, catalog.dims) }, q, { exactLimit: 0 });
-    assert.deepEqual(viaIndex.tracks.map((t) => t.id), recommend(catalog, q).tracks.map((t) => t.id));
-    assert.ok(!viaIndex.tracks.some((t) => t.id === 't00042'));
+    const want = recommend(catalog, q).tracks.map((t) => t.id);
+    for (const index of [exactIndex(catalog.scaled, catalog.dims), buildIvfIndex(catalog.scaled, catalog.dims)]) {
+      const viaIndex = recommend({ ...catalog, index }, q, { exactLimit: 0 });
+      assert.deepEqual(viaIndex.tracks.map((t) => t.id), want, index.kind);
+      assert.ok(!viaIndex.tracks.some((t) => t.id === 't00042'));
+    }
   });
 
   it('seed moods and seed tracks combine, up to five in all', () => {

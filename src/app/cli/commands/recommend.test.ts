@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -89,6 +89,22 @@ describe('recommend commands', { skip: !haveData && 'shared data not found' }, (
       assert.equal(b.code, 2, `${bad.join(' ')} → ${b.out}`);
       assert.match(b.out, /^moodscape: /);
     }
+  });
+
+  it('--index ivf builds the index beside the catalogue once, then loads it; an unknown kind exits 2', async () => {
+    const cat = join(dir, 'moods.csv');
+    await copyFile(MOODS, cat);
+    const args = ['recommend', '--model', model, '--catalog', cat, '--mood', 'Happy', '--limit', '5', '--index', 'ivf'];
+    const first = await run(args);
+    assert.equal(first.code, 0, first.out);
+    assert.match(first.out, /built IVF index \(no index beside the catalogue\)/);
+    assert.ok(existsSync(`${cat}.ivf`));
+    const second = await run(args);
+    assert.equal(second.code, 0, second.out);
+    assert.match(second.out, /loaded IVF index/);
+    const bad = await run(['recommend', '--model', model, '--catalog', cat, '--mood', 'Happy', '--index', 'annoy']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.out, /--index must be auto, exact, ivf or hnsw/);
   });
 
   it('feedback shifts a user\'s targets, explained in why; m3u export to a file', async () => {
