@@ -14,9 +14,8 @@
 import { mkdirSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '../src/core/random.ts';
 import { buildIvfIndex, buildRecCatalog, exactNearest, recallAtK, recommend, type Neighbours } from '../src/core/recommend/index.ts';
-import { syntheticCatalogue, stubTagger } from '../src/core/recommend/test-fixtures.ts';
+import { randomVectors, syntheticCatalogue, stubTagger } from '../src/core/recommend/test-fixtures.ts';
 import { buildHnswIndex, HNSW_DEFAULTS } from '../src/io/hnsw-index.ts';
 
 function arg(name: string, def: number): number {
@@ -34,13 +33,6 @@ function pct(xs: number[], p: number): number {
 }
 const median = (xs: number[]) => pct(xs, 50);
 const log = (s: string) => process.stderr.write(s + '\n');
-
-function randomVectors(n: number, dims: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  const v = new Float32Array(n * dims);
-  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
-  return v;
-}
 
 /** Wall-clock p50/p99, plus mean CPU time per query (this process's user + system time): on a
  * shared, overloaded machine the CPU time is what a query costs on a core of its own. */
@@ -78,6 +70,19 @@ for (let r = 0; r < RUNS; r++) {
   log(`exact run ${r + 1}: p50 ${res.p50.toFixed(2)} ms, p99 ${res.p99.toFixed(2)} ms, CPU ${res.cpu.toFixed(2)} ms/query`);
 }
 
+/** RUNS runs of 1,000 queries through an index, with recall@10 against the exact results. */
+function indexRuns(name: string, search: (q: Float32Array) => Neighbours): { runs: { p50: number; p99: number; cpu: number }[]; recall: number } {
+  const runs: { p50: number; p99: number; cpu: number }[] = [];
+  let recall = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const res = timeQueries(queries, 1000, search);
+    runs.push(res);
+    recall = recallAtK(exactResults, res.results.slice(0, EXACT_Q), 10);
+    log(`${name} run ${r + 1}: p50 ${res.p50.toFixed(3)} ms, p99 ${res.p99.toFixed(3)} ms, CPU ${res.cpu.toFixed(3)} ms/query, recall@10 ${recall.toFixed(4)}`);
+  }
+  return { runs, recall };
+}
+
 // IVF
 gc?.();
 const rssBeforeIvf = rss();
@@ -89,14 +94,7 @@ const rssIvf = rss() - rssBeforeIvf;
 // What the index holds: the vectors in cell order, their row numbers, the cell offsets and centres.
 const ivfBytes = data.byteLength + ivf.order.byteLength + ivf.offsets.byteLength + ivf.centres.byteLength;
 log(`IVF build: ${ivfBuildS.toFixed(1)} s, ${ivf.cells} cells, ${ivf.probes} probes, ${(ivfBytes / MB).toFixed(1)} MB of arrays, RSS +${(rssIvf / MB).toFixed(1)} MB`);
-const ivfRuns: { p50: number; p99: number; cpu: number }[] = [];
-let ivfRecall = 0;
-for (let r = 0; r < RUNS; r++) {
-  const res = timeQueries(queries, 1000, (q) => ivf.search(q, 10));
-  ivfRuns.push(res);
-  ivfRecall = recallAtK(exactResults, res.results.slice(0, EXACT_Q), 10);
-  log(`IVF run ${r + 1}: p50 ${res.p50.toFixed(3)} ms, p99 ${res.p99.toFixed(3)} ms, CPU ${res.cpu.toFixed(3)} ms/query, recall@10 ${ivfRecall.toFixed(4)}`);
-}
+const { runs: ivfRuns, recall: ivfRecall } = indexRuns('IVF', (q) => ivf.search(q, 10));
 
 // HNSW
 gc?.();
@@ -111,14 +109,7 @@ const idxFile = join(tmpdir(), `moodscape-bench-${process.pid}.usearch`);
 index.save(idxFile);
 const idxBytes = statSync(idxFile).size;
 rmSync(idxFile);
-const hnswRuns: { p50: number; p99: number; cpu: number }[] = [];
-let recall = 0;
-for (let r = 0; r < RUNS; r++) {
-  const res = timeQueries(queries, 1000, (q) => index.search(q, 10));
-  hnswRuns.push(res);
-  recall = recallAtK(exactResults, res.results.slice(0, EXACT_Q), 10);
-  log(`HNSW run ${r + 1}: p50 ${res.p50.toFixed(3)} ms, p99 ${res.p99.toFixed(3)} ms, CPU ${res.cpu.toFixed(3)} ms/query, recall@10 ${recall.toFixed(4)}`);
-}
+const { runs: hnswRuns, recall } = indexRuns('HNSW', (q) => index.search(q, 10));
 const rssTotal = rss() - rss0;
 
 // end to end on 200k synthetic tracks (exact scan path)

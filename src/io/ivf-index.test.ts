@@ -3,15 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '../core/random.ts';
 import { ivfPath, openIvfIndex } from './ivf-index.ts';
-
-function randomVectors(n: number, dims: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  const v = new Float32Array(n * dims);
-  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
-  return v;
-}
+import { randomVectors } from '../core/recommend/test-fixtures.ts';
 
 test('IVF index file: written beside the catalogue, loaded while the vectors match, rebuilt when they or the options change or the file is damaged', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'moodscape-ivf-'));

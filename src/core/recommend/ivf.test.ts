@@ -1,29 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../random.ts';
 import { buildIvfIndex, IvfIndex } from './ivf.ts';
-import { exactNearest, recallAtK, type Neighbours } from './similarity.ts';
-
-function randomVectors(n: number, dims: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  const v = new Float32Array(n * dims);
-  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
-  return v;
-}
+import { exactNearest } from './similarity.ts';
+import { againstExact, randomVectors } from './test-fixtures.ts';
 
 test('IVF: recall@10 against the exact scan is at least 0.99 on 20k random 12-dim vectors, with exact distances in exact order', () => {
   const dims = 12, n = 20_000;
   const data = randomVectors(n, dims, 1);
   const index = buildIvfIndex(data, dims, { seed: 1 });
   assert.equal(index.cells, Math.round(Math.sqrt(n) / 2));
-  const queries = randomVectors(200, dims, 2);
-  const exact: Neighbours[] = [], approx: Neighbours[] = [];
-  for (let q = 0; q < 200; q++) {
-    const v = queries.subarray(q * dims, (q + 1) * dims);
-    exact.push(exactNearest(data, dims, v, 10));
-    approx.push(index.search(v, 10));
-  }
-  const recall = recallAtK(exact, approx, 10);
+  const { exact, approx, recall } = againstExact(index, data, dims, randomVectors(200, dims, 2), 10);
   assert.ok(recall >= 0.99, `recall@10 ${recall}`);
   for (let q = 0; q < 200; q++) {
     const a = approx[q], e = exact[q];

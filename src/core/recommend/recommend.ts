@@ -382,8 +382,8 @@ function topScored(
 function scoreIntoHeapOrdered(
   order: Int32Array, inPool: Uint8Array, t: ScoreTerms, moodCol: Float64Array, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap,
 ): void {
-  const { tCol, tVal, tW, tScale, tw, w } = t;
-  const nT = tCol.length;
+  const { w } = t;
+  const nT = t.tCol.length;
   let worst = heap.worst(), worstRow = heap.worstId();
   for (let i = 0; i < order.length; i++) {
     const r = order[i];
@@ -395,16 +395,7 @@ function scoreIntoHeapOrdered(
     // Every later row's probability, hence its bound, is at most this one's.
     if (-(w ? ub / w : 0) > worst) break;
     if (nT) {
-      let ts = 0;
-      for (let q = 0; q < nT; q++) {
-        const col = tCol[q];
-        const v = col ? col[r] : NaN;
-        if (Number.isFinite(v)) {
-          const u = (v - tVal[q]) / tScale[q];
-          ts += tW[q] * (u * u);
-        } else ts += tW[q];
-      }
-      const d = tw ? Math.sqrt(ts / tw) : 0;
+      const d = targetDistanceOf(t, r);
       tdist[r] = d;
       s += W_TARGETS * (1 - Math.min(1, 2 * d));
     }
@@ -418,12 +409,30 @@ function scoreIntoHeapOrdered(
   }
 }
 
+/**
+ * targetDistance for row r: √(Σ w·((v − target) / scale)² / Σ w), a missing value counting its
+ * full weight.
+ */
+function targetDistanceOf(t: ScoreTerms, r: number): number {
+  const { tCol, tVal, tW, tScale, tw } = t;
+  let ts = 0;
+  for (let q = 0; q < tCol.length; q++) {
+    const col = tCol[q];
+    const v = col ? col[r] : NaN;
+    if (Number.isFinite(v)) {
+      const u = (v - tVal[q]) / tScale[q];
+      ts += tW[q] * (u * u); // = tW · u ** 2: V8's pow (fdlibm) returns x * x for y = 2
+    } else ts += tW[q];
+  }
+  return tw ? Math.sqrt(ts / tw) : 0;
+}
+
 function scoreIntoHeap(
   pool: Int32Array, t: ScoreTerms, moodCols: readonly Float64Array[], prefCols: readonly Float64Array[],
   seedDist: Float64Array | undefined, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap, prune: boolean,
 ): void {
-  const { tCol, tVal, tW, tScale, tw, seedDen, w } = t;
-  const nMood = moodCols.length, nPref = prefCols.length, nT = tCol.length;
+  const { seedDen, w } = t;
+  const nMood = moodCols.length, nPref = prefCols.length, nT = t.tCol.length;
   const m0 = nMood ? moodCols[0] : new Float64Array(0);
   let worst = heap.worst();
   for (let i = 0; i < pool.length; i++) {
@@ -448,16 +457,7 @@ function scoreIntoHeap(
       if (-(w ? ub / w : 0) >= worst && !(seedDist && Number.isNaN(seedDist[r]))) continue;
     }
     if (nT) {
-      let ts = 0;
-      for (let q = 0; q < nT; q++) {
-        const col = tCol[q];
-        const v = col ? col[r] : NaN;
-        if (Number.isFinite(v)) {
-          const u = (v - tVal[q]) / tScale[q];
-          ts += tW[q] * (u * u); // = tW · u ** 2: V8's pow (fdlibm) returns x * x for y = 2
-        } else ts += tW[q];
-      }
-      const d = tw ? Math.sqrt(ts / tw) : 0;
+      const d = targetDistanceOf(t, r);
       tdist[r] = d;
       s += W_TARGETS * (1 - Math.min(1, 2 * d));
     }

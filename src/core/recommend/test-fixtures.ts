@@ -7,6 +7,7 @@ import { matrix, type Matrix } from '../matrix.ts';
 import type { MoodTagger } from '../mood-model.ts';
 import { createRng } from '../random.ts';
 import type { TrackTable } from '../track-table.ts';
+import { exactNearest, recallAtK, type NearestNeighbourIndex, type Neighbours } from './similarity.ts';
 
 export const STUB_CLASSES = ['happy', 'sad', 'energetic', 'calm'] as const;
 
@@ -69,4 +70,23 @@ export function syntheticCatalogue(n = 2000, seed = 7): TrackTable {
     artist.push(`Artist ${rng.next() < 0.2 ? rng.int(4) : rng.int(nArtists)}`);
   }
   return { rowCount: n, numeric, text: { id, name, artist } };
+}
+
+/** n standard-normal vectors of `dims` values (the shape of the z-scored similarity space), row-major. */
+export function randomVectors(n: number, dims: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const v = new Float32Array(n * dims);
+  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
+  return v;
+}
+
+/** Each of `queries` (row-major) answered by the exact scan and by `index`, k neighbours, and recall@k. */
+export function againstExact(index: NearestNeighbourIndex, data: Float32Array, dims: number, queries: Float32Array, k: number): { exact: Neighbours[]; approx: Neighbours[]; recall: number } {
+  const exact: Neighbours[] = [], approx: Neighbours[] = [];
+  for (let q = 0; q < queries.length / dims; q++) {
+    const v = queries.subarray(q * dims, (q + 1) * dims);
+    exact.push(exactNearest(data, dims, v, k));
+    approx.push(index.search(v, k));
+  }
+  return { exact, approx, recall: recallAtK(exact, approx, k) };
 }
