@@ -394,15 +394,17 @@ function scoreIntoHeapOrdered(
     if (nT) ub += W_TARGETS * 1;
     // Every later row's probability, hence its bound, is at most this one's.
     if (-(w ? ub / w : 0) > worst) break;
+    let d = 0;
     if (nT) {
-      const d = targetDistanceOf(t, r);
-      tdist[r] = d;
+      d = targetDistanceOf(t, r);
       s += W_TARGETS * (1 - Math.min(1, 2 * d));
     }
     const sc = w ? s / w : 0;
-    score[r] = sc;
     const key = -sc;
     if (key > worst || (key === worst && r > worstRow)) continue;
+    // Only the candidates' scores are read afterwards: a row that stays out is not written.
+    score[r] = sc;
+    if (nT) tdist[r] = d;
     heap.push(r, key);
     worst = heap.worst();
     worstRow = heap.worstId();

@@ -148,12 +148,34 @@ export class BoundedMaxHeap {
     }
     keys[i] = key; ids[i] = id;
   }
-  /** Entries by ascending key (ties by ascending id, for determinism). */
+  /** Entries by ascending (key, id), for determinism; the heap keeps them. */
   sorted(): { ids: Int32Array; keys: Float64Array } {
-    const order = Array.from({ length: this.n }, (_, i) => i)
-      .sort((a, b) => this.keys[a] - this.keys[b] || this.ids[a] - this.ids[b]);
-    return { ids: Int32Array.from(order, (i) => this.ids[i]), keys: Float64Array.from(order, (i) => this.keys[i]) };
+    // Heap sort on a copy: the largest (key, id) goes last, and so on down.
+    const n = this.n;
+    const ids = this.ids.slice(0, n), keys = this.keys.slice(0, n);
+    for (let end = n - 1; end > 0; end--) {
+      const k0 = keys[0], i0 = ids[0];
+      keys[0] = keys[end]; ids[0] = ids[end];
+      keys[end] = k0; ids[end] = i0;
+      siftDown(keys, ids, end);
+    }
+    return { ids, keys };
   }
+}
+
+/** Restores the max-heap order by (key, id) of keys/ids[0, n) after the root was replaced. */
+function siftDown(keys: Float64Array, ids: Int32Array, n: number): void {
+  const key = keys[0], id = ids[0];
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1, r = l + 1;
+    let m = i, mk = key, mi = id;
+    if (l < n && (keys[l] > mk || (keys[l] === mk && ids[l] > mi))) { m = l; mk = keys[l]; mi = ids[l]; }
+    if (r < n && (keys[r] > mk || (keys[r] === mk && ids[r] > mi))) { m = r; mk = keys[r]; mi = ids[r]; }
+    if (m === i) break;
+    keys[i] = keys[m]; ids[i] = ids[m]; i = m;
+  }
+  keys[i] = key; ids[i] = id;
 }
 
 /** The `k` rows of `rows` with the largest `score[row]`, best first (ties: lower row first). */
