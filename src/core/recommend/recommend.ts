@@ -219,6 +219,8 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
       column: (j) => probaColumn(st, proba, j),
       order: (j) => rowsByProbability(st, proba, j),
       mask: scratch.inPool,
+      top: st.top,
+      topCount: (j) => rowsByTopMood(st, classes.length)[j]?.length ?? 0,
     }));
     if (rows.length < rq.limit && m < pool.length) { scoreAll(); rows = pick(topByScore(pool, score, pool.length)); }
   }
@@ -353,7 +355,11 @@ function scoreTerms(proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob,
 function topScored(
   pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
   seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array, k: number,
-  by: { column: (j: number) => Float64Array; order: (j: number) => Int32Array; mask: Uint8Array },
+  by: {
+    column: (j: number) => Float64Array; order: (j: number) => Int32Array; mask: Uint8Array;
+    /** Each row's most probable class, and how many rows have class j there. */
+    top: Int32Array; topCount: (j: number) => number;
+  },
 ): Int32Array {
   const t = scoreTerms(proba, rq, targets, table, seedDist !== undefined, dims);
   const moodCols = Array.from(t.moodIdx, by.column), prefCols = Array.from(t.pref, by.column);
@@ -365,9 +371,13 @@ function topScored(
     // One mood and nothing else row-dependent in the bound: rows in descending order of that mood's
     // probability, so the scan stops at the first row whose bound cannot enter the heap. The heap
     // keeps the smallest (key, row) pairs whatever the order, so the result is the pool-order one.
-    markPool(pool, by.mask, 1);
-    scoreIntoHeapOrdered(by.order(t.moodIdx[0]), by.mask, t, moodCols[0], score, tdist, heap);
-    markPool(pool, by.mask, 0);
+    // A one-mood query always keeps only rows of that predicted mood; a pool as large as that
+    // group is the group, and membership is top[r] = j (no mask to fill and clear).
+    const j = t.moodIdx[0];
+    const whole = pool.length === by.topCount(j);
+    if (!whole) markPool(pool, by.mask, 1);
+    scoreIntoHeapOrdered(by.order(j), whole ? null : by.mask, by.top, j, t, moodCols[0], score, tdist, heap);
+    if (!whole) markPool(pool, by.mask, 0);
   } else {
     scoreIntoHeap(pool, t, moodCols, prefCols, seedDist, score, tdist, heap, prune);
   }
@@ -376,18 +386,20 @@ function topScored(
 
 /**
  * scoreIntoHeap for a query whose only row-dependent bound is one mood's probability (no context
- * classes, no seeds), over `order` (rows by that probability, descending) restricted to `inPool`.
- * Scores are computed as there, term by term.
+ * classes, no seeds), over `order` (rows by that probability, descending) restricted to the pool:
+ * the rows marked in `inPool`, or without it the rows whose top class is `j`. Scores are computed
+ * as there, term by term.
  */
 function scoreIntoHeapOrdered(
-  order: Int32Array, inPool: Uint8Array, t: ScoreTerms, moodCol: Float64Array, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap,
+  order: Int32Array, inPool: Uint8Array | null, top: Int32Array, j: number,
+  t: ScoreTerms, moodCol: Float64Array, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap,
 ): void {
   const { w } = t;
   const nT = t.tCol.length;
   let worst = heap.worst(), worstRow = heap.worstId();
   for (let i = 0; i < order.length; i++) {
     const r = order[i];
-    if (inPool[r] === 0) continue;
+    if (inPool ? inPool[r] === 0 : top[r] !== j) continue;
     let s = 0;
     s += W_MOOD * moodCol[r];
     let ub = s;
