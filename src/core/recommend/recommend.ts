@@ -217,10 +217,8 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
     // topByScore(pool, score, m) without scoring in full the rows that cannot make the top m.
     rows = pick(topScored(pool, proba, rq, targets, table, seedRows.length ? seedDist : undefined, dims, score, tdist, m, {
       column: (j) => probaColumn(st, proba, j),
-      order: (j) => rowsByProbability(st, proba, j),
+      group: (j) => groupByProbability(st, proba, classes.length, j),
       mask: scratch.inPool,
-      top: st.top,
-      topCount: (j) => rowsByTopMood(st, classes.length)[j]?.length ?? 0,
     }));
     if (rows.length < rq.limit && m < pool.length) { scoreAll(); rows = pick(topByScore(pool, score, pool.length)); }
   }
@@ -355,11 +353,7 @@ function scoreTerms(proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob,
 function topScored(
   pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
   seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array, k: number,
-  by: {
-    column: (j: number) => Float64Array; order: (j: number) => Int32Array; mask: Uint8Array;
-    /** Each row's most probable class, and how many rows have class j there. */
-    top: Int32Array; topCount: (j: number) => number;
-  },
+  by: { column: (j: number) => Float64Array; group: (j: number) => MoodGroup; mask: Uint8Array },
 ): Int32Array {
   const t = scoreTerms(proba, rq, targets, table, seedDist !== undefined, dims);
   const moodCols = Array.from(t.moodIdx, by.column), prefCols = Array.from(t.pref, by.column);
@@ -371,12 +365,12 @@ function topScored(
     // One mood and nothing else row-dependent in the bound: rows in descending order of that mood's
     // probability, so the scan stops at the first row whose bound cannot enter the heap. The heap
     // keeps the smallest (key, row) pairs whatever the order, so the result is the pool-order one.
-    // A one-mood query always keeps only rows of that predicted mood; a pool as large as that
-    // group is the group, and membership is top[r] = j (no mask to fill and clear).
-    const j = t.moodIdx[0];
-    const whole = pool.length === by.topCount(j);
+    // A one-mood query keeps only rows whose predicted mood is that one, so only that group is
+    // walked; a pool as large as the group is the group, and needs no mask.
+    const group = by.group(t.moodIdx[0]);
+    const whole = pool.length === group.rows.length;
     if (!whole) markPool(pool, by.mask, 1);
-    scoreIntoHeapOrdered(by.order(j), whole ? null : by.mask, by.top, j, t, moodCols[0], score, tdist, heap);
+    scoreIntoHeapOrdered(group, whole ? null : by.mask, t, score, tdist, heap);
     if (!whole) markPool(pool, by.mask, 0);
   } else {
     scoreIntoHeap(pool, t, moodCols, prefCols, seedDist, score, tdist, heap, prune);
@@ -386,22 +380,21 @@ function topScored(
 
 /**
  * scoreIntoHeap for a query whose only row-dependent bound is one mood's probability (no context
- * classes, no seeds), over `order` (rows by that probability, descending) restricted to the pool:
- * the rows marked in `inPool`, or without it the rows whose top class is `j`. Scores are computed
- * as there, term by term.
+ * classes, no seeds), over the rows predicted as that mood by descending probability, restricted
+ * to the rows marked in `inPool` when given. Scores are computed as there, term by term.
  */
 function scoreIntoHeapOrdered(
-  order: Int32Array, inPool: Uint8Array | null, top: Int32Array, j: number,
-  t: ScoreTerms, moodCol: Float64Array, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap,
+  group: MoodGroup, inPool: Uint8Array | null, t: ScoreTerms, score: Float64Array, tdist: Float64Array, heap: BoundedMaxHeap,
 ): void {
+  const { rows: order, prob } = group;
   const { w } = t;
   const nT = t.tCol.length;
   let worst = heap.worst(), worstRow = heap.worstId();
   for (let i = 0; i < order.length; i++) {
     const r = order[i];
-    if (inPool ? inPool[r] === 0 : top[r] !== j) continue;
+    if (inPool !== null && inPool[r] === 0) continue;
     let s = 0;
-    s += W_MOOD * moodCol[r];
+    s += W_MOOD * prob[i];
     let ub = s;
     if (nT) ub += W_TARGETS * 1;
     // Every later row's probability, hence its bound, is at most this one's.
@@ -588,8 +581,8 @@ interface CatalogStatics {
   byTopMood?: Int32Array[];
   /** Column j of proba as its own array (contiguous reads over a pool), built on first use. */
   probaCols?: (Float64Array | undefined)[];
-  /** Rows by descending probability of class j, built on first use. */
-  byProbability?: (Int32Array | undefined)[];
+  /** Rows predicted as class j by descending probability of j, built on first use. */
+  byProbability?: (MoodGroup | undefined)[];
   scratch?: Scratch;
 }
 
@@ -618,18 +611,23 @@ function rowsByTopMood(st: CatalogStatics, classes: number): Int32Array[] {
   return st.byTopMood;
 }
 
-/** Every row by descending probability of class j, ties by row (built on first use). */
-function rowsByProbability(st: CatalogStatics, proba: Matrix, j: number): Int32Array {
-  const orders = (st.byProbability ??= []);
-  let o = orders[j];
-  if (!o) {
+/** The rows whose most probable class is j, by descending probability of j (ties by row), and those probabilities. */
+interface MoodGroup {
+  readonly rows: Int32Array;
+  readonly prob: Float64Array;
+}
+
+function groupByProbability(st: CatalogStatics, proba: Matrix, classes: number, j: number): MoodGroup {
+  const groups = (st.byProbability ??= []);
+  let g = groups[j];
+  if (!g) {
     const p = probaColumn(st, proba, j);
-    o = new Int32Array(proba.rows);
-    for (let i = 0; i < o.length; i++) o[i] = i;
-    o.sort((a, b) => p[b] - p[a] || a - b);
-    orders[j] = o;
+    const rows = (rowsByTopMood(st, classes)[j] ?? new Int32Array(0)).slice();
+    rows.sort((a, b) => p[b] - p[a] || a - b);
+    g = { rows, prob: Float64Array.from(rows, (r) => p[r]) };
+    groups[j] = g;
   }
-  return o;
+  return g;
 }
 
 function probaColumn(st: CatalogStatics, proba: Matrix, j: number): Float64Array {
