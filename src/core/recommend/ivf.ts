@@ -63,7 +63,8 @@ export class IvfIndex implements NearestNeighbourIndex {
   readonly cells: number;
   /** The vectors in cell order (rows × dims). */
   private readonly packed: Float32Array;
-  private readonly centreNorm: Float64Array;
+  /** Scratch: the query's squared distance to each centre. */
+  private readonly centreDistance: Float64Array;
 
   constructor(
     readonly options: IvfOptions,
@@ -81,7 +82,7 @@ export class IvfIndex implements NearestNeighbourIndex {
     if (scaled.length !== this.size * dims) throw new RangeError(`IVF index: ${scaled.length / dims} vectors given, the index holds ${this.size}`);
     this.packed = new Float32Array(scaled.length);
     for (let p = 0; p < order.length; p++) this.packed.set(scaled.subarray(order[p] * dims, (order[p] + 1) * dims), p * dims);
-    this.centreNorm = new Float64Array(this.cells);
+    this.centreDistance = new Float64Array(this.cells);
   }
 
   get probes(): number {
@@ -107,7 +108,7 @@ export class IvfIndex implements NearestNeighbourIndex {
 
   /** Every cell, nearest centre first. */
   private nearestCells(query: Float32Array): Int32Array {
-    const d = this.dims, C = this.centres, dist = this.centreNorm;
+    const d = this.dims, C = this.centres, dist = this.centreDistance;
     for (let c = 0; c < this.cells; c++) {
       let s = 0;
       for (let j = 0, o = c * d; j < d; j++) { const u = C[o + j] - query[j]; s += u * u; }
