@@ -19,17 +19,17 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseFeatureList } from '../src/core/feature-matrix.ts';
-import { findOverlap, buildTrainingIndex } from '../src/core/leakage.ts';
-import { mapLabels, parseLabelMap } from '../src/core/label-map.ts';
-import { accuracy, macroF1 } from '../src/core/metrics.ts';
-import { argmaxRows } from '../src/core/mlp.ts';
-import { encodeLabels, MoodClassifier, type MoodClassifierOptions } from '../src/core/mood-classifier.ts';
-import { crossValidateMoodClassifier } from '../src/core/mood-cv.ts';
-import { stratifiedKFold } from '../src/core/split.ts';
-import { selectRows, type TrackTable } from '../src/core/track-table.ts';
-import { expectedCalibrationError, brierScore } from '../src/core/calibration.ts';
-import { DEFAULT_ENSEMBLE_MEMBERS } from '../src/core/train-mood-model.ts';
+import { parseFeatureList } from '../src/core/data/feature-matrix.ts';
+import { findOverlap, buildTrainingIndex } from '../src/core/evaluate/leakage.ts';
+import { mapLabels, parseLabelMap } from '../src/core/data/label-map.ts';
+import { accuracy, macroF1 } from '../src/core/evaluate/metrics.ts';
+import { argmaxRows } from '../src/core/classify/mlp.ts';
+import { encodeLabels, MoodClassifier, type MoodClassifierOptions } from '../src/core/classify/mood-classifier.ts';
+import { crossValidateMoodClassifier } from '../src/core/evaluate/mood-cv.ts';
+import { stratifiedKFold } from '../src/core/evaluate/split.ts';
+import { selectRows, type TrackTable } from '../src/core/data/track-table.ts';
+import { expectedCalibrationError, brierScore } from '../src/core/classify/calibration.ts';
+import { DEFAULT_ENSEMBLE_MEMBERS } from '../src/core/classify/train-mood-model.ts';
 import { readTracksCsv } from '../src/io/csv/read-tracks.ts';
 
 const DATA = process.env.MOODSCAPE_DATA ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'mood_labelled');

@@ -14,12 +14,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { readTracksCsv } from '../src/io/csv/read-tracks.ts';
-import { matrix, type Matrix } from '../src/core/matrix.ts';
-import { StandardScaler } from '../src/core/scaler.ts';
-import { KMeans } from '../src/core/kmeans.ts';
-import { GaussianMixture } from '../src/core/gmm.ts';
-import { PCA } from '../src/core/pca.ts';
-import { silhouette } from '../src/core/silhouette.ts';
+import { matrix, type Matrix } from '../src/core/common/matrix.ts';
+import { StandardScaler } from '../src/core/data/scaler.ts';
+import { KMeans } from '../src/core/cluster/kmeans.ts';
+import { GaussianMixture } from '../src/core/cluster/gmm.ts';
+import { PCA } from '../src/core/cluster/pca.ts';
+import { silhouette } from '../src/core/cluster/silhouette.ts';
 
 const DATA = '/work/shared/data';
 const FIXTURE = new URL('./fixtures/sklearn-reference.json', import.meta.url);

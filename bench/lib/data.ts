@@ -18,10 +18,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTracksCsv } from '../../src/io/csv/read-tracks.ts';
 import { writeGeneratedCsv } from '../../src/io/generate-csv.ts';
-import { availableInputs, CLUSTER_FEATURES, designMatrix } from '../../src/core/feature-matrix.ts';
-import { StandardScaler } from '../../src/core/scaler.ts';
-import { KMeans } from '../../src/core/kmeans.ts';
-import { encodeLabels } from '../../src/core/mood-classifier.ts';
+import { availableInputs, CLUSTER_FEATURES, designMatrix } from '../../src/core/data/feature-matrix.ts';
+import { StandardScaler } from '../../src/core/data/scaler.ts';
+import { KMeans } from '../../src/core/cluster/kmeans.ts';
+import { encodeLabels } from '../../src/core/classify/mood-classifier.ts';
 import { readNumericCsv, writeNumericCsv } from './numeric-csv.ts';
 
 export interface Sizes {

@@ -5,16 +5,16 @@
  * process.hrtime, and prints one line `BENCH_RESULT {json}`.
  */
 import { readTracksCsv } from '../../src/io/csv/read-tracks.ts';
-import { KMeans } from '../../src/core/kmeans.ts';
+import { KMeans } from '../../src/core/cluster/kmeans.ts';
 import { workerRestartRunner, workerSweepRunner } from '../../src/app/parallel/fold-runner.ts';
 import { workerRuntime } from '../../src/app/parallel/worker-runtime.ts';
 import { workerGmmRunner } from '../../src/app/parallel/gmm-runner.ts';
-import { sweepK } from '../../src/core/k-sweep.ts';
-import { GaussianMixture } from '../../src/core/gmm.ts';
-import { silhouette } from '../../src/core/silhouette.ts';
-import { MlpClassifier } from '../../src/core/mlp.ts';
-import { encodeLabels, MoodClassifier } from '../../src/core/mood-classifier.ts';
-import { trainMoodModel, type TrainSpec } from '../../src/core/train-mood-model.ts';
+import { sweepK } from '../../src/core/cluster/k-sweep.ts';
+import { GaussianMixture } from '../../src/core/cluster/gmm.ts';
+import { silhouette } from '../../src/core/cluster/silhouette.ts';
+import { MlpClassifier } from '../../src/core/classify/mlp.ts';
+import { encodeLabels, MoodClassifier } from '../../src/core/classify/mood-classifier.ts';
+import { trainMoodModel, type TrainSpec } from '../../src/core/classify/train-mood-model.ts';
 import { readNumericCsv } from './numeric-csv.ts';
 import { PeakRss } from './peak-rss.ts';
 import type { TaskSpec, TaskResult } from './task-spec.ts';

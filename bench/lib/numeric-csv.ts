@@ -6,7 +6,7 @@
  */
 import { createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { matrix, type Matrix } from '../../src/core/matrix.ts';
+import { matrix, type Matrix } from '../../src/core/common/matrix.ts';
 
 export async function writeNumericCsv(path: string, X: Matrix, y?: Int32Array, rows = X.rows): Promise<void> {
   const out = createWriteStream(path);

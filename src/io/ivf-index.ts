@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { buildIvfIndex, IvfIndex, resolveIvfOptions, type IvfOptions } from '../core/recommend/ivf.ts';
-import type { NumericArray } from '../core/model-state.ts';
+import type { NumericArray } from '../core/classify/model-state.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { vectorFingerprint } from './vector-fingerprint.ts';
 

@@ -11,8 +11,8 @@
  */
 import { readFile, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../core/errors.ts';
-import type { ModelState, NumericArray } from '../core/model-state.ts';
+import { InputError } from '../core/common/errors.ts';
+import type { ModelState, NumericArray } from '../core/classify/model-state.ts';
 import { writeDirAtomic } from './atomic.ts';
 
 export const MODEL_FORMAT = 'moodscape-model';

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MoodClassifier, encodeLabels } from '../core/mood-classifier.ts';
+import { MoodClassifier, encodeLabels } from '../core/classify/mood-classifier.ts';
 import { generateCatalogue } from '../core/generator/generate.ts';
-import { InputError } from '../core/errors.ts';
+import { InputError } from '../core/common/errors.ts';
 import { loadMoodModel, saveMoodModel } from './mood-model-dir.ts';
 
 async function trainedModelDir(model: 'mlp' | 'logreg' = 'mlp') {
@@ -79,7 +79,7 @@ test('saving over an existing model replaces it whole', async () => {
 });
 
 test('temperature, uncertain threshold, logreg baseline and training-set index survive save and load', async () => {
-  const { buildTrainingIndex, findOverlap } = await import('../core/leakage.ts');
+  const { buildTrainingIndex, findOverlap } = await import('../core/evaluate/leakage.ts');
   const { evaluationStages } = await import('./mood-model-dir.ts');
   const table = generateCatalogue({ tracks: 300, seed: 4, labelled: true });
   const target = encodeLabels(table.text.mood);

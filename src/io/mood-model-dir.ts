@@ -2,11 +2,11 @@
  * Saving and loading a trained mood model directory (see model-store.ts for the file layout).
  */
 import { createHash } from 'node:crypto';
-import { FittedMoodClassifier } from '../core/mood-classifier.ts';
-import { classifierFactory } from '../core/classifiers.ts';
-import type { TrainingIndex } from '../core/leakage.ts';
-import type { Matrix } from '../core/matrix.ts';
-import type { ModelState } from '../core/model-state.ts';
+import { FittedMoodClassifier } from '../core/classify/mood-classifier.ts';
+import { classifierFactory } from '../core/classify/classifiers.ts';
+import type { TrainingIndex } from '../core/evaluate/leakage.ts';
+import type { Matrix } from '../core/common/matrix.ts';
+import type { ModelState } from '../core/classify/model-state.ts';
 import { loadModelDir, saveModelDir, type ModelManifest } from './model-store.ts';
 
 /** What a model directory says about how the model was made and how good it is. */

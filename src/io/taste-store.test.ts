@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../core/errors.ts';
+import { InputError } from '../core/common/errors.ts';
 import { listUsers, loadProfile, recordFeedback } from './taste-store.ts';
 
 describe('taste store', () => {

@@ -4,7 +4,7 @@
  * old one, so a crash never leaves a half-written store. Concurrent writers: the last one wins.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../core/errors.ts';
+import { InputError } from '../core/common/errors.ts';
 import { addFeedback, emptyProfile, type FeedbackItem, type TasteProfile } from '../core/recommend/index.ts';
 import { writeFileAtomic } from './atomic.ts';
 

@@ -3,9 +3,9 @@
  * printing what ingest did.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../core/common/errors.ts';
 import { readTracksCsv, type IngestResult } from '../../io/csv/read-tracks.ts';
-import type { MissingStrategy } from '../../core/clean.ts';
+import type { MissingStrategy } from '../../core/data/clean.ts';
 import { createProgress } from './progress.ts';
 
 export interface IngestFlags {

@@ -1,4 +1,4 @@
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../core/common/errors.ts';
 import { CommanderError } from 'commander';
 
 /** Exit codes the CLI promises: 0 ok, 2 bad input or usage, 1 internal error. */

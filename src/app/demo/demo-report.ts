@@ -2,16 +2,16 @@
  * Turns the demo's results into the report's input: every section filled from what the demo
  * computed, plus the original pipeline's two importance methods for comparison.
  */
-import { expectedCalibrationError, reliabilityBins } from '../../core/calibration.ts';
+import { expectedCalibrationError, reliabilityBins } from '../../core/classify/calibration.ts';
 import { centroidSpreadImportance, compareImportance, logregCoefficientImportance } from '../../core/explain/importance.ts';
-import { LogisticRegression } from '../../core/logreg.ts';
-import { matrix } from '../../core/matrix.ts';
-import { maxMembership, type MoodClustering } from '../../core/mood-clusters.ts';
+import { LogisticRegression } from '../../core/classify/logreg.ts';
+import { matrix } from '../../core/common/matrix.ts';
+import { maxMembership, type MoodClustering } from '../../core/cluster/mood-clusters.ts';
 import { modelReportParts, tableFeatures } from '../../core/report/from-model.ts';
 import type { ReportInput } from '../../core/report/report-data.ts';
-import { StandardScaler } from '../../core/scaler.ts';
-import type { TrainOutcome } from '../../core/train-mood-model.ts';
-import type { TrackTable } from '../../core/track-table.ts';
+import { StandardScaler } from '../../core/data/scaler.ts';
+import type { TrainOutcome } from '../../core/classify/train-mood-model.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
 import type { IngestReport } from '../../io/csv/read-tracks.ts';
 
 export interface DemoReportParts {

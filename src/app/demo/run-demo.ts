@@ -4,17 +4,17 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { correlations, describe } from '../../core/describe.ts';
-import { topMoods } from '../../core/mood-model.ts';
-import { clusterMoods, maxMembership } from '../../core/mood-clusters.ts';
-import { DEFAULT_CLASSIFIER, trainMetrics, trainMoodModel, type TrainOutcome } from '../../core/train-mood-model.ts';
-import { designMatrix } from '../../core/feature-matrix.ts';
+import { correlations, describe } from '../../core/data/describe.ts';
+import { topMoods } from '../../core/classify/mood-model.ts';
+import { clusterMoods, maxMembership } from '../../core/cluster/mood-clusters.ts';
+import { DEFAULT_CLASSIFIER, trainMetrics, trainMoodModel, type TrainOutcome } from '../../core/classify/train-mood-model.ts';
+import { designMatrix } from '../../core/data/feature-matrix.ts';
 import { readTracksCsv } from '../../io/csv/read-tracks.ts';
 import { writeCsv, writeTableCsv, type CsvCell } from '../../io/csv/write-csv.ts';
 import { writeGeneratedCsv } from '../../io/generate-csv.ts';
 import { evaluationStages, fingerprint, saveMoodModel } from '../../io/mood-model-dir.ts';
-import { buildTrainingIndex } from '../../core/leakage.ts';
-import { clusterStability } from '../../core/cluster-stability.ts';
+import { buildTrainingIndex } from '../../core/evaluate/leakage.ts';
+import { clusterStability } from '../../core/cluster/cluster-stability.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { writeReport } from '../../io/report/write-report.ts';
 import { demoReportInput } from './demo-report.ts';

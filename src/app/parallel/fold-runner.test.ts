@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCatalogue } from '../../core/generator/generate.ts';
-import { encodeLabels } from '../../core/mood-classifier.ts';
-import { crossValidateMoodClassifier, type CvOptions } from '../../core/mood-cv.ts';
-import { trainMoodModel } from '../../core/train-mood-model.ts';
-import { sweepK } from '../../core/k-sweep.ts';
-import { matrix } from '../../core/matrix.ts';
-import { createRng } from '../../core/random.ts';
-import { KMeans } from '../../core/kmeans.ts';
+import { encodeLabels } from '../../core/classify/mood-classifier.ts';
+import { crossValidateMoodClassifier, type CvOptions } from '../../core/evaluate/mood-cv.ts';
+import { trainMoodModel } from '../../core/classify/train-mood-model.ts';
+import { sweepK } from '../../core/cluster/k-sweep.ts';
+import { matrix } from '../../core/common/matrix.ts';
+import { createRng } from '../../core/common/random.ts';
+import { KMeans } from '../../core/cluster/kmeans.ts';
 import { workerFoldRunner, workerRestartRunner, workerSweepRunner } from './fold-runner.ts';
 
 const labelled = generateCatalogue({ tracks: 400, seed: 21, labelled: true });

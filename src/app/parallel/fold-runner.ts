@@ -10,9 +10,9 @@
  */
 import { receiveMessageOnPort, MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { lloydRestartShared, RestartWinner, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/kmeans.ts';
-import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/k-sweep.ts';
-import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/mood-cv.ts';
+import { lloydRestartShared, RestartWinner, restartsInline, shareKMeansRows, type KMeansRestartRunner, type KMeansRun } from '../../core/cluster/kmeans.ts';
+import { sweepInline, type KSweepPoint, type KSweepRunner } from '../../core/cluster/k-sweep.ts';
+import { runFoldsInline, type CvFoldContext, type CvFoldOutput, type CvFoldRunner } from '../../core/evaluate/mood-cv.ts';
 import type { PoolTask } from './fold-worker.ts';
 import { workerBundle } from './worker-bundle.ts';
 

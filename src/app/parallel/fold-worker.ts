@@ -5,11 +5,11 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { sweepPoint, type KSweepOptions } from '../../core/k-sweep.ts';
-import { gmmChunkCount, runGmmPass, type GmmPass } from '../../core/gmm-passes.ts';
-import { lloydRestartShared, type KMeansSeeding, type SharedKMeansRows } from '../../core/kmeans.ts';
-import type { Matrix } from '../../core/matrix.ts';
-import { runCvFold, type CvFoldContext, type CvFoldJob } from '../../core/mood-cv.ts';
+import { sweepPoint, type KSweepOptions } from '../../core/cluster/k-sweep.ts';
+import { gmmChunkCount, runGmmPass, type GmmPass } from '../../core/cluster/gmm-passes.ts';
+import { lloydRestartShared, type KMeansSeeding, type SharedKMeansRows } from '../../core/cluster/kmeans.ts';
+import type { Matrix } from '../../core/common/matrix.ts';
+import { runCvFold, type CvFoldContext, type CvFoldJob } from '../../core/evaluate/mood-cv.ts';
 
 interface WorkerInit {
   readonly port: MessagePort;

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GaussianMixture } from '../../core/gmm.ts';
-import { GMM_CHUNK_ROWS } from '../../core/gmm-passes.ts';
-import { matrix } from '../../core/matrix.ts';
-import { createRng } from '../../core/random.ts';
+import { GaussianMixture } from '../../core/cluster/gmm.ts';
+import { GMM_CHUNK_ROWS } from '../../core/cluster/gmm-passes.ts';
+import { matrix } from '../../core/common/matrix.ts';
+import { createRng } from '../../core/common/random.ts';
 import { workerGmmRunner } from './gmm-runner.ts';
 
 // Enough rows for several chunks, so the worker and this thread both take some.

@@ -5,8 +5,8 @@
  * The partial sums come back per chunk and are added in chunk order by the core, so the fit equals
  * the one-thread fit exactly.
  */
-import { gmmChunkCount, gmmPassesInline, runGmmPass, type GmmRunnerFactory } from '../../core/gmm-passes.ts';
-import { matrix } from '../../core/matrix.ts';
+import { gmmChunkCount, gmmPassesInline, runGmmPass, type GmmRunnerFactory } from '../../core/cluster/gmm-passes.ts';
+import { matrix } from '../../core/common/matrix.ts';
 import { defaultFoldThreads, drainPorts, spawnWorker, type Slot } from './fold-runner.ts';
 import type { GmmPassesTask, GmmPassMessage } from './fold-worker.ts';
 

@@ -3,7 +3,7 @@
  * and the benchmarks pass to the core, so a new runner is wired in one place. With one thread
  * the core's inline defaults run instead (the results are the same either way).
  */
-import type { TrainRuntime } from '../../core/train-mood-model.ts';
+import type { TrainRuntime } from '../../core/classify/train-mood-model.ts';
 import { defaultFoldThreads, workerFoldRunner, workerRestartRunner, workerSweepRunner } from './fold-runner.ts';
 import { workerGmmRunner } from './gmm-runner.ts';
 

@@ -6,17 +6,17 @@
  *
  * The store stays the source of truth: tracks, tags (for `GET /tracks?mood=`) and feedback live there.
  */
-import { matrix, row, type Matrix } from '../../core/matrix.ts';
-import { topMoods } from '../../core/mood-model.ts';
-import { PCA, type FittedPCA } from '../../core/pca.ts';
+import { matrix, row, type Matrix } from '../../core/common/matrix.ts';
+import { topMoods } from '../../core/classify/mood-model.ts';
+import { PCA, type FittedPCA } from '../../core/cluster/pca.ts';
 import { backgroundSample, explainTrack, type TrackExplanation } from '../../core/explain/shapley.ts';
 import { sortedContributions, formatContribution } from '../../core/explain/format.ts';
 import {
   addFeedback, BUILTIN_CONTEXTS, buildScaledSpace, emptyProfile, recommend, topMoodIndex, TASTE_KNOBS,
   type ContextSpec, type FeedbackItem, type RecCatalog, type RecQuery, type RecResult, type TasteProfile,
 } from '../../core/recommend/index.ts';
-import type { TrackTable } from '../../core/track-table.ts';
-import { InputError } from '../../core/errors.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
+import { InputError } from '../../core/common/errors.ts';
 import type { LoadedMoodModel } from '../../io/mood-model-dir.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
 import { registerLoadedModel, tagDatabase } from '../cli/commands/tag-db.ts';

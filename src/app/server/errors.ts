@@ -8,7 +8,7 @@
  * - Anything else → 500 "internal error"; the stack goes to the log, never to the client.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../core/common/errors.ts';
 
 export class ApiError extends Error {
   constructor(readonly statusCode: number, message: string, readonly field?: string) {

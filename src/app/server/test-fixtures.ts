@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { generateCatalogue } from '../../core/generator/generate.ts';
-import { encodeLabels, MoodClassifier } from '../../core/mood-classifier.ts';
+import { encodeLabels, MoodClassifier } from '../../core/classify/mood-classifier.ts';
 import { loadMoodModel, saveMoodModel } from '../../io/mood-model-dir.ts';
 import { openStore } from '../../io/store/open-store.ts';
 import { authMode } from './auth.ts';

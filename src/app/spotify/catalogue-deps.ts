@@ -15,14 +15,14 @@
  * Per catalogue (by RecCatalog identity) an index is built once: id → row, genre keys, artist ids.
  */
 import { createHash } from 'node:crypto';
-import { InputError } from '../../core/errors.ts';
-import { FEATURE_SPEC } from '../../core/features.ts';
-import { matrix } from '../../core/matrix.ts';
+import { InputError } from '../../core/common/errors.ts';
+import { FEATURE_SPEC } from '../../core/data/features.ts';
+import { matrix } from '../../core/common/matrix.ts';
 import {
   KNOBS, normaliseId, recommend, resolveContext, resolveMood,
   type ContextSpec, type Knob, type RecCatalog, type RecQuery,
 } from '../../core/recommend/index.ts';
-import { selectRows } from '../../core/track-table.ts';
+import { selectRows } from '../../core/data/track-table.ts';
 import type {
   SpotifyAuth, SpotifySurfaceDeps, SurfaceRecQuery, SurfaceRecResult, SurfaceSeed, SurfaceTrack,
 } from './types.ts';

@@ -4,7 +4,7 @@
  * body; the TypeScript SDK reads the status).
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../core/common/errors.ts';
 
 export class SpotifyError extends Error {
   constructor(readonly status: number, message: string) {

@@ -4,7 +4,7 @@
  * (default 20), and min_/max_/target_ per tunable attribute. `market` and unknown parameters are
  * ignored, like Spotify ignores what it does not know.
  */
-import { FEATURE_SPEC } from '../../core/features.ts';
+import { FEATURE_SPEC } from '../../core/data/features.ts';
 import { SpotifyError } from './errors.ts';
 import type { SurfaceRecQuery } from './types.ts';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCatalogue } from '../../core/generator/generate.ts';
-import { encodeLabels, MoodClassifier } from '../../core/mood-classifier.ts';
+import { encodeLabels, MoodClassifier } from '../../core/classify/mood-classifier.ts';
 import { buildRecCatalog, type RecCatalog } from '../../core/recommend/index.ts';
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../core/common/errors.ts';
 import { catalogueIndex, derivedId, genreKey, recommendOver, subCatalog } from './catalogue-deps.ts';
 import { SpotifyError } from './errors.ts';
 import { commaList, parseIds, parseRecommendationsQuery } from './params.ts';

@@ -11,8 +11,8 @@
  * prediction has changed (bisection keeps the flipped end), so the flip is real, though a narrower
  * flip region between grid points can be missed.
  */
-import { matrix, type Matrix } from '../matrix.ts';
-import { FEATURE_SPEC } from '../features.ts';
+import { matrix, type Matrix } from '../common/matrix.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 import type { ExplainableModel } from './shapley.ts';
 
 export const DISCRETE = new Set(['key', 'mode', 'time_signature']);

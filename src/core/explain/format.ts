@@ -1,5 +1,5 @@
 /** Plain-text forms of explanations: "energy 0.91 (+0.22)", "energy +0.12 → Energetic". */
-import { FEATURE_SPEC } from '../features.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 import type { FeatureContribution, TrackExplanation } from './shapley.ts';
 import type { Counterfactual } from './counterfactual.ts';
 

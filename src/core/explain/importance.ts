@@ -7,8 +7,8 @@
  *    centroids per feature (standard deviation of the centroid coordinates, in scaled units);
  * and a sentence saying where they disagree.
  */
-import { matrix, type Matrix } from '../matrix.ts';
-import { createRng, shuffleInPlace } from '../random.ts';
+import { matrix, type Matrix } from '../common/matrix.ts';
+import { createRng, shuffleInPlace } from '../common/random.ts';
 import type { ProbaFn } from './shapley.ts';
 
 export interface ImportanceMethod {

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fromRows, matrix, row, type Matrix } from '../matrix.ts';
-import { createRng } from '../random.ts';
+import { fromRows, matrix, row, type Matrix } from '../common/matrix.ts';
+import { createRng } from '../common/random.ts';
 import { backgroundSample, explainTrack, shapleyValues } from './shapley.ts';
 import { findCounterfactual } from './counterfactual.ts';
 import { compareImportance, logregCoefficientImportance, centroidSpreadImportance, meanAbsShapley, permutationImportance } from './importance.ts';
 import { formatContribution, formatCounterfactual, formatExplanation } from './format.ts';
 import { parseCsv, trainSoftmax } from './test-model.ts';
-import { FEATURE_SPEC } from '../features.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 
 const DATA = '/work/shared/data/mood_labelled/data_moods.csv';
 const FEATURES = ['danceability', 'acousticness', 'energy', 'instrumentalness', 'liveness', 'valence', 'loudness', 'speechiness', 'tempo'];

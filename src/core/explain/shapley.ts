@@ -8,9 +8,9 @@
  * result says so (`exact: false`). Either way the attributions add up to prediction − baseline up to
  * rounding, because every permutation's marginal contributions telescope to v(N) − v(∅).
  */
-import { matrix, type Matrix } from '../matrix.ts';
-import { createRng, shuffleInPlace } from '../random.ts';
-import type { MoodTagger } from '../mood-model.ts';
+import { matrix, type Matrix } from '../common/matrix.ts';
+import { createRng, shuffleInPlace } from '../common/random.ts';
+import type { MoodTagger } from '../classify/mood-model.ts';
 
 /** Probabilities (rows × classes) for raw feature rows. */
 export type ProbaFn = (X: Matrix) => Matrix;

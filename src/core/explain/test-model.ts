@@ -3,7 +3,7 @@
  * descent), deterministic and dependency-free, so explanation tests run on a real trained model
  * whatever classifier modules exist. Not used by the product.
  */
-import { matrix, type Matrix } from '../matrix.ts';
+import { matrix, type Matrix } from '../common/matrix.ts';
 import type { ExplainableModel } from './shapley.ts';
 
 export interface SoftmaxModel extends ExplainableModel {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FEATURE_SPEC } from '../features.ts';
-import type { TrackTable } from '../track-table.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
+import type { TrackTable } from '../data/track-table.ts';
 import {
   BLOCK_SIZE,
   GENERATED_MOODS,

@@ -15,9 +15,9 @@
  * the one-shot form.
  */
 import rawParams from './catalogue-params.json' with { type: 'json' };
-import { createRng, type Rng } from '../random.ts';
-import { FEATURE_SPEC } from '../features.ts';
-import type { TrackTable } from '../track-table.ts';
+import { createRng, type Rng } from '../common/random.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
+import type { TrackTable } from '../data/track-table.ts';
 import { albumName, artistName, base62Id, songTitle } from './names.ts';
 
 // ---------------------------------------------------------------------------------------------

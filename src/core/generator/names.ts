@@ -4,7 +4,7 @@
  * latin music is a large share of the fitted catalogue). Every function is a pure function of the
  * Rng it is given, so names are as reproducible as the features.
  */
-import type { Rng } from '../random.ts';
+import type { Rng } from '../common/random.ts';
 
 const ADJECTIVES = [
   'Golden', 'Broken', 'Electric', 'Silent', 'Midnight', 'Endless', 'Wild', 'Blue', 'Neon', 'Lost',

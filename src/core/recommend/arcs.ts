@@ -11,8 +11,8 @@
  * every monotone run of the curve's primary attribute (its first attribute) the chosen tracks are
  * sorted, so the playlist is monotone in that attribute wherever the spec is.
  */
-import { InputError } from '../errors.ts';
-import { FEATURE_SPEC } from '../features.ts';
+import { InputError } from '../common/errors.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 import { isKnob, KNOBS, knobScale, type Knob } from './knobs.ts';
 
 export interface ArcPoint {

@@ -9,8 +9,8 @@
  * User presets come from a JSON file: `{"contexts":[{…spec…}]}` or a bare array of specs. They are
  * validated here with errors naming the preset and the field.
  */
-import { InputError } from '../errors.ts';
-import { FEATURE_SPEC } from '../features.ts';
+import { InputError } from '../common/errors.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 import { KNOBS, isKnob, type Knob } from './knobs.ts';
 
 export type KnobValues = Partial<Record<Knob, number>>;

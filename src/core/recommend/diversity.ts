@@ -4,7 +4,7 @@
  * `cap × ceil(limit / per)` times in a playlist of `limit` tracks. The bound does not depend on order,
  * so it survives the arc sort and MMR alike.
  */
-import type { TrackTable } from '../track-table.ts';
+import type { TrackTable } from '../data/track-table.ts';
 
 export interface ArtistCap {
   readonly cap: number;

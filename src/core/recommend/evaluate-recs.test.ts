@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../errors.ts';
+import { InputError } from '../common/errors.ts';
 import { buildRecCatalog, evaluateRecs, topMoodIndex } from './index.ts';
 import { syntheticCatalogue, stubTagger, STUB_CLASSES } from './test-fixtures.ts';
 

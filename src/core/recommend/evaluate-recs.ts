@@ -10,8 +10,8 @@
  * - artist repetition: 1 − distinct artists / tracks;
  * and, over all moods, catalogue coverage: distinct tracks recommended / catalogue size.
  */
-import { InputError } from '../errors.ts';
-import { createRng } from '../random.ts';
+import { InputError } from '../common/errors.ts';
+import { createRng } from '../common/random.ts';
 import { recommend, type RecCatalog } from './recommend.ts';
 import { squaredDistance } from './similarity.ts';
 

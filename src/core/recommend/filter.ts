@@ -3,7 +3,7 @@
  * names the constraint that emptied it, the pool size at each step, and how many tracks that
  * constraint alone would keep (so the user knows whether it is impossible or only in combination).
  */
-import { InputError } from '../errors.ts';
+import { InputError } from '../common/errors.ts';
 
 export interface Constraint {
   /** What the user reads: "energy ≥ 0.65 (context workout)". */

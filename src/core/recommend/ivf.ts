@@ -13,11 +13,11 @@
  * Results are exact for the rows scanned: distances are computed from the float32 vectors, nearest
  * first, ties by row number, as exactNearest orders them.
  */
-import { KMeans } from '../kmeans.ts';
-import { matrix } from '../matrix.ts';
-import { checkState, requireArray, type ModelState } from '../model-state.ts';
-import { integer, resolveOptions, seedCheck } from '../options.ts';
-import { createRng } from '../random.ts';
+import { KMeans } from '../cluster/kmeans.ts';
+import { matrix } from '../common/matrix.ts';
+import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
+import { integer, resolveOptions, seedCheck } from '../common/options.ts';
+import { createRng } from '../common/random.ts';
 import { BoundedMaxHeap, type NearestNeighbourIndex, type Neighbours } from './similarity.ts';
 
 export interface IvfOptions {

@@ -2,7 +2,7 @@
  * The tunable attributes of a recommendation query, in the shape Spotify's /recommendations used
  * (target_/min_/max_ per attribute), with their documented ranges from features.ts.
  */
-import { FEATURE_SPEC } from '../features.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 
 export const KNOBS = [
   'acousticness', 'danceability', 'duration_ms', 'energy', 'instrumentalness', 'key', 'liveness',

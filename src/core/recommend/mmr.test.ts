@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../random.ts';
+import { createRng } from '../common/random.ts';
 import { mmrSelect, mmrSelectScan, type MmrOptions } from './mmr.ts';
 
 test('lazy MMR picks exactly what scanning every candidate every round picks: ties, duplicates, rejections, every λ', () => {

@@ -3,8 +3,8 @@
  * catalogue and a model's mood vocabulary. Every mistake is an InputError that says what was wrong
  * and what would be valid (the moods the model knows, the nearest track ids, the attribute range …).
  */
-import { InputError } from '../errors.ts';
-import type { TrackTable } from '../track-table.ts';
+import { InputError } from '../common/errors.ts';
+import type { TrackTable } from '../data/track-table.ts';
 import { resolveArc, arcAttributes, type ArcCurve } from './arcs.ts';
 import { resolveContext, matchingClasses, type ContextSpec, type KnobValues } from './contexts.ts';
 import { DEFAULT_ARTIST_CAP } from './diversity.ts';

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createRng } from '../random.ts';
+import { createRng } from '../common/random.ts';
 import {
   addFeedback, buildRecCatalog, knobScale, monotoneRuns, selectArc, type Knob, emptyProfile, exactIndex, recommend, type RecCatalog, type RecOptions, type RecQuery, type RecResult,
 } from './index.ts';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../errors.ts';
+import { InputError } from '../common/errors.ts';
 import {
   BUILTIN_CONTEXTS, buildRecCatalog, diversityViolations, maxPerArtist, recommend, resolveContext, parseContextPresets,
   parseArcCurve, NAMED_ARCS, monotoneRuns, sampleArc, addFeedback, emptyProfile, MAX_SHIFT, exactNearest,
@@ -222,7 +222,7 @@ describe('similarity', () => {
 describe('one-mood queries scanned by descending probability', () => {
   it('give the same playlists, scores and reasons as the scan in pool order', async () => {
     const { setOrderedScan } = await import('./recommend.ts');
-    const { createRng } = await import('../random.ts');
+    const { createRng } = await import('../common/random.ts');
     // A coarse catalogue: many rows share a probability, so ties decide who enters the candidates.
     const coarse = syntheticCatalogue(4000, 3);
     const tied: RecCatalog = buildRecCatalog(coarse, {

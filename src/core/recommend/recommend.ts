@@ -18,9 +18,9 @@
  * catalogue (top mood per row, rows per top mood, the id index, the per-row work arrays) is computed
  * once and kept beside it (WeakMap). recommend-snapshot.test.ts pins the results.
  */
-import type { Matrix } from '../matrix.ts';
-import type { MoodTagger } from '../mood-model.ts';
-import type { TrackTable } from '../track-table.ts';
+import type { Matrix } from '../common/matrix.ts';
+import type { MoodTagger } from '../classify/mood-model.ts';
+import type { TrackTable } from '../data/track-table.ts';
 import { arcError, arcFitReport, sampleArc, selectArc, type ArcFitReport } from './arcs.ts';
 import { describeContext, type ContextSpec } from './contexts.ts';
 import { DiversityGuard } from './diversity.ts';

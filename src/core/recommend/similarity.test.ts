@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../random.ts';
+import { createRng } from '../common/random.ts';
 import { BoundedMaxHeap } from './similarity.ts';
 
 test('bounded heap keeps the smallest (key, id) pairs whatever the push order, ties to the lower id', () => {

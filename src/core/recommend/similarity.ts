@@ -5,7 +5,7 @@
  * plain scan with a bounded max-heap (≈14 ms per query at 1M × 12 on one core); above
  * EXACT_SCAN_LIMIT rows the recommender uses a NearestNeighbourIndex (HNSW, built in io/).
  */
-import type { TrackTable } from '../track-table.ts';
+import type { TrackTable } from '../data/track-table.ts';
 
 /** Catalogues up to this many rows are searched exactly; above it an approximate index is used. */
 export const EXACT_SCAN_LIMIT = 200_000;

@@ -9,7 +9,7 @@
  * 15 BPM for tempo), then kept inside the attribute's range. `base` is the query's own target when it
  * has one, else the mean of the filtered pool.
  */
-import { FEATURE_SPEC } from '../features.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 import { formatKnob, knobScale, type Knob } from './knobs.ts';
 
 export const TASTE_KNOBS: readonly Knob[] = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'tempo'];

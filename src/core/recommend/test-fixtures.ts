@@ -3,10 +3,10 @@
  * probabilities are a fixed function of valence and energy (happy / sad / energetic / calm on the
  * circumplex quadrants). Used by the tests only.
  */
-import { matrix, type Matrix } from '../matrix.ts';
-import type { MoodTagger } from '../mood-model.ts';
-import { createRng } from '../random.ts';
-import type { TrackTable } from '../track-table.ts';
+import { matrix, type Matrix } from '../common/matrix.ts';
+import type { MoodTagger } from '../classify/mood-model.ts';
+import { createRng } from '../common/random.ts';
+import type { TrackTable } from '../data/track-table.ts';
 import { exactNearest, recallAtK, type NearestNeighbourIndex, type Neighbours } from './similarity.ts';
 
 export const STUB_CLASSES = ['happy', 'sad', 'energetic', 'calm'] as const;

@@ -3,11 +3,11 @@
  * feature columns, predicted moods, a PCA mood map, example explanations with counterfactuals and
  * global importance. Used by `moodscape report`; `demo` can call the same helpers.
  */
-import { AUDIO_FEATURES } from '../features.ts';
-import { matrix, row, type Matrix } from '../matrix.ts';
-import { topMoods } from '../mood-model.ts';
-import { PCA } from '../pca.ts';
-import type { TrackTable } from '../track-table.ts';
+import { AUDIO_FEATURES } from '../data/features.ts';
+import { matrix, row, type Matrix } from '../common/matrix.ts';
+import { topMoods } from '../classify/mood-model.ts';
+import { PCA } from '../cluster/pca.ts';
+import type { TrackTable } from '../data/track-table.ts';
 import { backgroundSample, explainTrack, shapleyValues, type ExplainableModel } from '../explain/shapley.ts';
 import { findCounterfactual } from '../explain/counterfactual.ts';
 import { compareImportance, meanAbsShapley, permutationImportance, type ImportanceMethod } from '../explain/importance.ts';

@@ -8,7 +8,7 @@ import type { TrackExplanation } from '../explain/shapley.ts';
 import type { Counterfactual } from '../explain/counterfactual.ts';
 import type { GlobalImportance } from '../explain/importance.ts';
 import { formatContribution, formatCounterfactual, formatFeatureValue, formatSigned, sortedContributions } from '../explain/format.ts';
-import { FEATURE_SPEC } from '../features.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 import { correlationMatrix, describeColumn, histogramWithDensity, sampleIndices, type DescribeRow } from './stats.ts';
 import {
   confusionSpec, contributionSpec, correlationSpec, distributionsSpec, foldAccuracySpec, gmmConfidenceSpec, importanceSpec,

@@ -3,7 +3,7 @@
  * self-contained spec (inline data, titles, axis titles with units). Rendering lives in
  * src/io/report/render-charts.ts.
  */
-import { FEATURE_SPEC } from '../features.ts';
+import { FEATURE_SPEC } from '../data/features.ts';
 import type { HistogramWithDensity } from './stats.ts';
 
 export type VlSpec = Record<string, unknown>;

@@ -3,11 +3,11 @@
  * pandas-style describe rows, Pearson correlations, histogram bins with a Gaussian KDE scaled to
  * counts, and deterministic sub-sampling for point charts. NaN values are skipped.
  */
-import { createRng, shuffleInPlace } from '../random.ts';
+import { createRng, shuffleInPlace } from '../common/random.ts';
 
 // describe rows and correlations live in ../describe.ts (one implementation for CLI and report).
-import { finiteSorted, quantileSorted } from '../describe.ts';
-export { describeColumn, correlationMatrix, quantileSorted, type DescribeRow } from '../describe.ts';
+import { finiteSorted, quantileSorted } from '../data/describe.ts';
+export { describeColumn, correlationMatrix, quantileSorted, type DescribeRow } from '../data/describe.ts';
 
 export interface HistogramBin {
   start: number;

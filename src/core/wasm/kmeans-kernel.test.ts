@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRng } from '../random.ts';
+import { createRng } from '../common/random.ts';
 import { F64Arena, wasmSimdAvailable } from './kernels.ts';
 import { instantiateKMeansKernel } from './kmeans-kernel.ts';
 

@@ -1,7 +1,7 @@
 /**
  * Maps a CSV header onto moodscape's canonical column names (see core/features.ts).
  */
-import { COLUMN_ALIASES, FEATURE_SPEC } from '../../core/features.ts';
+import { COLUMN_ALIASES, FEATURE_SPEC } from '../../core/data/features.ts';
 
 export type ColumnKind = 'feature' | 'text' | 'ignored';
 

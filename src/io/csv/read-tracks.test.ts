@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { readTracksCsv, readTracksCsvText } from './read-tracks.ts';
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../core/common/errors.ts';
 
 const DATA = process.env.MOODSCAPE_DATA ?? path.resolve(process.cwd(), '../shared/data');
 const haveData = existsSync(path.join(DATA, 'catalogues'));

@@ -14,17 +14,17 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { FEATURE_SPEC, OPTIONAL_FEATURES, REQUIRED_FEATURES } from '../../core/features.ts';
-import type { TrackTable } from '../../core/track-table.ts';
-import { InputError } from '../../core/errors.ts';
-import { dropSparseColumns, imputeMissing, type MissingStrategy, type SparseColumn } from '../../core/clean.ts';
+import { FEATURE_SPEC, OPTIONAL_FEATURES, REQUIRED_FEATURES } from '../../core/data/features.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
+import { InputError } from '../../core/common/errors.ts';
+import { dropSparseColumns, imputeMissing, type MissingStrategy, type SparseColumn } from '../../core/data/clean.ts';
 import { EMPTY, INVALID, NOT_A_NUMBER, PARSED, parseNumberInto, parseNumberText, scanNumberField } from './number.ts';
 import { IdIndex } from './id-set.ts';
 import { FNV_OFFSET, fnvStep, TextInterner } from './text-interner.ts';
 import { normaliseTrackId, planHeader, type ColumnMapping } from './header.ts';
 
 export type { ColumnMapping, ColumnKind } from './header.ts';
-export type { MissingStrategy } from '../../core/clean.ts';
+export type { MissingStrategy } from '../../core/data/clean.ts';
 
 export interface ReadOptions {
   /** Drop invalid rows (listed in report.rejected) instead of throwing. Default false. */

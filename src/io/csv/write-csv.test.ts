@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatNumber, quoteCsvField, writeCsv, writeTableCsv } from './write-csv.ts';
 import { readTracksCsv } from './read-tracks.ts';
-import type { TrackTable } from '../../core/track-table.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'moodscape-write-'));

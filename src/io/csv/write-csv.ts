@@ -5,8 +5,8 @@
 import { createWriteStream } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { once } from 'node:events';
-import type { TrackTable } from '../../core/track-table.ts';
-import { AUDIO_FEATURES } from '../../core/features.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
+import { AUDIO_FEATURES } from '../../core/data/features.ts';
 import { tempSibling } from '../atomic.ts';
 
 export type CsvCell = string | number | null | undefined;

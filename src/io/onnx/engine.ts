@@ -4,10 +4,10 @@
  * onnxruntime from ONNX_AUTO_MIN_ROWS rows on when it is installed and the model can be exported,
  * and TypeScript otherwise; both give the same probabilities within ~1e-6.
  */
-import { InputError } from '../../core/errors.ts';
-import { matrix, type Matrix } from '../../core/matrix.ts';
-import { createRng } from '../../core/random.ts';
-import type { FittedMoodClassifier } from '../../core/mood-classifier.ts';
+import { InputError } from '../../core/common/errors.ts';
+import { matrix, type Matrix } from '../../core/common/matrix.ts';
+import { createRng } from '../../core/common/random.ts';
+import type { FittedMoodClassifier } from '../../core/classify/mood-classifier.ts';
 import { moodModelToOnnx, OnnxExportError } from './export.ts';
 import { onnxRuntimeAvailable, predictProbaOnnx, type OnnxSessionOptions } from './run.ts';
 

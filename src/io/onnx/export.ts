@@ -17,12 +17,12 @@
  * Everything runs in float32 in the runtime; the TypeScript forward pass runs in float64 with the
  * same float32-valued weights, so probabilities agree to ~1e-7.
  */
-import { ENGINEERED_BY_NAME } from '../../core/features.ts';
-import type { FittedClassifier } from '../../core/classifiers.ts';
-import { FittedEnsemble } from '../../core/ensemble.ts';
-import { FittedLogisticRegression } from '../../core/logreg.ts';
-import { FittedMlp } from '../../core/mlp.ts';
-import type { FittedMoodClassifier } from '../../core/mood-classifier.ts';
+import { ENGINEERED_BY_NAME } from '../../core/data/features.ts';
+import type { FittedClassifier } from '../../core/classify/classifiers.ts';
+import { FittedEnsemble } from '../../core/classify/ensemble.ts';
+import { FittedLogisticRegression } from '../../core/classify/logreg.ts';
+import { FittedMlp } from '../../core/classify/mlp.ts';
+import type { FittedMoodClassifier } from '../../core/classify/mood-classifier.ts';
 import { DataType, encodeModel, type Model, type Node, type Tensor } from './onnx-proto.ts';
 
 export const ONNX_OPSET = 13;

@@ -4,7 +4,7 @@
  * `onnxRuntimeAvailable()` says whether it can be used.
  */
 import type * as Ort from 'onnxruntime-node';
-import { matrix, type Matrix } from '../../core/matrix.ts';
+import { matrix, type Matrix } from '../../core/common/matrix.ts';
 import { ONNX_INPUT, ONNX_OUTPUT } from './export.ts';
 
 type OrtModule = typeof Ort;

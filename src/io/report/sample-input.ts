@@ -5,10 +5,10 @@
  * app/cli/commands/report.ts); this is test support.
  */
 import { readFileSync } from 'node:fs';
-import { fromRows, matrix, row, takeRows, type Matrix } from '../../core/matrix.ts';
-import { createRng, shuffleInPlace } from '../../core/random.ts';
-import { KMeans } from '../../core/kmeans.ts';
-import { silhouette } from '../../core/silhouette.ts';
+import { fromRows, matrix, row, takeRows, type Matrix } from '../../core/common/matrix.ts';
+import { createRng, shuffleInPlace } from '../../core/common/random.ts';
+import { KMeans } from '../../core/cluster/kmeans.ts';
+import { silhouette } from '../../core/cluster/silhouette.ts';
 import { parseCsv, trainSoftmax } from '../../core/explain/test-model.ts';
 import { backgroundSample, explainTrack, shapleyValues } from '../../core/explain/shapley.ts';
 import { findCounterfactual } from '../../core/explain/counterfactual.ts';

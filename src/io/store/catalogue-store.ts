@@ -10,7 +10,7 @@
  * - Every write method that touches several rows runs in one transaction: on any error nothing
  *   of that call is kept.
  */
-import type { TrackTable } from '../../core/track-table.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
 
 export type FeedbackKind = 'like' | 'skip';
 export const FEEDBACK_KINDS: readonly FeedbackKind[] = ['like', 'skip'];

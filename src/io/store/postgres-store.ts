@@ -5,8 +5,8 @@
  * JSONB, times are TIMESTAMPTZ.
  */
 import pg from 'pg';
-import { InputError } from '../../core/errors.ts';
-import type { TrackTable } from '../../core/track-table.ts';
+import { InputError } from '../../core/common/errors.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
 import type {
   CatalogueStore,
   FeedbackKind,

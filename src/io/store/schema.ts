@@ -14,7 +14,7 @@
  *   playlists       id, name, user_id, query JSON, created_at
  *   playlist_tracks (playlist_id, position) PK → track_id
  */
-import { AUDIO_FEATURES } from '../../core/features.ts';
+import { AUDIO_FEATURES } from '../../core/data/features.ts';
 import { q } from './track-rows.ts';
 
 export type Dialect = 'sqlite' | 'postgres';

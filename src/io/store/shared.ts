@@ -1,5 +1,5 @@
 /** Query building and validation shared by both backends. */
-import { InputError } from '../../core/errors.ts';
+import { InputError } from '../../core/common/errors.ts';
 import { FEEDBACK_KINDS, type FeedbackKind, type ListTracksQuery, type ListedTrack, type ModelRecord, type PlaylistSummary, type TagRow } from './catalogue-store.ts';
 import type { Dialect } from './schema.ts';
 import { SELECT_COLUMNS, isoTime, parseJson, q, toTrackRecord } from './track-rows.ts';

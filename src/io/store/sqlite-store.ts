@@ -4,8 +4,8 @@
  * one transaction.
  */
 import Database from 'better-sqlite3';
-import { InputError } from '../../core/errors.ts';
-import type { TrackTable } from '../../core/track-table.ts';
+import { InputError } from '../../core/common/errors.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
 import type {
   CatalogueStore,
   FeedbackKind,

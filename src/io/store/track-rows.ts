@@ -3,8 +3,8 @@
  * and the stable id given to tracks that arrive without one.
  */
 import { createHash } from 'node:crypto';
-import { AUDIO_FEATURES, FEATURE_SPEC, REQUIRED_FEATURES } from '../../core/features.ts';
-import type { TrackTable } from '../../core/track-table.ts';
+import { AUDIO_FEATURES, FEATURE_SPEC, REQUIRED_FEATURES } from '../../core/data/features.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
 import type { TrackRecord } from './catalogue-store.ts';
 
 /** Every feature column of `tracks`, in table order. */

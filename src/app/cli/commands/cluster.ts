@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
-import { designMatrix, parseFeatureList } from '../../../core/feature-matrix.ts';
-import { clusterStability, type ClusterStability } from '../../../core/cluster-stability.ts';
+import { InputError } from '../../../core/common/errors.ts';
+import { designMatrix, parseFeatureList } from '../../../core/data/feature-matrix.ts';
+import { clusterStability, type ClusterStability } from '../../../core/cluster/cluster-stability.ts';
 import { defaultFoldThreads } from '../../parallel/fold-runner.ts';
 import { workerRuntime } from '../../parallel/worker-runtime.ts';
-import { clusterMoods, maxMembership, type ClusterMethod } from '../../../core/mood-clusters.ts';
+import { clusterMoods, maxMembership, type ClusterMethod } from '../../../core/cluster/mood-clusters.ts';
 import { writeTableCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';

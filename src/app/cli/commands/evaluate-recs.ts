@@ -4,7 +4,7 @@
  * repetition, at k = 10 and 20.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/common/errors.ts';
 import { evaluateRecs, type EvalReport } from '../../../core/recommend/index.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';

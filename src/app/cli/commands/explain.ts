@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
-import { row } from '../../../core/matrix.ts';
+import { InputError } from '../../../core/common/errors.ts';
+import { row } from '../../../core/common/matrix.ts';
 import { backgroundSample, explainTrack } from '../../../core/explain/shapley.ts';
 import { findCounterfactual } from '../../../core/explain/counterfactual.ts';
 import { formatContribution, formatCounterfactual, formatExplanation, sortedContributions } from '../../../core/explain/format.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/common/errors.ts';
 import { writeFileAtomic } from '../../../io/atomic.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { onnxExportDiscrepancy, PARITY_TOLERANCE } from '../../../io/onnx/engine.ts';

@@ -4,9 +4,9 @@
  * the feedback, so the profile works with any catalogue later.
  */
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/common/errors.ts';
 import { describeShifts, findTrack, TASTE_KNOBS, tasteShifts, type FeedbackItem } from '../../../core/recommend/index.ts';
-import type { TrackTable } from '../../../core/track-table.ts';
+import type { TrackTable } from '../../../core/data/track-table.ts';
 import { recordFeedback } from '../../../io/taste-store.ts';
 import { addIngestOptions, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readTracksCsv, type IngestReport, type MissingStrategy } from '../../../io/csv/read-tracks.ts';
 import { openStore, isPostgresSpec } from '../../../io/store/open-store.ts';
 import { action, printJson } from '../run-action.ts';
-import { InputError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/common/errors.ts';
 import { createLogger, createProgress } from '../progress.ts';
 
 const MISSING = ['median', 'mean', 'drop'] as const;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { correlations, describe, strongestPairs } from '../../../core/describe.ts';
+import { correlations, describe, strongestPairs } from '../../../core/data/describe.ts';
 import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';

@@ -4,12 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/common/errors.ts';
 import {
   buildRecCatalog, EXACT_SCAN_LIMIT, KNOBS, knobRange, parseArcCurve, parseContextPresets, recommend,
   type ArcCurve, type ContextSpec, type RecCatalog, type RecQuery,
 } from '../../../core/recommend/index.ts';
-import type { TrackTable } from '../../../core/track-table.ts';
+import type { TrackTable } from '../../../core/data/track-table.ts';
 import { openHnswIndex } from '../../../io/hnsw-index.ts';
 import { openIvfIndex } from '../../../io/ivf-index.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';

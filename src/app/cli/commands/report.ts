@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { encodeLabels } from '../../../core/mood-classifier.ts';
+import { encodeLabels } from '../../../core/classify/mood-classifier.ts';
 import { modelReportParts, tableFeatures } from '../../../core/report/from-model.ts';
 import type { ReportInput } from '../../../core/report/report-data.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';

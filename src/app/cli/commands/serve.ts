@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import type { FastifyPluginAsync } from 'fastify';
-import { InputError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/common/errors.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { openStore } from '../../../io/store/open-store.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';

@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { topMoods } from '../../../core/mood-model.ts';
-import { selectRows } from '../../../core/track-table.ts';
+import { topMoods } from '../../../core/classify/mood-model.ts';
+import { selectRows } from '../../../core/data/track-table.ts';
 import { loadMoodModel, type LoadedMoodModel } from '../../../io/mood-model-dir.ts';
-import { InputError } from '../../../core/errors.ts';
+import { InputError } from '../../../core/common/errors.ts';
 import { openStore, type CatalogueStore, type ModelRecord, type TagRow } from '../../../io/store/open-store.ts';
 import { createLogger } from '../progress.ts';
 import { printJson } from '../run-action.ts';

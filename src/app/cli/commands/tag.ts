@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
-import { decideMoods, UNCERTAIN } from '../../../core/uncertain.ts';
+import { InputError } from '../../../core/common/errors.ts';
+import { decideMoods, UNCERTAIN } from '../../../core/classify/uncertain.ts';
 import { writeCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { ONNX_AUTO_MIN_ROWS, parseEngine, predictWithEngine } from '../../../io/onnx/engine.ts';

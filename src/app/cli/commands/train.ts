@@ -1,15 +1,15 @@
 import type { Command } from 'commander';
-import { InputError } from '../../../core/errors.ts';
-import { parseFeatureList } from '../../../core/feature-matrix.ts';
-import { designMatrix } from '../../../core/feature-matrix.ts';
-import type { ClassifierKind } from '../../../core/classifiers.ts';
-import { buildTrainingIndex } from '../../../core/leakage.ts';
-import { DEFAULT_ENSEMBLE_MEMBERS, trainMetrics, trainMoodModel, type TrainOutcome, type TrainSpec } from '../../../core/train-mood-model.ts';
+import { InputError } from '../../../core/common/errors.ts';
+import { parseFeatureList } from '../../../core/data/feature-matrix.ts';
+import { designMatrix } from '../../../core/data/feature-matrix.ts';
+import type { ClassifierKind } from '../../../core/classify/classifiers.ts';
+import { buildTrainingIndex } from '../../../core/evaluate/leakage.ts';
+import { DEFAULT_ENSEMBLE_MEMBERS, trainMetrics, trainMoodModel, type TrainOutcome, type TrainSpec } from '../../../core/classify/train-mood-model.ts';
 import { evaluationStages, fingerprint, saveMoodModel } from '../../../io/mood-model-dir.ts';
 import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
-import { formatClassificationReport } from '../../../core/metrics.ts';
+import { formatClassificationReport } from '../../../core/evaluate/metrics.ts';
 import { defaultFoldThreads } from '../../parallel/fold-runner.ts';
 import { workerRuntime } from '../../parallel/worker-runtime.ts';
 

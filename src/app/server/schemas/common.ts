@@ -2,7 +2,7 @@
  * JSON Schemas shared by the routes. Plain objects (no TypeBox in this project): one definition
  * gives validation (ajv), serialisation (fast-json-stringify) and the OpenAPI document.
  */
-import { AUDIO_FEATURES, REQUIRED_FEATURES } from '../../../core/features.ts';
+import { AUDIO_FEATURES, REQUIRED_FEATURES } from '../../../core/data/features.ts';
 
 export const errorSchema = {
   type: 'object',

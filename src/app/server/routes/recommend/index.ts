@@ -1,6 +1,6 @@
 /** GET|POST /recommend: the recommender's query (mood, context, seeds, knobs, limit) → a playlist with reasons. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { FEATURE_SPEC } from '../../../../core/features.ts';
+import { FEATURE_SPEC } from '../../../../core/data/features.ts';
 import { KNOBS, type RecQuery, type RecResult } from '../../../../core/recommend/index.ts';
 import { toM3u } from '../../../../io/playlist-export.ts';
 import type { Snapshot } from '../../catalogue-state.ts';

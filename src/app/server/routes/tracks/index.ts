@@ -1,8 +1,8 @@
 /** GET /tracks, GET /tracks/:id, POST /tracks. */
 import type { FastifyInstance } from 'fastify';
-import { AUDIO_FEATURES } from '../../../../core/features.ts';
+import { AUDIO_FEATURES } from '../../../../core/data/features.ts';
 import { resolveMood } from '../../../../core/recommend/index.ts';
-import type { TrackTable } from '../../../../core/track-table.ts';
+import type { TrackTable } from '../../../../core/data/track-table.ts';
 import type { TrackRecord } from '../../../../io/store/open-store.ts';
 import { ApiError } from '../../errors.ts';
 import {

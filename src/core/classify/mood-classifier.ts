@@ -1,0 +1,188 @@
+/**
+ * The supervised mood model as one estimator: feature selection → engineered features → scaler →
+ * classifier. Fitting the whole chain at once is what keeps cross-validation honest: each fold
+ * fits its own scaler on its own training rows.
+ */
+import { classifierFactory, type ClassifierKind, type ClassifierFitOptions, type FittedClassifier } from './classifiers.ts';
+import { InputError } from '../common/errors.ts';
+import { availableInputs, designMatrix, featureNames, withEngineered, type FeatureSelection } from '../data/feature-matrix.ts';
+import { argmaxRows, assertWidth, type Matrix } from '../common/matrix.ts';
+import type { ModelState } from './model-state.ts';
+import type { MoodTagger } from './mood-model.ts';
+import { resolveOptions } from '../common/options.ts';
+import { FittedStandardScaler, StandardScaler } from '../data/scaler.ts';
+import type { TrackTable } from '../data/track-table.ts';
+import { inputMatrix } from '../data/feature-matrix.ts';
+import { applyTemperature } from './calibration.ts';
+import { DEFAULT_UNCERTAIN_BELOW, checkThreshold, decideMoods, type MoodDecision } from './uncertain.ts';
+
+export interface MoodClassifierOptions {
+  /** Features to use; null = the required features plus every optional one the data has. */
+  features: FeatureSelection | null;
+  model: ClassifierKind;
+  /** Options passed to the classifier (MlpOptions or LogisticRegressionOptions), seed excluded. */
+  classifierOptions: Record<string, unknown>;
+  seed: number;
+}
+
+export const MOOD_CLASSIFIER_DEFAULTS: MoodClassifierOptions = {
+  features: null,
+  model: 'mlp',
+  classifierOptions: {},
+  seed: 0,
+};
+
+/** Target labels as class indices plus the class names (sorted, so the order is reproducible). */
+export interface EncodedLabels {
+  readonly y: Int32Array;
+  readonly classes: string[];
+}
+
+export function encodeLabels(labels: readonly string[], classes?: readonly string[]): EncodedLabels {
+  const names = classes ? [...classes] : [...new Set(labels)].sort((a, b) => a.localeCompare(b));
+  const index = new Map(names.map((c, i) => [c, i]));
+  const y = new Int32Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const k = index.get(labels[i]);
+    if (k === undefined) throw new InputError(`label "${labels[i]}" is not one of the model's classes (${names.join(', ')})`);
+    y[i] = k;
+  }
+  return { y, classes: names };
+}
+
+export class MoodClassifier {
+  constructor(readonly options: Partial<MoodClassifierOptions> = {}) {}
+
+  fit(table: TrackTable, target: EncodedLabels, fitOptions: ClassifierFitOptions & { validationTable?: TrackTable; validationY?: Int32Array } = {}): FittedMoodClassifier {
+    const o = resolveOptions(MOOD_CLASSIFIER_DEFAULTS, this.options, {
+      model: (v) => (v === 'mlp' || v === 'logreg' || v === 'ensemble' ? undefined : '"mlp", "logreg" or "ensemble"'),
+    }, 'MoodClassifier');
+    if (target.y.length !== table.rowCount) throw new RangeError(`got ${target.y.length} labels for ${table.rowCount} tracks`);
+    if (target.classes.length < 2) throw new InputError(`training needs at least two classes, got ${target.classes.length} (${target.classes.join(', ')})`);
+    const selection = o.features ?? { inputs: availableInputs(table), engineered: [] };
+    const X = designMatrix(table, selection, 'training data');
+    const scaler = new StandardScaler().fit(X);
+    const Xs = scaler.transform(X);
+    let validation: ClassifierFitOptions['validation'];
+    if (fitOptions.validationTable && fitOptions.validationY) {
+      validation = { X: scaler.transform(designMatrix(fitOptions.validationTable, selection)), y: fitOptions.validationY };
+    }
+    const classifier = classifierFactory(o.model).fit(Xs, target.y, target.classes.length, { ...o.classifierOptions, seed: o.seed }, {
+      validation,
+      onEpoch: fitOptions.onEpoch,
+    });
+    return new FittedMoodClassifier(o, selection, target.classes, scaler, classifier);
+  }
+}
+
+export class FittedMoodClassifier implements MoodTagger {
+  readonly inputFeatures: readonly string[];
+  constructor(
+    readonly options: MoodClassifierOptions,
+    readonly selection: FeatureSelection,
+    readonly classes: readonly string[],
+    readonly scaler: FittedStandardScaler,
+    readonly classifier: FittedClassifier,
+    /**
+     * Temperature applied to the classifier's probabilities (softmax(log p / T)); 1 = none.
+     * Fitted on held-out predictions by trainMoodModel (see withTemperature).
+     */
+    readonly temperature: number = 1,
+    /** Top probability below which `decide` answers "uncertain". */
+    readonly uncertainBelow: number = DEFAULT_UNCERTAIN_BELOW,
+  ) {
+    if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be a finite number > 0, got ${temperature}`);
+    checkThreshold(uncertainBelow);
+    this.inputFeatures = selection.inputs;
+  }
+
+  /** The same model with another temperature (and optionally another uncertain threshold). */
+  withTemperature(temperature: number, uncertainBelow: number = this.uncertainBelow): FittedMoodClassifier {
+    return new FittedMoodClassifier(this.options, this.selection, this.classes, this.scaler, this.classifier, temperature, uncertainBelow);
+  }
+
+  /** Every column the classifier sees: inputs then engineered features. */
+  get featureNames(): string[] {
+    return featureNames(this.selection);
+  }
+
+  /** Input features the table lacks; featureMatrix fills them with the training mean. */
+  missingInputs(table: TrackTable): string[] {
+    return this.selection.inputs.filter((f) => !(f in table.numeric));
+  }
+
+  featureMatrix(table: TrackTable): Matrix {
+    const missing = this.missingInputs(table);
+    if (missing.length === 0) return inputMatrix(table, this.selection.inputs, 'data');
+    // A catalogue without, say, duration_ms can still be tagged: the absent column takes the
+    // training mean, which scales to 0 and so contributes what an average track would.
+    const numeric = { ...table.numeric };
+    for (const f of missing) {
+      const j = this.selection.inputs.indexOf(f);
+      numeric[f] = new Float64Array(table.rowCount).fill(this.scaler.mean[j]);
+    }
+    return inputMatrix({ ...table, numeric }, this.selection.inputs, 'data');
+  }
+
+  /** Calibrated probabilities (the temperature applied). */
+  predictProbaRaw(X: Matrix): Matrix {
+    const p = this.predictProbaUncalibrated(X);
+    return this.temperature === 1 ? p : applyTemperature(p, this.temperature, { from: 'probs' });
+  }
+
+  /** The classifier's own probabilities, before temperature scaling. */
+  predictProbaUncalibrated(X: Matrix): Matrix {
+    assertWidth(X, this.selection.inputs.length, 'mood model');
+    return this.classifier.predictProba(this.scaler.transform(withEngineered(X, this.selection)));
+  }
+
+  /** Top mood per track, "uncertain" below the threshold (the model's own unless given). */
+  decide(table: TrackTable, uncertainBelow: number = this.uncertainBelow): MoodDecision[] {
+    return decideMoods(this.classes, this.predictProba(table), uncertainBelow);
+  }
+
+  predictProba(table: TrackTable): Matrix {
+    return this.predictProbaRaw(this.featureMatrix(table));
+  }
+
+  predict(table: TrackTable): Int32Array {
+    return argmaxRows(this.predictProba(table));
+  }
+
+  toStates(): { config: Record<string, unknown>; stages: Record<string, ModelState> } {
+    return {
+      config: {
+        model: this.options.model,
+        seed: this.options.seed,
+        classifierOptions: this.options.classifierOptions,
+        features: { inputs: [...this.selection.inputs], engineered: [...this.selection.engineered] },
+        classes: [...this.classes],
+        temperature: this.temperature,
+        uncertainBelow: this.uncertainBelow,
+      },
+      stages: { scaler: this.scaler.toState(), classifier: this.classifier.toState() },
+    };
+  }
+
+  static fromStates(config: Record<string, unknown>, stages: Record<string, ModelState>): FittedMoodClassifier {
+    const features = config.features as FeatureSelection;
+    const classes = config.classes as string[];
+    const model = config.model as ClassifierKind;
+    if (!stages.scaler || !stages.classifier) throw new Error('mood model is missing its scaler or classifier stage');
+    const options: MoodClassifierOptions = {
+      features,
+      model,
+      classifierOptions: (config.classifierOptions as Record<string, unknown>) ?? {},
+      seed: (config.seed as number) ?? 0,
+    };
+    return new FittedMoodClassifier(
+      options,
+      features,
+      classes,
+      FittedStandardScaler.fromState(stages.scaler),
+      classifierFactory(stages.classifier.kind).fromState(stages.classifier),
+      (config.temperature as number | undefined) ?? 1,
+      (config.uncertainBelow as number | undefined) ?? DEFAULT_UNCERTAIN_BELOW,
+    );
+  }
+}

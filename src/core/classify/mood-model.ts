@@ -1,0 +1,38 @@
+import type { Matrix } from '../common/matrix.ts';
+import type { TrackTable } from '../data/track-table.ts';
+
+/**
+ * What the rest of moodscape (recommender, explanations, server) needs from a trained mood model,
+ * whatever classifier is inside it. Implemented by the pipeline's fitted model (pipeline.ts).
+ */
+export interface MoodTagger {
+  /** Mood names, in the column order of every probability matrix. */
+  readonly classes: readonly string[];
+  /**
+   * The audio features the model reads from a track, in order (canonical names from features.ts,
+   * e.g. valence, energy …). Engineered features and scaling happen inside the model.
+   */
+  readonly inputFeatures: readonly string[];
+  /** Probabilities (rows × classes) for raw feature values laid out in `inputFeatures` order. */
+  predictProbaRaw(X: Matrix): Matrix;
+  /** The raw `inputFeatures` matrix of a table (missing values must already be imputed). */
+  featureMatrix(table: TrackTable): Matrix;
+  /** Probabilities for every track of a table: featureMatrix + predictProbaRaw. */
+  predictProba(table: TrackTable): Matrix;
+}
+
+export interface MoodAssignment {
+  readonly mood: string;
+  readonly confidence: number;
+}
+
+/** The most probable mood per row. */
+export function topMoods(classes: readonly string[], proba: Matrix): MoodAssignment[] {
+  const out: MoodAssignment[] = [];
+  for (let i = 0; i < proba.rows; i++) {
+    let best = 0;
+    for (let j = 1; j < proba.cols; j++) if (proba.data[i * proba.cols + j] > proba.data[i * proba.cols + best]) best = j;
+    out.push({ mood: classes[best], confidence: proba.data[i * proba.cols + best] });
+  }
+  return out;
+}
