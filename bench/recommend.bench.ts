@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { cpus, hostname, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildIvfIndex, buildRecCatalog, exactNearest, recallAtK, recommend, type Neighbours } from '../src/core/recommend/index.ts';
-import { randomVectors, syntheticCatalogue, stubTagger } from '../src/core/recommend/test-fixtures.ts';
+import { randomVectors, syntheticCatalogue, stubTagger } from '../test/support/recommend-fixtures.ts';
 import { buildHnswIndex, HNSW_DEFAULTS } from '../src/io/hnsw-index.ts';
 
 function arg(name: string, def: number): number {

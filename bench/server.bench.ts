@@ -46,7 +46,7 @@ if (process.argv[2] === '--child') {
   const [dir, tracksArg] = process.argv.slice(3);
   const { generateCatalogue } = await import('../src/core/generator/generate.ts');
   const { openStore } = await import('../src/io/store/open-store.ts');
-  const { trainFixtureModel } = await import('../src/app/server/test-fixtures.ts');
+  const { trainFixtureModel } = await import('../test/support/server-fixtures.ts');
   const { loadMoodModel } = await import('../src/io/mood-model-dir.ts');
   const { CatalogueState } = await import('../src/app/server/catalogue-state.ts');
   const { startServer } = await import('../src/app/server/server.ts');

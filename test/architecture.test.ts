@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join, relative, resolve, dirname } from 'node:path';
-import { ROOT } from './helpers/cli.ts';
+import { ROOT } from './support/cli.ts';
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli.ts';
+import { runCli } from './support/cli.ts';
 
 const H = 'id,name,valence,danceability,energy,acousticness,tempo,loudness';
 const good = (id: string) => `${id},Song ${id},0.5,0.6,0.7,0.1,120,-6`;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA, runCli } from './helpers/cli.ts';
+import { DATA, runCli } from './support/cli.ts';
 
 let dir: string;
 before(async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DATA, runCli } from './helpers/cli.ts';
+import { DATA, runCli } from './support/cli.ts';
 import { generateCatalogue } from '../src/core/generator/generate.ts';
 
 let dir: string;

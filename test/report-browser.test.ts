@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { sampleReportInput } from '../src/io/report/sample-input.ts';
+import { sampleReportInput } from './support/report-sample-input.ts';
 import { writeReport } from '../src/io/report/write-report.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

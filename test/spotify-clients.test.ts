@@ -22,12 +22,12 @@ import { loadMoodModel } from '../src/io/mood-model-dir.ts';
 import { authMode, type AuthMode } from '../src/app/server/auth.ts';
 import { CatalogueState } from '../src/app/server/catalogue-state.ts';
 import { createServer } from '../src/app/server/server.ts';
-import { trainFixtureModel } from '../src/app/server/test-fixtures.ts';
+import { trainFixtureModel } from './support/server-fixtures.ts';
 import {
   catalogueDeps, genreKey, spotifyDepsFromState, spotifySurface, type SpotifyAudioFeatures, type SpotifyRecommendationSeed,
   type SpotifyRecommendations, type SpotifyTrack,
 } from '../src/app/spotify/index.ts';
-import { DATA } from './helpers/cli.ts';
+import { DATA } from './support/cli.ts';
 
 // ── compile-time: our objects are what the SDK declares (null only where a catalogue lacks a value) ──
 // RecommendationsResponse/RecommendationSeed are re-exported by the SDK's types.d.ts through an

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { importCsv } from '../src/app/cli/commands/import.ts';
-import { DATA_MOODS, startTestServer, trainFixtureModel, type RunningServer } from '../src/app/server/test-fixtures.ts';
+import { DATA_MOODS, startTestServer, trainFixtureModel, type RunningServer } from './support/server-fixtures.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

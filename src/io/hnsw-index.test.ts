@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildHnswIndex, openHnswIndex } from './hnsw-index.ts';
-import { againstExact, randomVectors } from '../core/recommend/test-fixtures.ts';
+import { againstExact, randomVectors } from '../../test/support/recommend-fixtures.ts';
 
 describe('HNSW index', () => {
   it('recall@10 against the exact scan is at least 0.99 on 20k random 12-dim vectors', () => {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ivfPath, openIvfIndex } from './ivf-index.ts';
-import { randomVectors } from '../core/recommend/test-fixtures.ts';
+import { randomVectors } from '../../test/support/recommend-fixtures.ts';
 
 test('IVF index file: written beside the catalogue, loaded while the vectors match, rebuilt when they or the options change or the file is damaged', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'moodscape-ivf-'));

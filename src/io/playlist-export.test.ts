@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildRecCatalog, recommend } from '../core/recommend/index.ts';
-import { syntheticCatalogue, stubTagger } from '../core/recommend/test-fixtures.ts';
+import { syntheticCatalogue, stubTagger } from '../../test/support/recommend-fixtures.ts';
 import { readTracksCsvText } from './csv/read-tracks.ts';
 import { formatM3u, parseM3u, toCsv, toJson, toM3u } from './playlist-export.ts';
 

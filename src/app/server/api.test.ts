@@ -1,6 +1,6 @@
 /**
  * The HTTP API against a real server on 127.0.0.1 (port 0), once per store backend: SQLite (a temp
- * file) and PostgreSQL (a private cluster from test/helpers/postgres.ts). The catalogue is a real
+ * file) and PostgreSQL (a private cluster from test/support/postgres.ts). The catalogue is a real
  * file (data_moods.csv, 686 tracks); the model is a small MLP trained on the fly.
  *
  * Every failure case checks the status, that the message names the failing field, that no stack
@@ -16,8 +16,8 @@ import { importCsv } from '../cli/commands/import.ts';
 import { tagDatabase } from '../cli/commands/tag-db.ts';
 import { openStore } from '../../io/store/open-store.ts';
 import { parseM3u } from '../../io/playlist-export.ts';
-import { startPostgres, type PgServer } from '../../../test/helpers/postgres.ts';
-import { DATA_MOODS, startTestServer, trainFixtureModel, type RunningServer } from './test-fixtures.ts';
+import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
+import { DATA_MOODS, startTestServer, trainFixtureModel, type RunningServer } from '../../../test/support/server-fixtures.ts';
 import { authMode } from './auth.ts';
 import { createServer } from './server.ts';
 import { isTraversal } from './app.ts';

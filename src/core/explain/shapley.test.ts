@@ -7,7 +7,7 @@ import { backgroundSample, explainTrack, shapleyValues } from './shapley.ts';
 import { findCounterfactual } from './counterfactual.ts';
 import { compareImportance, logregCoefficientImportance, centroidSpreadImportance, meanAbsShapley, permutationImportance } from './importance.ts';
 import { formatContribution, formatCounterfactual, formatExplanation } from './format.ts';
-import { parseCsv, trainSoftmax } from './test-model.ts';
+import { parseCsv, trainSoftmax } from '../../../test/support/explain-test-model.ts';
 import { FEATURE_SPEC } from '../data/features.ts';
 
 const DATA = '/work/shared/data/mood_labelled/data_moods.csv';

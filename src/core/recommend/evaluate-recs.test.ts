@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../common/errors.ts';
 import { buildRecCatalog, evaluateRecs, topMoodIndex } from './index.ts';
-import { syntheticCatalogue, stubTagger, STUB_CLASSES } from './test-fixtures.ts';
+import { syntheticCatalogue, stubTagger, STUB_CLASSES } from '../../../test/support/recommend-fixtures.ts';
 
 const table = syntheticCatalogue(1500, 3);
 const catalog = buildRecCatalog(table, stubTagger);

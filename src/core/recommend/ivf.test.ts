@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildIvfIndex, IvfIndex } from './ivf.ts';
 import { exactNearest } from './similarity.ts';
-import { againstExact, randomVectors } from './test-fixtures.ts';
+import { againstExact, randomVectors } from '../../../test/support/recommend-fixtures.ts';
 
 test('IVF: recall@10 against the exact scan is at least 0.99 on 20k random 12-dim vectors, with exact distances in exact order', () => {
   const dims = 12, n = 20_000;

@@ -15,7 +15,7 @@ import { createRng } from '../common/random.ts';
 import {
   addFeedback, buildRecCatalog, knobScale, monotoneRuns, selectArc, type Knob, emptyProfile, exactIndex, recommend, type RecCatalog, type RecOptions, type RecQuery, type RecResult,
 } from './index.ts';
-import { syntheticCatalogue, stubTagger } from './test-fixtures.ts';
+import { syntheticCatalogue, stubTagger } from '../../../test/support/recommend-fixtures.ts';
 
 const table = syntheticCatalogue(6000, 3);
 const catalog: RecCatalog = buildRecCatalog(table, stubTagger);

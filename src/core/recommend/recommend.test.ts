@@ -6,7 +6,7 @@ import {
   parseArcCurve, NAMED_ARCS, monotoneRuns, sampleArc, addFeedback, emptyProfile, MAX_SHIFT, exactNearest,
   buildScaledSpace, trackSimilarity, exactIndex, buildIvfIndex, type RecCatalog, type RecResult,
 } from './index.ts';
-import { syntheticCatalogue, stubTagger } from './test-fixtures.ts';
+import { syntheticCatalogue, stubTagger } from '../../../test/support/recommend-fixtures.ts';
 
 const table = syntheticCatalogue(3000);
 const catalog: RecCatalog = buildRecCatalog(table, stubTagger);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleReportInput } from './sample-input.ts';
+import { sampleReportInput } from '../../../test/support/report-sample-input.ts';
 import { buildReport, buildReportPage, writeReport } from './write-report.ts';
 import { renderSvg } from './render-charts.ts';
 import { svgToPng } from './png.ts';

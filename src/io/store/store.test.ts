@@ -1,6 +1,6 @@
 /**
  * One suite, run against both backends: SQLite (a temp file per test) and PostgreSQL (a private
- * cluster started by test/helpers/postgres.ts, a fresh database per test). Nothing is skipped when
+ * cluster started by test/support/postgres.ts, a fresh database per test). Nothing is skipped when
  * PostgreSQL is missing: the helper fails with what to install.
  */
 import { after, before, describe, test } from 'node:test';
@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import type { TrackTable } from '../../core/data/track-table.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { openStore, SCHEMA_VERSION, derivedTrackId, type CatalogueStore, type ModelRecord } from './open-store.ts';
-import { findPgBin, startPostgres, type PgServer } from '../../../test/helpers/postgres.ts';
+import { findPgBin, startPostgres, type PgServer } from '../../../test/support/postgres.ts';
 import { BATCH_ROWS } from './postgres-store.ts';
 import { importCsv } from '../../app/cli/commands/import.ts';
 

@@ -14,7 +14,7 @@ import { moodModelToOnnx } from '../../../io/onnx/export.ts';
 import { onnxRuntimeAvailable, predictProbaOnnx } from '../../../io/onnx/run.ts';
 import { registerExport } from './export.ts';
 import { registerTag } from './tag.ts';
-import { runInProcess } from '../../../../test/helpers/in-process-cli.ts';
+import { runInProcess } from '../../../../test/support/in-process-cli.ts';
 
 const ORT = await onnxRuntimeAvailable();
 

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import {
   BUILTIN_CONTEXTS, buildRecCatalog, diversityViolations, recommend, type RecCatalog,
 } from '../../../core/recommend/index.ts';
-import { stubTagger } from '../../../core/recommend/test-fixtures.ts';
+import { stubTagger } from '../../../../test/support/recommend-fixtures.ts';
 import { readTracksCsv } from '../../../io/csv/read-tracks.ts';
 import { parseM3u, toM3u } from '../../../io/playlist-export.ts';
 import { registerTrain } from './train.ts';
@@ -19,7 +19,7 @@ import { registerRecommend } from './recommend.ts';
 import { registerContexts } from './contexts.ts';
 import { registerFeedback } from './feedback.ts';
 import { registerEvaluateRecs } from './evaluate-recs.ts';
-import { runInProcess } from '../../../../test/helpers/in-process-cli.ts';
+import { runInProcess } from '../../../../test/support/in-process-cli.ts';
 
 const DATA = resolve(process.cwd(), '../shared/data');
 const DATA_DIR = existsSync(DATA) ? DATA : '/work/shared/data';

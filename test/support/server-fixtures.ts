@@ -3,13 +3,13 @@
  * the fly, and a running server over a store.
  */
 import { join } from 'node:path';
-import { generateCatalogue } from '../../core/generator/generate.ts';
-import { encodeLabels, MoodClassifier } from '../../core/classify/mood-classifier.ts';
-import { loadMoodModel, saveMoodModel } from '../../io/mood-model-dir.ts';
-import { openStore } from '../../io/store/open-store.ts';
-import { authMode } from './auth.ts';
-import { CatalogueState } from './catalogue-state.ts';
-import { createServer } from './server.ts';
+import { generateCatalogue } from '../../src/core/generator/generate.ts';
+import { encodeLabels, MoodClassifier } from '../../src/core/classify/mood-classifier.ts';
+import { loadMoodModel, saveMoodModel } from '../../src/io/mood-model-dir.ts';
+import { openStore } from '../../src/io/store/open-store.ts';
+import { authMode } from '../../src/app/server/auth.ts';
+import { CatalogueState } from '../../src/app/server/catalogue-state.ts';
+import { createServer } from '../../src/app/server/server.ts';
 import type { FastifyInstance } from 'fastify';
 
 /** A real catalogue file with ids, names, artists and a mood column (686 tracks). */

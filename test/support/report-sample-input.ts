@@ -5,15 +5,15 @@
  * app/cli/commands/report.ts); this is test support.
  */
 import { readFileSync } from 'node:fs';
-import { fromRows, matrix, row, takeRows, type Matrix } from '../../core/common/matrix.ts';
-import { createRng, shuffleInPlace } from '../../core/common/random.ts';
-import { KMeans } from '../../core/cluster/kmeans.ts';
-import { silhouette } from '../../core/cluster/silhouette.ts';
-import { parseCsv, trainSoftmax } from '../../core/explain/test-model.ts';
-import { backgroundSample, explainTrack, shapleyValues } from '../../core/explain/shapley.ts';
-import { findCounterfactual } from '../../core/explain/counterfactual.ts';
-import { centroidSpreadImportance, compareImportance, logregCoefficientImportance, meanAbsShapley, permutationImportance } from '../../core/explain/importance.ts';
-import type { ReportInput } from '../../core/report/report-data.ts';
+import { fromRows, matrix, row, takeRows, type Matrix } from '../../src/core/common/matrix.ts';
+import { createRng, shuffleInPlace } from '../../src/core/common/random.ts';
+import { KMeans } from '../../src/core/cluster/kmeans.ts';
+import { silhouette } from '../../src/core/cluster/silhouette.ts';
+import { parseCsv, trainSoftmax } from './explain-test-model.ts';
+import { backgroundSample, explainTrack, shapleyValues } from '../../src/core/explain/shapley.ts';
+import { findCounterfactual } from '../../src/core/explain/counterfactual.ts';
+import { centroidSpreadImportance, compareImportance, logregCoefficientImportance, meanAbsShapley, permutationImportance } from '../../src/core/explain/importance.ts';
+import type { ReportInput } from '../../src/core/report/report-data.ts';
 
 export const SAMPLE_FEATURES = ['danceability', 'acousticness', 'energy', 'instrumentalness', 'liveness', 'valence', 'loudness', 'speechiness', 'tempo'];
 

@@ -3,11 +3,11 @@
  * probabilities are a fixed function of valence and energy (happy / sad / energetic / calm on the
  * circumplex quadrants). Used by the tests only.
  */
-import { matrix, type Matrix } from '../common/matrix.ts';
-import type { MoodTagger } from '../classify/mood-model.ts';
-import { createRng } from '../common/random.ts';
-import type { TrackTable } from '../data/track-table.ts';
-import { exactNearest, recallAtK, type NearestNeighbourIndex, type Neighbours } from './similarity.ts';
+import { matrix, type Matrix } from '../../src/core/common/matrix.ts';
+import type { MoodTagger } from '../../src/core/classify/mood-model.ts';
+import { createRng } from '../../src/core/common/random.ts';
+import type { TrackTable } from '../../src/core/data/track-table.ts';
+import { exactNearest, recallAtK, type NearestNeighbourIndex, type Neighbours } from '../../src/core/recommend/similarity.ts';
 
 export const STUB_CLASSES = ['happy', 'sad', 'energetic', 'calm'] as const;
 

@@ -3,8 +3,8 @@
  * descent), deterministic and dependency-free, so explanation tests run on a real trained model
  * whatever classifier modules exist. Not used by the product.
  */
-import { matrix, type Matrix } from '../common/matrix.ts';
-import type { ExplainableModel } from './shapley.ts';
+import { matrix, type Matrix } from '../../src/core/common/matrix.ts';
+import type { ExplainableModel } from '../../src/core/explain/shapley.ts';
 
 export interface SoftmaxModel extends ExplainableModel {
   weights: Float64Array; // classes × d, on standardised inputs
