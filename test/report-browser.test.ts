@@ -3,6 +3,7 @@
  * browser), offline, fresh profile. Asserts no console errors and no failed or external requests,
  * that every chart has drawn marks, and saves a screenshot under artifacts/ (git-ignored).
  */
+import { DATA as DATA_DIR } from './support/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { sampleReportInput } from './support/report-sample-input.ts';
 import { writeReport } from '../src/io/report/write-report.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const DATA = '/work/shared/data/mood_labelled/data_moods.csv';
+const DATA = resolve(DATA_DIR, 'mood_labelled/data_moods.csv');
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test('the report opens in headless Chromium: no errors, no requests, every chart drawn', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed`, timeout: 180_000 }, async () => {

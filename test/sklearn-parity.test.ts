@@ -10,6 +10,8 @@
  * worse by more than 1 %. PCA ratios and the silhouette of fixed labels are deterministic and are
  * compared tightly.
  */
+import { resolve } from 'node:path';
+import { DATA as DATA_DIR } from './support/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
@@ -21,7 +23,7 @@ import { GaussianMixture } from '../src/core/cluster/gmm.ts';
 import { PCA } from '../src/core/cluster/pca.ts';
 import { silhouette } from '../src/core/cluster/silhouette.ts';
 
-const DATA = '/work/shared/data';
+const DATA = DATA_DIR;
 const FIXTURE = new URL('./fixtures/sklearn-reference.json', import.meta.url);
 
 interface GmmRef { meanLogLikelihood: number; bic: number; aic: number; converged: boolean; nIter: number }

@@ -2,6 +2,8 @@
  * Shared by the API tests, the browser test and the server bench: a small mood model trained on
  * the fly, and a running server over a store.
  */
+import { resolve } from 'node:path';
+import { DATA as DATA_DIR } from './cli.ts';
 import { join } from 'node:path';
 import { generateCatalogue } from '../../src/core/generator/generate.ts';
 import { encodeLabels, MoodClassifier } from '../../src/core/classify/mood-classifier.ts';
@@ -13,7 +15,7 @@ import { createServer } from '../../src/app/server/server.ts';
 import type { FastifyInstance } from 'fastify';
 
 /** A real catalogue file with ids, names, artists and a mood column (686 tracks). */
-export const DATA_MOODS = '/work/shared/data/mood_labelled/data_moods.csv';
+export const DATA_MOODS = resolve(DATA_DIR, 'mood_labelled/data_moods.csv');
 
 /** Trains a small MLP (5 epochs) on 2,000 generated labelled tracks and saves it into `dir`/model. */
 export async function trainFixtureModel(dir: string, o: { tracks?: number; epochs?: number } = {}): Promise<string> {

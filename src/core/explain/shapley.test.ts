@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { DATA as DATA_DIR } from '../../../test/support/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { formatContribution, formatCounterfactual, formatExplanation } from './f
 import { parseCsv, trainSoftmax } from '../../../test/support/explain-test-model.ts';
 import { FEATURE_SPEC } from '../data/features.ts';
 
-const DATA = '/work/shared/data/mood_labelled/data_moods.csv';
+const DATA = resolve(DATA_DIR, 'mood_labelled/data_moods.csv');
 const FEATURES = ['danceability', 'acousticness', 'energy', 'instrumentalness', 'liveness', 'valence', 'loudness', 'speechiness', 'tempo'];
 
 function loadMoods(): { X: Matrix; y: Int32Array; classes: string[]; ids: string[] } {

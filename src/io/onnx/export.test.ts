@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { DATA as DATA_DIR } from '../../../test/support/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { onnxRuntimeAvailable, predictProbaOnnx } from './run.ts';
 
 const ORT = await onnxRuntimeAvailable();
 const noOrt = ORT ? false : 'onnxruntime-node is not installed';
-const DATA_MOODS = '/work/shared/data/mood_labelled/data_moods.csv';
+const DATA_MOODS = resolve(DATA_DIR, 'mood_labelled/data_moods.csv');
 
 function maxAbsDiff(a: Matrix, b: Matrix): number {
   assert.equal(a.rows, b.rows);

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { DATA as DATA_DIR } from '../../../test/support/cli.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +10,7 @@ import { buildReport, buildReportPage, writeReport } from './write-report.ts';
 import { renderSvg } from './render-charts.ts';
 import { svgToPng } from './png.ts';
 
-const DATA = '/work/shared/data/mood_labelled/data_moods.csv';
+const DATA = resolve(DATA_DIR, 'mood_labelled/data_moods.csv');
 
 /** URLs the page would load: src/href/xlink:href/action/poster/srcset attributes, CSS url() and @import. */
 export function loadedUrls(html: string): string[] {

@@ -22,7 +22,7 @@ import { registerEvaluateRecs } from './evaluate-recs.ts';
 import { runInProcess } from '../../../../test/support/in-process-cli.ts';
 
 const DATA = resolve(process.cwd(), '../shared/data');
-const DATA_DIR = existsSync(DATA) ? DATA : '/work/shared/data';
+const DATA_DIR = DATA;
 const TIDY = join(DATA_DIR, 'catalogues/tidytuesday_spotify_songs.csv');
 const MOODS = join(DATA_DIR, 'mood_labelled/data_moods.csv');
 const BDIZON = join(DATA_DIR, 'mood_labelled/bdizon_playlist_moods_angry_happy_sad.csv');
