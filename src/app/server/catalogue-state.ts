@@ -7,7 +7,7 @@
  * The store stays the source of truth: tracks, tags (for `GET /tracks?mood=`) and feedback live there.
  */
 import { matrix, row, type Matrix } from '../../core/common/matrix.ts';
-import { topMoods } from '../../core/classify/mood-model.ts';
+import { probabilitiesOf, tagProbabilities, type TagResult } from '../../core/tag/tag-tracks.ts';
 import { PCA, type FittedPCA } from '../../core/cluster/pca.ts';
 import { backgroundSample, explainTrack, type TrackExplanation } from '../../core/explain/shapley.ts';
 import { sortedContributions, formatContribution } from '../../core/explain/format.ts';
@@ -36,6 +36,8 @@ export interface Snapshot {
   readonly mapY: Float64Array;
   readonly map: MoodMapSpace | null;
   readonly moodCounts: Readonly<Record<string, number>>;
+  /** Moods of every row through the one tagging path (threshold and `uncertain` included). */
+  readonly tags: TagResult;
 }
 
 /** How features are projected onto the mood map: standardise, then the first two principal components. */
@@ -159,9 +161,9 @@ export class CatalogueState {
     const X = matrix(rows.length, d);
     rows.forEach((r, i) => X.data.set(this.inputRow(r), i * d));
     const P = this.model.predictProbaRaw(X);
-    const top = topMoods(this.classes, P);
+    const { decisions } = tagProbabilities(this.classes, P, { uncertainBelow: this.model.uncertainBelow });
     const map = this.snap.map;
-    return top.map((t, i) => ({
+    return decisions.map((t, i) => ({
       mood: t.mood,
       confidence: t.confidence,
       probabilities: this.probabilities(P, i),
@@ -227,14 +229,13 @@ export class CatalogueState {
 
   /** Writes tags for the given catalogue rows (after an upsert) with the current model. */
   async writeTagsFor(ids: readonly string[]): Promise<number> {
-    const { rowOf, rec } = this.snap;
-    const k = this.classes.length;
+    const { rowOf, tags } = this.snap;
     const rows: TagRow[] = [];
     for (const id of ids) {
       const r = rowOf.get(id);
       if (r === undefined) continue;
-      const top = rec.topMood![r];
-      rows.push({ trackId: id, label: this.classes[top], confidence: rec.proba.data[r * k + top], probabilities: this.probabilities(rec.proba, r) });
+      const t = tags.decisions[r];
+      rows.push({ trackId: id, label: t.mood, confidence: t.confidence, probabilities: probabilitiesOf(tags, r) });
     }
     return rows.length ? (await this.store.writeTags(this.modelRecord.id, rows)).written : 0;
   }
@@ -258,8 +259,8 @@ export class CatalogueState {
     const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf };
     // One throw-away query fills recommend()'s per-catalogue caches, so no user pays for them.
     if (n > 0) recommend(rec, { moods: [m.classes[topMood[0]]], limit: 1 });
-    const moodCounts: Record<string, number> = Object.fromEntries(m.classes.map((c) => [c, 0]));
-    for (let i = 0; i < n; i++) moodCounts[m.classes[topMood[i]]]++;
+    const tags = tagProbabilities(m.classes, proba, { uncertainBelow: m.uncertainBelow });
+    const moodCounts = tags.counts;
     const map = n >= 3 ? fitMap(X) : null;
     const mapX = new Float64Array(n), mapY = new Float64Array(n);
     if (map) for (let i = 0; i < n; i++) {
@@ -268,7 +269,7 @@ export class CatalogueState {
     }
     const background = n ? backgroundSample(X, this.backgroundRows, 0) : matrix(0, d);
     this.log(`catalogue snapshot ${version}: ${n} tracks in ${Math.round(performance.now() - t0)} ms`);
-    return { version, loadedAt: new Date().toISOString(), table, rec, X, background, rowOf, mapX, mapY, map, moodCounts };
+    return { version, loadedAt: new Date().toISOString(), table, rec, X, background, rowOf, mapX, mapY, map, moodCounts, tags };
   }
 }
 

@@ -1,4 +1,5 @@
 /** Query building and validation shared by both backends. */
+import { UNCERTAIN } from '../../core/classify/uncertain.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { FEEDBACK_KINDS, type FeedbackKind, type ListTracksQuery, type ListedTrack, type ModelRecord, type PlaylistSummary, type TagRow } from './catalogue-store.ts';
 import type { Dialect } from './schema.ts';
@@ -19,9 +20,9 @@ export function checkFeedbackKind(kind: string): asserts kind is FeedbackKind {
   if (!(FEEDBACK_KINDS as readonly string[]).includes(kind)) throw new InputError(`feedback kind must be one of ${FEEDBACK_KINDS.join(', ')}, got "${kind}"`);
 }
 
-/** Labels must be among the model's classes and confidences within 0..1. */
+/** Labels must be among the model's classes (or `uncertain`) and confidences within 0..1. */
 export function checkTagRows(model: ModelRecord, rows: readonly TagRow[]): void {
-  const classes = new Set(model.classes);
+  const classes = new Set([...model.classes, UNCERTAIN]);
   for (const r of rows) {
     if (!classes.has(r.label)) throw new InputError(`tag for track "${r.trackId}": "${r.label}" is not a class of model "${model.id}" (${model.classes.join(', ')})`);
     if (!(r.confidence >= 0 && r.confidence <= 1)) throw new InputError(`tag for track "${r.trackId}": confidence must be in 0..1, got ${r.confidence}`);

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { topMoods } from '../../../core/classify/mood-model.ts';
+import { UNCERTAIN } from '../../../core/classify/uncertain.ts';
+import { probabilitiesOf, tagProbabilities } from '../../../core/tag/tag-tracks.ts';
 import { selectRows } from '../../../core/data/track-table.ts';
 import { loadMoodModel, type LoadedMoodModel } from '../../../io/mood-model-dir.ts';
 import { InputError } from '../../../core/common/errors.ts';
@@ -83,7 +84,7 @@ export async function tagDatabase(
     const record = await registerLoadedModel(store, modelDir, loaded);
     const untagged = await store.untaggedTrackIds(record.id);
     const total = await store.countTracks();
-    const moods: Record<string, number> = Object.fromEntries(model.classes.map((c) => [c, 0]));
+    const moods: Record<string, number> = Object.fromEntries([...model.classes, UNCERTAIN].map((c) => [c, 0]));
     if (!untagged.length) return { modelId: record.id, tagged: 0, total, moods, missingInputs: [] };
 
     const table = await store.loadCatalog();
@@ -95,14 +96,10 @@ export async function tagDatabase(
     let tagged = 0;
     for (let start = 0; start < rows.length; start += TAG_BATCH) {
       const part = selectRows(table, rows.slice(start, start + TAG_BATCH));
-      const proba = model.predictProba(part);
-      const top = topMoods(model.classes, proba);
-      const k = model.classes.length;
-      const tagRows: TagRow[] = top.map((t, i) => {
-        const probabilities: Record<string, number> = {};
-        for (let j = 0; j < k; j++) probabilities[model.classes[j]] = proba.data[i * k + j];
+      const result = tagProbabilities(model.classes, model.predictProba(part), { uncertainBelow: model.uncertainBelow });
+      const tagRows: TagRow[] = result.decisions.map((t, i) => {
         moods[t.mood]++;
-        return { trackId: part.text.id[i], label: t.mood, confidence: t.confidence, probabilities };
+        return { trackId: part.text.id[i], label: t.mood, confidence: t.confidence, probabilities: probabilitiesOf(result, i) };
       });
       tagged += (await store.writeTags(record.id, tagRows)).written;
       opts.log?.(`tagged ${tagged} of ${rows.length} tracks`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../core/common/errors.ts';
-import { decideMoods, UNCERTAIN } from '../../../core/classify/uncertain.ts';
+import { UNCERTAIN } from '../../../core/classify/uncertain.ts';
+import { tagProbabilities } from '../../../core/tag/tag-tracks.ts';
 import { writeCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { ONNX_AUTO_MIN_ROWS, parseEngine, predictWithEngine } from '../../../io/onnx/engine.ts';
@@ -52,7 +53,7 @@ export function registerTag(program: Command): void {
     const run = await predictWithEngine(model, model.featureMatrix(table), engine);
     const proba = run.proba;
     log(`probabilities on ${run.engine === 'onnx' ? 'onnxruntime' : 'TypeScript'}${run.note ? ` (${run.note})` : ''}`);
-    const decisions = decideMoods(model.classes, proba, threshold);
+    const { decisions, counts } = tagProbabilities(model.classes, proba, { uncertainBelow: threshold });
     const keepText = ['id', 'name', 'artist'].filter((c) => c in table.text);
     const header = [...keepText, 'mood', 'confidence', ...model.classes.map((c) => `p_${c}`)];
     const k = model.classes.length;
@@ -65,8 +66,6 @@ export function registerTag(program: Command): void {
       }
     }
     await writeCsv(flags.out, header, rows());
-    const counts: Record<string, number> = Object.fromEntries([...model.classes, UNCERTAIN].map((c) => [c, 0]));
-    for (const d of decisions) counts[d.mood]++;
     if (flags.json) return printJson({ rows: table.rowCount, out: flags.out, engine: run.engine, uncertainBelow: threshold, moods: counts });
     log(`tagged ${table.rowCount} tracks → ${flags.out} (top probability below ${threshold} is "${UNCERTAIN}")`);
     process.stdout.write(Object.entries(counts).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { UNCERTAIN } from '../../../../core/classify/uncertain.ts';
 import { errorResponses } from '../../schemas/common.ts';
 
 export default async function moodRoutes(app: FastifyInstance): Promise<void> {
@@ -15,8 +16,9 @@ export default async function moodRoutes(app: FastifyInstance): Promise<void> {
               type: 'array',
               items: { type: 'object', properties: { name: { type: 'string' }, tracks: { type: 'integer' } }, required: ['name', 'tracks'] },
             },
+            uncertain: { type: 'integer', description: 'tracks whose top probability is below the model\'s threshold' },
           },
-          required: ['moods'],
+          required: ['moods', 'uncertain'],
         },
         ...errorResponses,
       },
@@ -24,6 +26,6 @@ export default async function moodRoutes(app: FastifyInstance): Promise<void> {
   }, async () => {
     const s = app.catalogue;
     const counts = s.snapshot.moodCounts;
-    return { model: { id: s.modelRecord.id, name: s.modelRecord.name }, moods: s.classes.map((name) => ({ name, tracks: counts[name] ?? 0 })) };
+    return { model: { id: s.modelRecord.id, name: s.modelRecord.name }, moods: s.classes.map((name) => ({ name, tracks: counts[name] ?? 0 })), uncertain: counts[UNCERTAIN] ?? 0 };
   });
 }
