@@ -43,7 +43,7 @@ const f2 = (x: number) => x.toFixed(2);
 // ---------- 1. rendered grid ----------
 log('rendering and analysing the grid …');
 const grid = await analysedCorpus(analyzeSignal, QUICK ? testPieces() : fullGridPieces());
-const pieces = grid.filter((f) => f.spec);
+const pieces = grid.filter((f) => f.spec && (f.spec.style === "chords" || f.spec.style === "groove"));
 let tempoRight = 0, tempoOctave = 0, keyRight = 0, relativeOrFifth = 0, meterRight = 0, meterTotal = 0;
 const loudDiffs: number[] = [], lraDiffs: number[] = [], durDiffs: number[] = [];
 const tempoWrong: string[] = [], keyWrong: string[] = [];
