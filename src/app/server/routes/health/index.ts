@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { errorResponses } from '../../schemas/common.ts';
 
+/** Anyone may read /health: absolute paths in a name (the model directory) are cut to their last part. */
+export function withoutPaths(text: string): string {
+  return text.replace(/(?:[A-Za-z]:)?[\\/](?:[^\\/\s()"]+[\\/])*([^\\/\s()"]*)/g, '$1');
+}
+
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', {
     schema: {
@@ -29,7 +34,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return {
       status: 'ok',
       tracks: snap.table.rowCount,
-      model: { id: s.modelRecord.id, name: s.modelRecord.name, classes: [...s.classes] },
+      model: { id: s.modelRecord.id, name: withoutPaths(s.modelRecord.name), classes: [...s.classes] },
       store: s.store.kind,
       snapshot: { version: snap.version, loadedAt: snap.loadedAt },
       writes: app.serverConfig.auth,
