@@ -282,9 +282,11 @@ export class TrackCsvParser {
               status = r === NOT_A_NUMBER ? INVALID : r !== r ? EMPTY : PARSED;
             } else status = parseNumberInto(data, fs, fe, numOut[slot], at);
             if (status === INVALID) {
-              const text = data.toString('utf8', fs, fe).trim();
-              if (!this.naValues.has(text) && errCol < 0) {
+              const raw = data.toString('utf8', fs, fe);
+              if (!this.naValues.has(raw.trim()) && errCol < 0) {
                 errCol = col;
+                // Only ASCII blanks trimmed: a non-breaking space is what the message must show.
+                const text = raw.replace(/^[ \t]+|[ \t]+$/g, '');
                 const odd = oddCharacter(text);
                 errMsg = `"${shown(text)}" is not a number${odd ? `: it holds ${odd}` : ''}`;
                 errExpected = `a number in [${min[slot]}, ${max[slot]}] or an empty cell`;
