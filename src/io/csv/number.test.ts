@@ -31,3 +31,8 @@ test('empty is missing, junk is NOT_A_NUMBER', () => {
   }
   assert.equal(parseNumberText('1e400'), NOT_A_NUMBER);
 });
+
+test('a cell of millions of digits is parsed or refused in linear time (no regex backtracking)', { timeout: 30_000 }, () => {
+  assert.equal(parseNumberText('9'.repeat(3_000_000) + 'x'), NOT_A_NUMBER);
+  assert.equal(parseNumberText('0'.repeat(1_000_000) + '.5'), 0.5);
+});
