@@ -17,6 +17,7 @@ import type { CatalogueState } from './catalogue-state.ts';
 import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.ts';
 import { useJsonBodyParser } from './json-body.ts';
+import { StoreHealth } from './store-health.ts';
 import { collectRoute, type CollectedRoute } from './openapi.ts';
 import healthRoutes from './routes/health/index.ts';
 import moodRoutes from './routes/moods/index.ts';
@@ -109,6 +110,7 @@ async function moodscapeAppPlugin(app: FastifyInstance, opts: AppOptions): Promi
   app.decorate('catalogue', opts.state);
   app.decorate('serverConfig', { reportPath: opts.reportPath, auth: opts.auth.kind, limits });
   app.decorate('requireWrite', requireWrite(opts.auth));
+  app.decorate('storeHealth', new StoreHealth(opts.state.store));
 
   const urlBytes = limits.urlBytes;
   app.addHook('onRequest', async (req, reply) => {
@@ -118,6 +120,8 @@ async function moodscapeAppPlugin(app: FastifyInstance, opts: AppOptions): Promi
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
+    // Say so while the store is down: what this answer came from.
+    if (app.storeHealth.down) reply.header('x-moodscape-degraded', `store unavailable; served from snapshot ${app.catalogue.snapshot.version}`);
     return payload;
   });
   app.setErrorHandler(errorHandler);

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CatalogueState } from './catalogue-state.ts';
 import type { ServerLimits } from './limits.ts';
+import type { StoreHealth } from './store-health.ts';
 
 export interface ServerConfig {
   /** Serve this HTML file at GET /report instead of generating a report. */
@@ -15,6 +16,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     catalogue: CatalogueState;
     serverConfig: ServerConfig;
+    /** Whether the catalogue store answers (503 and "degraded" while it does not). */
+    storeHealth: StoreHealth;
     /** onRequest hook of write routes (bearer token, checked before the body is read). */
     requireWrite: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
