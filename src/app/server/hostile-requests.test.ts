@@ -79,12 +79,18 @@ describe('authorisation comes before parsing and validation', () => {
 
 describe('URLs', () => {
   test('a bad %-escape is a 400 in the service\'s shape that does not echo the URL', async () => {
-    const raw = await rawExchange('GET /tracks/%ff%fe-\x1b[31mred HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
-    assert.equal(statusOf(raw), 400, raw);
-    const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
-    assert.equal(body.statusCode, 400);
-    assert.equal(body.error, 'Bad Request');
-    assert.doesNotMatch(raw, /%ff|\x1b|red/);
+    for (const path of ['/tracks/%ff', '/%ff-secret', '/moods/%c0%af']) {
+      const raw = await rawExchange(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`);
+      assert.equal(statusOf(raw), 400, raw);
+      const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+      assert.deepEqual(Object.keys(body).sort(), ['error', 'message', 'statusCode'], 'the service\'s error shape');
+      assert.equal(body.error, 'Bad Request');
+      assert.doesNotMatch(raw, /%ff|%c0|secret/);
+    }
+    // Control characters never get past Node's parser: a plain 400, nothing echoed.
+    const raw = await rawExchange('GET /tracks/\x1b[31mred HTTP/1.1\r\nhost: x\r\n\r\n');
+    assert.equal(statusOf(raw), 400);
+    assert.doesNotMatch(raw, /\x1b|red/);
   });
 
   test('an over-long id and an over-long URL are 414 URI Too Long, without the URL', async () => {
