@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../core/common/errors.ts';
 import { parseFeatureList } from '../../../core/data/feature-matrix.ts';
-import { designMatrix } from '../../../core/data/feature-matrix.ts';
 import type { ClassifierKind } from '../../../core/classify/classifiers.ts';
-import { buildTrainingIndex } from '../../../core/evaluate/leakage.ts';
 import { DEFAULT_ENSEMBLE_MEMBERS, trainMetrics, trainMoodModel, type TrainOutcome, type TrainSpec } from '../../../core/classify/train-mood-model.ts';
-import { evaluationStages, fingerprint, saveMoodModel } from '../../../io/mood-model-dir.ts';
+import { saveTrainedModel } from '../../../io/save-trained-model.ts';
 import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { createLogger, createProgress } from '../progress.ts';
@@ -74,16 +72,7 @@ export function registerTrain(program: Command): void {
     }, workerRuntime(threads));
     progress.stop();
     const metrics = trainMetrics(outcome);
-    const X = designMatrix(outcome.table, outcome.model.selection);
-    await saveMoodModel(flags.out, outcome.model, {
-      target: spec.target.type === 'label'
-        ? { type: 'label', column: spec.target.column }
-        : { type: 'clusters', k: outcome.clustering!.k, method: spec.target.method },
-      training: { file: csv, rows: outcome.table.rowCount, fingerprint: fingerprint(X, outcome.target.y) },
-      metrics,
-      ingest: ingestSummary(input),
-      ...(outcome.clustering ? { clusters: { k: outcome.clustering.k, profiles: outcome.clustering.profiles } } : {}),
-    }, evaluationStages(outcome.baselineModel, buildTrainingIndex(outcome.table)));
+    await saveTrainedModel(flags.out, outcome, { trainingFile: csv, extra: { ingest: ingestSummary(input) } });
     if (flags.json) {
       printJson({ ...metrics, droppedUnlabelled: outcome.droppedUnlabelled, out: flags.out });
       return;
