@@ -11,7 +11,7 @@
  * 6. tag                                            tagTracks, tagProbabilities
  * 7. explain                                        explainTrack, findCounterfactual, formatExplanation
  * 8. recommend (moods, contexts, seeds, arcs)       buildRecCatalog, recommend, BUILTIN_CONTEXTS
- * 9. catalogue stores (SQLite or PostgreSQL)        openStore, tagCatalogue
+ * 9. catalogue stores (SQLite or PostgreSQL)        openStore, tagDatabase
  *
  * Everything else under src/ is internal and may change between versions.
  */
@@ -92,3 +92,5 @@ export type {
   CatalogueStore, TrackRecord, ListedTrack, ListTracksQuery, Page, ModelRecord, TagRow, StoredTag,
   FeedbackKind, FeedbackRecord, NewPlaylist, PlaylistRecord, PlaylistSummary, UpsertResult,
 } from './io/store/open-store.ts';
+export { tagDatabase, registerLoadedModel, modelIdOf } from './io/store/tag-catalogue.ts';
+export type { TagDbSummary } from './io/store/tag-catalogue.ts';

@@ -19,7 +19,7 @@ import type { TrackTable } from '../../core/data/track-table.ts';
 import { InputError } from '../../core/common/errors.ts';
 import type { LoadedMoodModel } from '../../io/mood-model-dir.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
-import { registerLoadedModel, tagDatabase } from '../cli/commands/tag-db.ts';
+import { registerLoadedModel, tagDatabase } from '../../io/store/tag-catalogue.ts';
 
 export interface Snapshot {
   /** Increases with every rebuild. */
