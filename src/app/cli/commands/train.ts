@@ -6,6 +6,7 @@ import { DEFAULT_ENSEMBLE_MEMBERS, trainMetrics, trainMoodModel, type TrainOutco
 import { saveTrainedModel } from '../../../io/save-trained-model.ts';
 import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
+import { noteDeprecated } from '../deprecation.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/evaluate/metrics.ts';
 import { defaultFoldThreads } from '../../parallel/fold-runner.ts';
@@ -16,7 +17,9 @@ interface TrainFlags extends IngestFlags {
   fromClusters?: boolean;
   k?: string;
   method?: string;
-  model: string;
+  classifier?: string;
+  /** Deprecated spelling of --classifier. */
+  model?: string;
   seeds?: string;
   cv: string;
   repeats?: string;
@@ -42,7 +45,8 @@ export function registerTrain(program: Command): void {
     .option('--from-clusters', "train on K-Means cluster moods (the original pipeline's set-up)")
     .option('--k <k>', 'clusters for --from-clusters: 2..10 or auto', '4')
     .option('--method <method>', 'clustering for --from-clusters: kmeans or gmm', 'kmeans')
-    .option('--model <kind>', 'classifier: ensemble (logistic regression + network seeds, averaged), mlp or logreg', 'ensemble')
+    .option('--classifier <kind>', 'ensemble (logistic regression + network seeds, averaged), mlp or logreg', 'ensemble')
+    .option('--model <kind>', '(deprecated: --classifier; --model names a model directory in every other command)')
     .option('--seeds <n>', 'networks in the ensemble (default 3)')
     .option('--cv <folds>', 'stratified k-fold cross-validation folds (0 = one 80/20 holdout)', '5')
     .option('--repeats <n>', 'repeat the cross-validation with different seeds; mean ± std over all folds', '1')
@@ -135,8 +139,10 @@ function parseEarlyStopping(value: string): 'auto' | null | { patience: number; 
 }
 
 export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
-  const model = flags.model as ClassifierKind;
-  if (model !== 'mlp' && model !== 'logreg' && model !== 'ensemble') throw new InputError(`--model must be ensemble, mlp or logreg, got "${flags.model}"`);
+  if (flags.model !== undefined) noteDeprecated(`train --model ${flags.model}`, `--classifier ${flags.model}`);
+  const kind = flags.model ?? flags.classifier ?? 'ensemble';
+  const model = kind as ClassifierKind;
+  if (model !== 'mlp' && model !== 'logreg' && model !== 'ensemble') throw new InputError(`--classifier must be ensemble, mlp or logreg, got "${kind}"`);
   const cv = parseNumberFlag('cv', flags.cv, { integer: true, min: 0, max: 100 });
   if (cv === 1) throw new InputError('--cv must be 0 (holdout) or at least 2 folds');
   const repeats = parseNumberFlag('repeats', flags.repeats ?? '1', { integer: true, min: 1, max: 100 });
@@ -147,8 +153,8 @@ export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
   if (flags.epochs !== undefined) mlpOptions.epochs = parseNumberFlag('epochs', flags.epochs, { integer: true, min: 1 });
   if (flags.batchSize !== undefined) mlpOptions.batchSize = parseNumberFlag('batch-size', flags.batchSize, { integer: true, min: 1 });
   if (flags.earlyStopping !== undefined) mlpOptions.earlyStopping = parseEarlyStopping(flags.earlyStopping);
-  if (model === 'logreg' && Object.keys(mlpOptions).length) throw new InputError('--epochs, --batch-size and --early-stopping apply to networks (--model mlp or ensemble) only');
-  if (flags.seeds !== undefined && model !== 'ensemble') throw new InputError('--seeds applies to --model ensemble only');
+  if (model === 'logreg' && Object.keys(mlpOptions).length) throw new InputError('--epochs, --batch-size and --early-stopping apply to networks (--classifier mlp or ensemble) only');
+  if (flags.seeds !== undefined && model !== 'ensemble') throw new InputError('--seeds applies to --classifier ensemble only');
   let classifierOptions: Record<string, unknown> = mlpOptions;
   if (model === 'ensemble') {
     const seeds = flags.seeds !== undefined ? parseNumberFlag('seeds', flags.seeds, { integer: true, min: 1, max: 50 }) : undefined;
