@@ -9,7 +9,7 @@ import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../c
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
-import { modelAndInput, noteDeprecated } from '../deprecation.ts';
+import { noteDeprecated, requireModelAndCsv } from '../shared-flags.ts';
 
 interface TagFlags extends IngestFlags {
   out?: string;
@@ -42,8 +42,9 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? first, flags);
       return;
     }
-    const { modelDir, input: csv } = modelAndInput('tag', flags.model, first, second);
-    if (!modelDir || !csv || !flags.out) throw new InputError('usage: moodscape tag <csv> --model DIR --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
+    const usage = 'tag tracks.csv --model DIR --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])';
+    const { modelDir, csv } = requireModelAndCsv('tag', usage, flags.model, first, second);
+    if (!flags.out) throw new InputError(`moodscape tag needs --out FILE (usage: moodscape ${usage})`);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
