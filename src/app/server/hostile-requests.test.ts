@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importCsv } from '../cli/commands/import.ts';
+import { importCsv } from '../../io/store/import-csv.ts';
 import { DATA_MOODS, startTestServer, trainFixtureModel, type RunningServer } from '../../../test/support/server-fixtures.ts';
 import { resolveLimits } from './limits.ts';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importCsv } from '../cli/commands/import.ts';
+import { importCsv } from '../../io/store/import-csv.ts';
 import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
 import { DATA_MOODS, startTestServer, trainFixtureModel, type RunningServer } from '../../../test/support/server-fixtures.ts';
 
