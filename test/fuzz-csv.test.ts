@@ -43,7 +43,7 @@ test(`${FUZZ_COUNT} seeded mutants of real CSVs: read, or a clean input error na
       assert.doesNotMatch(e.message, /[\n\r\x1b]/, `${what}: one line, no control characters`);
       outcomes.refused++;
     }
-    const cli = await runInProcess([registerTag], ['tag', modelDir, file, '--out', out, '--quiet']);
+    const cli = await runInProcess([registerTag], ['tag', file, '--model', modelDir, '--out', out, '--quiet']);
     assert.ok(cli.code === 0 || cli.code === 2, `${what}: exit ${cli.code}: ${cli.out}`);
     if (cli.code === 2) {
       assert.match(cli.out, /^moodscape: .+\n$/, `${what}: one line: ${cli.out}`);
