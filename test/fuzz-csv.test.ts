@@ -5,6 +5,7 @@
  * left behind. bench/fuzz.ts runs ten times more on demand and prints the counts.
  */
 import { after, before, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,4 +63,20 @@ test(`${FUZZ_COUNT} seeded mutants of real CSVs: read, or a clean input error na
   t.diagnostic(`outcomes: ${JSON.stringify(outcomes)}`);
   assert.equal(outcomes.read + outcomes.refused, FUZZ_COUNT);
   assert.ok(outcomes.read > 20 && outcomes.refused > 20, `both outcomes occur: ${JSON.stringify(outcomes)}`);
+});
+
+test('moodscape tag given a directory, a FIFO or a UTF-16 file: exit 2, one line naming it, no output', async () => {
+  const fifo = join(dir, 'pipe.csv');
+  execFileSync('mkfifo', [fifo]);
+  const utf16 = join(dir, 'utf16.csv');
+  writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('valence,energy\n', 'utf16le')]));
+  for (const [file, what] of [[dir, /is a directory/], [fifo, /named pipe/], [utf16, /UTF-16/]] as const) {
+    const out = join(dir, 'never.csv');
+    const cli = await runInProcess([registerTag], ['tag', file, '--model', modelDir, '--out', out, '--quiet']);
+    assert.equal(cli.code, 2, cli.out);
+    assert.match(cli.out, /^moodscape: [^\n]+\n$/);
+    assert.ok(cli.out.includes(file));
+    assert.match(cli.out, what);
+    assert.equal(existsSync(out), false);
+  }
 });
