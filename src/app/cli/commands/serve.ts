@@ -1,5 +1,5 @@
 /**
- * `moodscape serve --db … --model … [--port 8080] [--host 127.0.0.1] [--no-auth]`: the HTTP API and
+ * `moodscape serve --db … --model … [--port 8080] [--host 127.0.0.1] [--no-auth] [--json]`: the HTTP API and
  * the web app over a catalogue store. Write routes (POST /tracks, POST /feedback) need the bearer
  * token in MOODSCAPE_TOKEN; without one they are disabled (403) unless --no-auth is given.
  *
@@ -14,10 +14,11 @@ import { openStore } from '../../../io/store/open-store.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
 import { CatalogueState } from '../../server/catalogue-state.ts';
 import { startServer } from '../../server/server.ts';
+import { DEFAULT_LIMITS, LIMIT_SETTINGS, resolveLimits, type ServerLimits } from '../../server/limits.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 export interface ServeContext {
   state: CatalogueState;
@@ -36,13 +37,25 @@ interface ServeFlags {
   report?: string;
   presets?: string;
   quiet?: boolean;
+  json?: boolean;
   log?: string;
+  [limitFlag: string]: unknown;
+}
+
+/** The limit flags commander parsed (camel-cased flag names) by limit key. */
+function limitFlags(flags: ServeFlags): Partial<Record<keyof ServerLimits, string>> {
+  const out: Partial<Record<keyof ServerLimits, string>> = {};
+  for (const [key, { flag }] of Object.entries(LIMIT_SETTINGS)) {
+    const camel = flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    if (typeof flags[camel] === 'string') out[key as keyof ServerLimits] = flags[camel] as string;
+  }
+  return out;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function registerServe(program: Command, extensions: readonly ServeExtension[] = []): void {
-  program
+  const command = program
     .command('serve')
     .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
     .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
@@ -54,11 +67,17 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
+    .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr');
+  for (const [key, { flag, env }] of Object.entries(LIMIT_SETTINGS)) {
+    command.option(`--${flag} <n>`, `limit ${key} (default ${DEFAULT_LIMITS[key as keyof typeof DEFAULT_LIMITS]}, env ${env})`);
+  }
+  command
     .action(action(async (flags: ServeFlags) => {
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new InputError(`--log must be fatal, error, warn, info or debug, got "${level}"`);
       const log = createLogger(Boolean(flags.quiet));
+      const limits = resolveLimits(limitFlags(flags), process.env);
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
@@ -78,10 +97,16 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         reportPath: flags.report,
         host: flags.host,
         port,
-        logger: flags.quiet ? false : { level },
+        // With --json, stdout carries only the JSON line, so request logs move to stderr.
+        logger: flags.quiet ? false : flags.json ? { level, stream: process.stderr } : { level },
+        limits,
         plugins: extensions.map((ext) => ext(ctx)),
       });
-      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactDb(flags.db)}, model ${state.modelRecord.id}`);
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ url, tracks: state.snapshot.table.rowCount, model: state.modelRecord.id, db: redactStoreSpec(flags.db), writes: auth.kind }) + '\n');
+        return;
+      }
+      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactStoreSpec(flags.db)}, model ${state.modelRecord.id}`);
       log(`moodscape: web app ${url}/  ·  API docs ${url}/docs`);
       if (auth.kind === 'read-only') log('moodscape: writes are disabled (set MOODSCAPE_TOKEN, or --no-auth for local use)');
       else if (auth.kind === 'open') log('moodscape: writes are open (--no-auth)');
