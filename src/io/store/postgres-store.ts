@@ -82,6 +82,46 @@ function redact(url: string): string {
   }
 }
 
+const UPSERT_TAGS_SQL = `INSERT INTO tags (model_id, track_id, label, confidence, probabilities, tagged_at)
+  SELECT $1, u.track_id, u.label, u.confidence, u.probabilities::jsonb, $6::timestamptz
+  FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[]) AS u(track_id, label, confidence, probabilities)
+  ON CONFLICT (model_id, track_id) DO UPDATE SET label = EXCLUDED.label, confidence = EXCLUDED.confidence,
+    probabilities = EXCLUDED.probabilities, tagged_at = EXCLUDED.tagged_at`;
+
+/**
+ * Upserts tag rows (already checked against the model) on a client inside the caller's
+ * transaction: `writeTags` uses it, and so do the fleet workers, which commit the tags together
+ * with the job's completion.
+ */
+export async function upsertTagRows(c: pg.ClientBase, modelId: string, rows: readonly TagRow[]): Promise<void> {
+  const now = new Date().toISOString();
+  for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+    const batch = rows.slice(start, start + BATCH_ROWS);
+    // A track listed twice in one statement would make ON CONFLICT fail; keep the last.
+    const b = [...new Map(batch.map((r) => [r.trackId, r])).values()];
+    try {
+      await c.query(UPSERT_TAGS_SQL, [
+        modelId,
+        pgTextArray(b.map((r) => r.trackId)),
+        pgTextArray(b.map((r) => r.label)),
+        pgFloatArray(b.map((r) => r.confidence)),
+        pgTextArray(b.map((r) => JSON.stringify(r.probabilities))),
+        now,
+      ]);
+    } catch (e) {
+      throw asInputError(e, 'tags');
+    }
+  }
+}
+
+/** The given tracks as a TrackTable (columns as `loadCatalog` gives them), ordered by id; unknown ids are left out. */
+export async function loadTracksById(c: pg.ClientBase | pg.Pool, ids: readonly string[]): Promise<TrackTable> {
+  const res = await c.query({ text: `SELECT ${CATALOG_LIST} FROM tracks WHERE id = ANY($1::text[]) ORDER BY id`, values: [pgTextArray(ids)], rowMode: 'array' });
+  const b = new CatalogBuilder(res.rows.length);
+  for (const row of res.rows as unknown[][]) b.add(row);
+  return b.build();
+}
+
 export class PostgresStore implements CatalogueStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
@@ -262,32 +302,7 @@ export class PostgresStore implements CatalogueStore {
     const model = await this.getModel(modelId);
     if (!model) throw new InputError(`unknown model "${modelId}"`);
     checkTagRows(model, rows);
-    const sql = `INSERT INTO tags (model_id, track_id, label, confidence, probabilities, tagged_at)
-      SELECT $1, u.track_id, u.label, u.confidence, u.probabilities::jsonb, $6::timestamptz
-      FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[]) AS u(track_id, label, confidence, probabilities)
-      ON CONFLICT (model_id, track_id) DO UPDATE SET label = EXCLUDED.label, confidence = EXCLUDED.confidence,
-        probabilities = EXCLUDED.probabilities, tagged_at = EXCLUDED.tagged_at`;
-    const now = new Date().toISOString();
-    await this.tx(async (c) => {
-      for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-        const batch = rows.slice(start, start + BATCH_ROWS);
-        // A track listed twice in one statement would make ON CONFLICT fail; keep the last.
-        const last = new Map(batch.map((r) => [r.trackId, r]));
-        const b = [...last.values()];
-        try {
-          await c.query(sql, [
-            modelId,
-            pgTextArray(b.map((r) => r.trackId)),
-            pgTextArray(b.map((r) => r.label)),
-            pgFloatArray(b.map((r) => r.confidence)),
-            pgTextArray(b.map((r) => JSON.stringify(r.probabilities))),
-            now,
-          ]);
-        } catch (e) {
-          throw asInputError(e, 'tags');
-        }
-      }
-    });
+    await this.tx((c) => upsertTagRows(c, modelId, rows));
     return { written: rows.length };
   }
 
