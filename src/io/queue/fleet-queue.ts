@@ -230,7 +230,12 @@ export class FleetQueue {
       );
       const fresh = new Set(rows.map((r) => r.key as string));
       const jobs = chunk.flatMap((b, i) => fresh.has(b.key)
-        ? [{ id: ids[i], name: queueName(kind), singletonKey: b.key, data: { key: b.key, version: b.version, items: b.items, extra: b.extra ?? {} } }]
+        ? [{
+            id: ids[i], name: queueName(kind), singletonKey: b.key,
+            data: { key: b.key, version: b.version, items: b.items, extra: b.extra ?? {} },
+            // The producer's settings travel with each job: a queue created earlier keeps its own.
+            retryLimit: this.o.retryLimit, retryDelay: this.o.retryDelaySeconds, retryBackoff: true, expireInSeconds: this.o.expireInSeconds,
+          }]
         : []);
       if (jobs.length) await this.boss.insert(jobs, { db: { executeSql: (text, values) => c.query(text, values) } });
       await c.query('COMMIT');
@@ -397,7 +402,9 @@ export class FleetQueue {
   /** Stops fetching, lets running jobs finish (up to `timeoutMs`), then closes the connections. */
   async close(timeoutMs = 30_000): Promise<void> {
     this.stopping = true;
-    await Promise.race([Promise.allSettled(this.loops), sleep(timeoutMs)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(this.loops), new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
+    clearTimeout(timer);
     await this.boss.stop({ graceful: false, close: true, wait: true, timeout: 1000 }).catch(() => {});
     await this.pool.end().catch(() => {});
   }

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { InputError } from '../../../core/common/errors.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
-import { FleetQueue, type EnqueueSummary } from '../../../io/queue/fleet-queue.ts';
+import { FleetQueue, type EnqueueSummary, type FleetQueueOptions } from '../../../io/queue/fleet-queue.ts';
 import { tagBatches, DEFAULT_BATCH_TRACKS } from '../../../io/queue/tag-batches.ts';
 import { PostgresStore } from '../../../io/store/postgres-store.ts';
 import { createLogger } from '../progress.ts';
@@ -53,7 +53,7 @@ export function registerEnqueue(program: Command): void {
 export async function enqueueTagging(
   db: string,
   modelDir: string | undefined,
-  o: { batchSize?: number; maxWaiting?: number; log?: (line: string) => void } = {},
+  o: { batchSize?: number; maxWaiting?: number; queue?: FleetQueueOptions; log?: (line: string) => void } = {},
 ): Promise<EnqueueSummary & { modelId: string }> {
   const store = await PostgresStore.open(db, { max: 2 });
   let modelId: string, modelPath: string;
@@ -69,7 +69,7 @@ export async function enqueueTagging(
   } finally {
     await store.close();
   }
-  const queue = await FleetQueue.open(db, { ...fleetOptionsFromEnv(), maxWaiting: o.maxWaiting });
+  const queue = await FleetQueue.open(db, { ...fleetOptionsFromEnv(), ...o.queue, ...(o.maxWaiting ? { maxWaiting: o.maxWaiting } : {}) });
   try {
     let last = 0;
     const summary = await queue.enqueue('tag', tagBatches(queue.pool, { modelId, modelPath, batchSize: o.batchSize }), (s) => {
