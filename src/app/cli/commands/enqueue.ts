@@ -12,7 +12,7 @@ import { tagBatches, DEFAULT_BATCH_TRACKS } from '../../../io/queue/tag-batches.
 import { PostgresStore } from '../../../io/store/postgres-store.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
-import { registerLoadedModel } from './tag-db.ts';
+import { registerLoadedModel } from '../../../io/store/tag-catalogue.ts';
 import { redactDb } from './import.ts';
 import { fleetOptionsFromEnv, requirePostgres } from './fleet-options.ts';
 
