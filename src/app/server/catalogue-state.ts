@@ -20,6 +20,7 @@ import { InputError } from '../../core/common/errors.ts';
 import type { LoadedMoodModel } from '../../io/mood-model-dir.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
 import { registerLoadedModel, tagDatabase } from '../../io/store/tag-catalogue.ts';
+import type { CatalogueChange, ChangeFeed } from '../../io/store/change-feed.ts';
 import { catalogueTasteStore, type TasteStore } from '../../io/taste-store.ts';
 
 export interface Snapshot {
@@ -63,6 +64,8 @@ export interface CatalogueStateOptions {
   /** Cached recommendation results (default 2,000). */
   cacheSize?: number;
   log?: (line: string) => void;
+  /** Replicas of the service: writes are published here, and other replicas' writes reload this one. */
+  changes?: ChangeFeed;
 }
 
 export interface TaggedFeatures {
@@ -102,6 +105,9 @@ export class CatalogueState {
   private readonly explainCache = new Lru<ExplanationJson>(500);
   /** Bumped on every feedback write, so cached recommendations with a taste profile go stale. */
   private readonly feedbackVersion = new Map<string, number>();
+  readonly changes: ChangeFeed | undefined;
+  /** A reload asked for by another replica is queued and has not started yet. */
+  private reloadQueued = false;
   private readonly backgroundRows: number;
   private readonly log: (line: string) => void;
 
@@ -113,6 +119,7 @@ export class CatalogueState {
     this.backgroundRows = o.backgroundRows ?? 24;
     this.recCache = new Lru(o.cacheSize ?? 2000);
     this.log = o.log ?? (() => {});
+    this.changes = o.changes;
   }
 
   /** Registers the model, tags what is untagged, and loads the first snapshot. */
@@ -124,6 +131,7 @@ export class CatalogueState {
     }
     s.modelRecord = await registerLoadedModel(s.store, s.modelDir, s.loaded);
     s.snap = await s.build(1);
+    s.changes?.subscribe((c) => s.onRemoteChange(c));
     return s;
   }
 
@@ -140,11 +148,34 @@ export class CatalogueState {
         this.snap = await this.build(this.snap.version + 1);
         this.recCache.clear();
         this.explainCache.clear();
+        this.publish({ what: 'catalogue' });
       }
       return out;
     });
     this.writes = run.catch(() => {});
     return run;
+  }
+
+  /** Tells the other replicas; a lost notification must not fail the write that is already committed. */
+  private publish(change: CatalogueChange): void {
+    this.changes?.publish(change).catch((e) => this.log(`replica: could not notify the others: ${(e as Error).message}`));
+  }
+
+  /** Another replica wrote: reload the catalogue (one queued reload covers any number of notices), or forget a user's cached results. */
+  private onRemoteChange(c: CatalogueChange): void {
+    if (c.what === 'feedback') {
+      this.feedbackVersion.set(c.user, (this.feedbackVersion.get(c.user) ?? 0) + 1);
+      return;
+    }
+    if (this.reloadQueued) return;
+    this.reloadQueued = true;
+    const run = this.writes.then(async () => {
+      this.reloadQueued = false;
+      this.snap = await this.build(this.snap.version + 1);
+      this.recCache.clear();
+      this.explainCache.clear();
+    });
+    this.writes = run.catch((e) => this.log(`replica: reload failed: ${(e as Error).message}`));
   }
 
   /** Model input row for raw feature values (missing → the training mean; names checked by the caller). */
@@ -193,6 +224,7 @@ export class CatalogueState {
     if (r === undefined) throw new InputError(`unknown track id "${trackId}"`);
     const p = await this.taste.record(user, [{ kind, item: feedbackItemAt(this.snap.table, r) }]);
     this.feedbackVersion.set(user, (this.feedbackVersion.get(user) ?? 0) + 1);
+    this.publish({ what: 'feedback', user });
     return p;
   }
 
