@@ -41,7 +41,7 @@ export interface FleetQueueOptions {
   readonly retryLimit?: number;
   /** Base delay of the exponential backoff between attempts (default 10 s: 10–20, 20–40, 40–80 …). */
   readonly retryDelaySeconds?: number;
-  /** The producer waits while this many jobs are waiting (default 200,000). */
+  /** The producer waits while this many jobs are waiting (default 200,000), looking again every polling interval. */
   readonly maxWaiting?: number;
   /** How often an idle worker looks for a job (default 1 s; pg-boss allows ≥ 0.5). */
   readonly pollingIntervalSeconds?: number;
@@ -198,7 +198,7 @@ export class FleetQueue {
       if (!chunk.length) return;
       while ((await this.waitingJobs(kind)) + chunk.length > this.o.maxWaiting && !this.stopping) {
         summary.waits++;
-        await sleep(1000);
+        await sleep(this.o.pollingIntervalSeconds * 1000);
       }
       const sent = await this.sendChunk(kind, chunk);
       summary.batches += chunk.length;

@@ -73,7 +73,7 @@ export async function enqueueTagging(
   try {
     let last = 0;
     const summary = await queue.enqueue('tag', tagBatches(queue.pool, { modelId, modelPath, batchSize: o.batchSize }), (s) => {
-      if (Date.now() - last > 2000) o.log?.(`enqueue: ${s.batches} batches seen, ${s.enqueued} queued${s.waits ? `, waited ${s.waits} s for the queue to drain` : ''}`);
+      if (Date.now() - last > 2000) o.log?.(`enqueue: ${s.batches} batches seen, ${s.enqueued} queued${s.waits ? `, waited ${s.waits} times for the queue to drain` : ''}`);
       last = Date.now();
     });
     return { ...summary, modelId };
