@@ -61,28 +61,18 @@ export function registerFleet(program: Command): void {
       if (flags.json) printJson(s);
       else process.stdout.write(formatStatus(s));
     }));
-  fleet
-    .command('cancel')
-    .description('cancel every queued job that has not started (running ones finish)')
+  const steer = (name: string, description: string, verb: string, run: (q: FleetQueue, kind: JobKind) => Promise<number>) => fleet
+    .command(name)
+    .description(description)
     .requiredOption('--db <url>', 'postgres:// URL of the catalogue and queue')
     .option('--kind <kind>', `only this kind: ${JOB_KINDS.join(' or ')}`)
     .option('--json', 'print counts as JSON')
     .action(action(async (flags: { db: string; kind?: string; json?: boolean }) => {
       const out: Record<string, number> = {};
-      await withQueue(flags.db, async (q) => { for (const k of kindsOf(flags.kind)) out[k] = await q.cancel(k); });
-      if (flags.json) printJson({ cancelled: out });
-      else process.stdout.write(Object.entries(out).map(([k, n]) => `${k}: ${n} jobs cancelled`).join('\n') + '\n');
+      await withQueue(flags.db, async (q) => { for (const k of kindsOf(flags.kind)) out[k] = await run(q, k); });
+      if (flags.json) printJson({ [name === 'cancel' ? 'cancelled' : 'resumed']: out });
+      else process.stdout.write(Object.entries(out).map(([k, n]) => `${k}: ${n} jobs ${verb}`).join('\n') + '\n');
     }));
-  fleet
-    .command('resume')
-    .description('queue cancelled jobs again, and give failed jobs another round of attempts')
-    .requiredOption('--db <url>', 'postgres:// URL of the catalogue and queue')
-    .option('--kind <kind>', `only this kind: ${JOB_KINDS.join(' or ')}`)
-    .option('--json', 'print counts as JSON')
-    .action(action(async (flags: { db: string; kind?: string; json?: boolean }) => {
-      const out: Record<string, number> = {};
-      await withQueue(flags.db, async (q) => { for (const k of kindsOf(flags.kind)) out[k] = await q.resume(k); });
-      if (flags.json) printJson({ resumed: out });
-      else process.stdout.write(Object.entries(out).map(([k, n]) => `${k}: ${n} jobs queued again`).join('\n') + '\n');
-    }));
+  steer('cancel', 'cancel every queued job that has not started (running ones finish)', 'cancelled', (q, k) => q.cancel(k));
+  steer('resume', 'queue cancelled jobs again, and give failed jobs another round of attempts', 'queued again', (q, k) => q.resume(k));
 }
