@@ -1,0 +1,28 @@
+/**
+ * moodscape's audio mood model: trained by scripts/train-audio-mood-model.ts on the four labelled
+ * sets, on the columns `moodscape analyze` measures faithfully, and shipped in models/audio-moods.
+ * `tag` and `recommend` use it for a catalogue that analyze wrote (it has an analyzer_version
+ * column) when no model is named.
+ */
+import { fileURLToPath } from 'node:url';
+import { ANALYZER_VERSION_COLUMN } from '../../core/data/features.ts';
+import type { TrackTable } from '../../core/data/track-table.ts';
+
+/** The features the model reads: measured by the analyzer in Spotify's units. */
+export const AUDIO_MOOD_FEATURES = ['tempo', 'loudness', 'duration_ms', 'key', 'mode', 'time_signature'];
+export const AUDIO_MOOD_CLASSES = ['Calm', 'Energetic', 'Happy', 'Sad'];
+
+/** Each labelled set's moods onto the four classes (null: the set uses them already); others are left out. */
+export const AUDIO_MOOD_LABEL_MAPS: Readonly<Record<string, string | null>> = {
+  'data_moods.csv': null,
+  'bdizon_playlist_moods_angry_happy_sad.csv': 'angry=Energetic,happy=Happy,sad=Sad',
+  'skerjanec_moods_5class.csv': 'active=Energetic,angry=Energetic,calm=Calm,happy=Happy,sad=Sad',
+  'pranav_playlist_moods_8class.csv': 'angry=Energetic,party=Energetic,chill=Calm,happy=Happy,sad=Sad',
+};
+
+export const AUDIO_MOOD_MODEL_DIR = fileURLToPath(new URL('../../../models/audio-moods', import.meta.url));
+
+/** Whether `moodscape analyze` wrote this table (its rows carry the analyzer version). */
+export function isAnalysedCatalogue(table: TrackTable): boolean {
+  return ANALYZER_VERSION_COLUMN in table.text;
+}
