@@ -24,7 +24,7 @@ export interface SignalAnalysis {
   durationMs: number;
 }
 
-export function analyzeSignal(channels: readonly Float32Array[], sampleRate: number): SignalAnalysis {
+export function analyzeSignal(channels: readonly Float32Array[], sampleRate: number, _options?: unknown): SignalAnalysis {
   const n = channels[0]?.length ?? 0;
   let sum = 0;
   for (const c of channels) for (let i = 0; i < n; i++) sum += c[i] * c[i];

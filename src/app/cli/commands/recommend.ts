@@ -13,10 +13,11 @@ import type { TrackTable } from '../../../core/data/track-table.ts';
 import { openHnswIndex } from '../../../io/hnsw-index.ts';
 import { openIvfIndex } from '../../../io/ivf-index.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
-import { formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
+import { fileLocations, formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
 import { writeFileAtomic } from '../../../io/atomic.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { loadProfile } from '../../../io/taste-store.ts';
+import { chooseModelDir } from '../../../io/audio/audio-mood-model.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
@@ -25,7 +26,8 @@ import { action, parseNumberFlag, printJson } from '../run-action.ts';
 export const DEFAULT_TASTE_STORE = 'moodscape-taste.json';
 
 export interface CatalogFlags extends IngestFlags {
-  model: string;
+  /** Default: the store's current model, or the audio mood model for an analysed catalogue. */
+  model?: string;
   catalog: string;
   index?: string;
   quiet?: boolean;
@@ -34,7 +36,7 @@ export interface CatalogFlags extends IngestFlags {
 /** Adds --model, --catalog, --index and the ingest flags. */
 export function addCatalogOptions(cmd: Command): Command {
   cmd
-    .requiredOption('--model <dir>', 'model directory written by train')
+    .option('--model <dir>', 'model directory written by train (default: a catalogue store\'s current model; the audio mood model for a catalogue written by analyze)')
     .requiredOption('--catalog <file>', 'track CSV, SQLite catalogue (.db/.sqlite) or postgres:// connection string')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
     .option('--quiet', 'no status on stderr');
@@ -63,12 +65,23 @@ export async function readCatalogTable(spec: string, flags: IngestFlags, log: (s
   return input.table;
 }
 
+/** The current model of a catalogue store, if the catalogue is a store and has one. */
+async function storeModelDir(spec: string): Promise<string | undefined> {
+  if (!isStoreSpec(spec)) return undefined;
+  const store = await openStore(spec);
+  try {
+    return (await store.getCurrentModel())?.path;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Model + catalogue → a tagged RecCatalog, with an approximate index beside the catalogue when it is large. */
 export async function loadRecCatalog(flags: CatalogFlags, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
-  const { model } = await loadMoodModel(flags.model);
   const table = await readCatalogTable(flags.catalog, flags, log, Boolean(flags.quiet));
+  const { model } = await loadMoodModel(flags.model ?? (await storeModelDir(flags.catalog)) ?? chooseModelDir(undefined, table, log, 'name the mood model with --model <dir>'));
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
   let catalog = buildRecCatalog(table, model);
@@ -154,7 +167,8 @@ export function registerRecommend(program: Command): void {
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--json', 'print the result as JSON')
     .option('--format <fmt>', 'output format: json, csv or m3u')
-    .option('--out <file>', 'write the playlist to a file instead of stdout');
+    .option('--out <file>', 'write the playlist to a file instead of stdout')
+    .option('--music-dir <dir>', 'm3u of an analysed catalogue: file paths relative to this folder (as MPD wants); default absolute');
   for (const k of KNOBS) {
     const { flag } = knobFlag(k);
     const r = knobRange(k);
@@ -180,7 +194,7 @@ export function registerRecommend(program: Command): void {
     const result = recommend(catalog, { ...query, taste }, { contexts: presets, exactLimit: flags.index === 'hnsw' ? 0 : undefined });
     for (const w of result.warnings) log(`note: ${w}`);
     if (format) {
-      const text = formatPlaylist(result, format as PlaylistFormat);
+      const text = formatPlaylist(result, format as PlaylistFormat, { location: fileLocations(result, catalog.table, flags.musicDir as string | undefined) });
       if (flags.out) { await writeFileAtomic(flags.out, text); log(`${result.tracks.length} tracks → ${flags.out}`); }
       else if (format === 'json') printJson(playlistJson(result));
       else process.stdout.write(text);

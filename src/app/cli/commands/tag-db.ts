@@ -17,6 +17,7 @@ import { openStore, type CatalogueStore, type ModelRecord, type TagRow } from '.
 import { createLogger } from '../progress.ts';
 import { printJson } from '../run-action.ts';
 import { redactDb } from './import.ts';
+import { chooseModelDir } from '../../../io/audio/audio-mood-model.ts';
 
 /** Tracks tagged per write transaction. */
 export const TAG_BATCH = 20_000;
@@ -76,8 +77,8 @@ export async function tagDatabase(
   try {
     if (modelDir === undefined) {
       const current = await store.getCurrentModel();
-      if (!current) throw new InputError('the catalogue has no current model yet: name one with --model <dir>');
-      modelDir = current.path;
+      if (current) modelDir = current.path;
+      else modelDir = chooseModelDir(undefined, await store.loadCatalog(), opts.log ?? (() => {}), 'the catalogue has no current model yet: name one with --model <dir>');
     }
     const loaded = opts.loaded ?? (await loadMoodModel(modelDir));
     const { model } = loaded;

@@ -9,6 +9,8 @@ import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../c
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
+import { stat } from 'node:fs/promises';
+import { chooseModelDir } from '../../../io/audio/audio-mood-model.ts';
 
 interface TagFlags extends IngestFlags {
   out?: string;
@@ -39,15 +41,18 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? modelDir, flags);
       return;
     }
-    if (!modelDir || !csv || !flags.out) throw new InputError('usage: moodscape tag <modelDir> <csv> --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
+    // `tag features.csv --out …`: one argument that is a file is the CSV (an analysed catalogue).
+    if (modelDir && !csv && !(await isDirectory(modelDir))) [csv, modelDir] = [modelDir, flags.model];
+    if (!csv || !flags.out) throw new InputError('usage: moodscape tag [modelDir] <csv> --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
-    const { model } = await loadMoodModel(modelDir);
-    const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const table = input.table;
+    modelDir = chooseModelDir(modelDir, table, log);
+    const { model } = await loadMoodModel(modelDir);
+    const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const missing = model.missingInputs(table);
     if (missing.length) log(`warning: ${csv} lacks ${missing.join(', ')}; the model uses the training average for ${missing.length === 1 ? 'it' : 'them'}`);
     const run = await predictWithEngine(model, model.featureMatrix(table), engine);
@@ -70,6 +75,10 @@ export function registerTag(program: Command): void {
     log(`tagged ${table.rowCount} tracks → ${flags.out} (top probability below ${threshold} is "${UNCERTAIN}")`);
     process.stdout.write(Object.entries(counts).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
   }));
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
 function round(v: number): number {
