@@ -116,6 +116,24 @@ class ChannelCollector {
   }
 }
 
+const HEAD_BYTES = 8192;
+
+/**
+ * Bytes of PCM a WAV header promises beyond what the file holds (0 when it is whole or the size
+ * is unknown): a cut-off WAV decodes without complaint, so the header is the only witness.
+ */
+export function missingWavBytes(head: Uint8Array, fileSize: number): number {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let at = 12;
+  while (at + 8 <= head.length) {
+    const id = String.fromCharCode(...head.subarray(at, at + 4));
+    const size = view.getUint32(at + 4, true);
+    if (id === 'data') return size === 0xffffffff || size === 0 ? 0 : Math.max(0, at + 8 + size - fileSize);
+    at += 8 + size + (size & 1);
+  }
+  return 0;
+}
+
 async function readHead(path: string): Promise<{ head: Uint8Array; size: number }> {
   let fh;
   try {
@@ -126,7 +144,7 @@ async function readHead(path: string): Promise<{ head: Uint8Array; size: number 
   }
   try {
     const { size } = await fh.stat();
-    const head = new Uint8Array(256);
+    const head = new Uint8Array(HEAD_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     return { head: head.subarray(0, bytesRead), size };
   } finally {
@@ -144,8 +162,10 @@ async function decodeWithAudioDecode(path: string, format: ContainerFormat, o: D
 
 /** ffmpeg → interleaved f32le on a pipe, de-interleaved here as it arrives. */
 async function decodeWithFfmpeg(path: string, o: DecodeOptions): Promise<DecodedAudio> {
-  const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=channels,sample_rate', '-of', 'csv=p=0', path], { encoding: 'utf8' });
-  const [ch, sr] = (probe.stdout ?? '').trim().split(',').map(Number);
+  const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=channels,sample_rate', '-of', 'default=noprint_wrappers=1', path], { encoding: 'utf8' });
+  const field = (name: string) => Number(new RegExp(`^${name}=(\\d+)`, 'm').exec(probe.stdout ?? '')?.[1]);
+  const ch = field('channels');
+  const sr = field('sample_rate');
   const channels = Number.isInteger(ch) && ch > 0 ? Math.min(ch, 8) : 2;
   const sampleRate = Number.isInteger(sr) && sr > 0 ? sr : 44_100;
   const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-vn', '-f', 'f32le', '-acodec', 'pcm_f32le', '-ac', String(channels), '-ar', String(sampleRate), 'pipe:1'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -174,6 +194,9 @@ export async function decodeAudioFile(path: string, options: Partial<DecodeOptio
   const { head, size } = await readHead(path);
   if (size === 0) throw new AudioFileError(path, 'empty', 'zero-length file');
   const format = sniffFormat(head);
+  if (format === 'wav' && missingWavBytes(head, size) > 0) {
+    throw new AudioFileError(path, 'truncated', `truncated: the WAV header promises ${missingWavBytes(head, size)} more bytes of audio than the file holds`);
+  }
   const ffmpeg = o.ffmpegFallback && hasFfmpeg();
   if (format) {
     try {
