@@ -169,3 +169,28 @@ export async function analyzeMusic(inputs: readonly string[], options: Partial<A
     await sink.close();
   }
 }
+
+/**
+ * After tags were written into files (their size and mtime changed, their samples did not), the
+ * output's resume keys are brought up to date so the next run still skips them.
+ */
+export async function refreshFileStats(output: { out?: string; db?: string }, paths: readonly string[]): Promise<void> {
+  if (!paths.length) return;
+  const sink = output.out ? await csvSink(output.out) : await storeSink(output.db!);
+  try {
+    const want = new Set(paths);
+    const all = [...sink.cache.values()];
+    const changed: AnalysedTrack[] = [];
+    for (const t of all) {
+      if (!want.has(t.path)) continue;
+      const st = await stat(t.path).catch(() => null);
+      if (!st) continue;
+      t.file_size = st.size;
+      t.file_mtime_ms = Math.round(st.mtimeMs);
+      changed.push(t);
+    }
+    await sink.write(changed, all);
+  } finally {
+    await sink.close();
+  }
+}

@@ -6,7 +6,11 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InputError } from '../../../core/common/errors.ts';
-import { analyzeMusic, type AnalyzeMusicSummary } from '../../../io/audio/analyze-music.ts';
+import { resolve, sep } from 'node:path';
+import { analyzeMusic, refreshFileStats, type AnalyzeMusicSummary } from '../../../io/audio/analyze-music.ts';
+import { writeBeetsMoods, type BeetsWriteResult } from '../../../io/audio/beets-library.ts';
+import { moodsOfAnalysedFiles } from '../../../io/audio/tag-analysed.ts';
+import { writeMoodTagsToFiles } from '../../../io/audio/write-file-tags.ts';
 import { createLogger } from '../progress.ts';
 import { action, EXIT_BAD_INPUT, parseNumberFlag, printJson } from '../run-action.ts';
 import { redactDb } from './import.ts';
@@ -17,6 +21,7 @@ interface AnalyzeFlags {
   jobs: string;
   maxSeconds: string;
   writeTags?: boolean;
+  beets?: string;
   model?: string;
   json?: boolean;
   quiet?: boolean;
@@ -48,8 +53,9 @@ export function registerAnalyze(program: Command): void {
     .option('--db <catalogue>', 'write into this catalogue store instead (SQLite file or postgres:// URL)')
     .option('--jobs <n>', 'worker threads', '1')
     .option('--max-seconds <s>', 'analyse at most this many seconds of each file (memory bound; the duration is always the whole file)', '600')
-    .option('--write-tags', 'after tagging, write mood, BPM and key into the files themselves (needs --model)')
-    .option('--model <dir>', 'with --write-tags: the mood model (default: the built-in audio mood model)')
+    .option('--write-tags', 'also tag the moods and write mood, BPM and initial key into the files themselves (ID3v2 TMOO/TBPM/TKEY, Vorbis MOOD/BPM/INITIALKEY; atomic, audio untouched)')
+    .option('--beets <library.db>', 'also write mood, mood_confidence, bpm and key into this beets library (`beet ls mood:Calm`)')
+    .option('--model <dir>', 'with --write-tags / --beets: the mood model (default: the audio mood model)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('--quiet', 'no progress or status on stderr')
     .action(action(async (paths: string[], flags: AnalyzeFlags) => {
@@ -72,8 +78,21 @@ export function registerAnalyze(program: Command): void {
       } finally {
         bar.stop();
       }
-      const tagsWritten = undefined as { written: number; failed: unknown[] } | undefined;
-      if (flags.json) printJson({ ...summary, output: flags.db ? redactDb(summary.output) : summary.output, tagsWritten });
+      let tagsWritten: { written: number; uncertain: number; failed: { path: string; message: string }[] } | undefined;
+      let beets: BeetsWriteResult | undefined;
+      if ((flags.writeTags || flags.beets) && summary.analysed + summary.skipped > 0) {
+        const output = { out: flags.out, db: flags.db };
+        const roots = paths.map((p) => resolve(p));
+        const under = (p: string) => roots.some((r) => p === r || p.startsWith(r.endsWith(sep) ? r : r + sep));
+        const moods = (await moodsOfAnalysedFiles(output, { modelDir: flags.model, log })).filter((m) => under(m.path));
+        if (flags.beets) beets = writeBeetsMoods(flags.beets, moods);
+        if (flags.writeTags) {
+          const { written: done, ...counts } = await writeMoodTagsToFiles(moods);
+          tagsWritten = { written: done.length, ...counts };
+          await refreshFileStats(output, done);
+        }
+      }
+      if (flags.json) printJson({ ...summary, output: flags.db ? redactDb(summary.output) : summary.output, tagsWritten, beets });
       else {
         for (const f of summary.failures) log(`${f.path}: ${f.message}`);
         for (const c of summary.clipped) log(`${c}: longer than ${maxSeconds} s; features from the first ${maxSeconds} s, duration from the whole file`);
@@ -84,7 +103,11 @@ export function registerAnalyze(program: Command): void {
             `${summary.realtimeFactor ? `, ${summary.realtimeFactor.toFixed(0)}× realtime` : ''})\n`,
         );
         if (summary.analysisJson) log(`column provenance → ${summary.analysisJson}`);
-        if (tagsWritten) log(`wrote mood, BPM and key tags into ${tagsWritten.written} files (${tagsWritten.failed.length} failed)`);
+        if (tagsWritten) {
+          for (const f of tagsWritten.failed) log(`${f.path}: tags not written: ${f.message}`);
+          log(`wrote mood, BPM and key tags into ${tagsWritten.written} files (${tagsWritten.uncertain} uncertain left alone, ${tagsWritten.failed.length} failed)`);
+        }
+        if (beets) log(`beets: moods written for ${beets.written} items of ${flags.beets}${beets.notInLibrary.length ? ` (${beets.notInLibrary.length} files are not in that library)` : ''}`);
       }
       if (summary.analysed + summary.skipped === 0) process.exitCode = EXIT_BAD_INPUT;
     }));
