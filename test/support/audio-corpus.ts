@@ -78,7 +78,7 @@ export function testPieces(): PieceSpec[] {
   const out: PieceSpec[] = [];
   for (let i = 0; i < 24; i++) {
     const key = (i * 7) % 12;
-    const mode = (i % 2 === 0 ? 1 : 0) as 0 | 1;
+    const mode = (i < 12 ? 1 : 0) as 0 | 1;
     const bpm = 60 + ((i * 37) % 121);
     out.push(piece(key, mode, bpm, i % 3 === 2 ? 3 : 4, INSTRUMENTS[i % INSTRUMENTS.length]));
   }
@@ -283,4 +283,29 @@ export function ffmpegEbur128(file: string): { integrated: number; range: number
   const lra = /LRA:\s+(-?[\d.]+) LU/.exec(summary);
   if (r.status !== 0 || !i || !lra) throw new Error(`ffmpeg ebur128 failed on ${file}: ${r.stderr.slice(-500)}`);
   return { integrated: i[1] === '-inf' ? -Infinity : Number(i[1]), range: Number(lra[1]) };
+}
+
+export interface AnalysedCorpusFile extends CorpusFile {
+  features: Record<string, number>;
+  durationMs: number;
+}
+
+/** The test corpus, each file decoded with audio-decode and run through `analyze`(channels, rate). */
+export async function analysedCorpus(
+  analyze: (channels: Float32Array[], sampleRate: number) => { features: Record<string, number>; durationMs: number },
+  pieces: readonly PieceSpec[] = testPieces(),
+): Promise<AnalysedCorpusFile[]> {
+  const corpus = await buildAudioCorpus(pieces);
+  const out: AnalysedCorpusFile[] = [];
+  for (const f of corpus.files) {
+    const { channels, sampleRate } = await readCorpusFile(f);
+    const { features, durationMs } = analyze(channels, sampleRate);
+    out.push({ ...f, features, durationMs });
+  }
+  return out;
+}
+
+/** Whether `got` is `truth` times one of the octave/metrical ratios (½, 2, ⅔, 3/2, ⅓, 3) within `tolerance`. */
+export function isOctaveError(got: number, truth: number, tolerance = 0.02): boolean {
+  return [0.5, 2, 2 / 3, 1.5, 1 / 3, 3].some((r) => Math.abs(got / (truth * r) - 1) <= tolerance);
 }

@@ -54,7 +54,9 @@ const MEL_MAX_HZ = 8000;
 /** Frames quieter than this mean square (−80 dBFS) count as silence for the frame statistics. */
 const SILENCE_MEAN_SQUARE = 1e-8;
 /** Floor of the log-mel energies in dB, so silence is a constant and adds no onset flux. */
-const LOG_MEL_FLOOR = 1e-6;
+const LOG_MEL_FLOOR = 1e-10;
+/** Bands centred below this make the bass onset envelope, whose accents mark the downbeat. */
+const BASS_MAX_HZ = 250;
 /**
  * Bands more than 60 dB below the frame's loudest band are clamped to that level: window leakage
  * of a steady tone fluctuates there from frame to frame and would read as onsets.
@@ -85,7 +87,7 @@ export function analyzeSignal(channels: readonly Float32Array[], sampleRate: num
   const melFrame = new Float32Array(MEL_BANDS);
   const descriptors = new DescriptorAccumulator(rate, frameSize);
   const mfcc = new MfccAccumulator(MEL_BANDS, o.mfccCoefficients);
-  const onsets = new OnsetEnvelopeBuilder(MEL_BANDS, frames);
+  const onsets = new OnsetEnvelopeBuilder(MEL_BANDS, frames, mel.centres.filter((hz) => hz < BASS_MAX_HZ).length);
   const frameRms = new Float32Array(frames);
   forEachPowerFrame(samples, { frameSize, hopSize }, (power, raw, index) => {
     let ms = 0;
@@ -113,7 +115,7 @@ export function analyzeSignal(channels: readonly Float32Array[], sampleRate: num
 
   const envelope = onsets.envelope();
   const tempo = estimateTempo(envelope, frameRate, o.tempo);
-  const timeSignature = estimateTimeSignature(envelope, tempo.beats);
+  const timeSignature = estimateTimeSignature(envelope, onsets.lowEnvelope(), tempo.beats);
   const chromaMean = chroma.result();
   const key = estimateKey(chromaMean, o.keyProfile);
   const spectral = descriptors.result();
@@ -159,9 +161,8 @@ export function analyzeSignal(channels: readonly Float32Array[], sampleRate: num
         spectral_rolloff: spectral.spectral_rolloff,
         beat_strength: tempo.strength,
         beat_regularity: tempo.regularity,
-        low_energy_fraction: lowEnergy,
-        zero_crossing_rate: spectral.zero_crossing_rate,
-        zero_crossing_rate_std: spectral.zero_crossing_rate_std,
+        mfcc_mean_1: mfccMean[1] ?? 0,
+        mfcc_std_1: mfccStd[1] ?? 0,
       });
   return {
     features: { ...measured, ...estimates },

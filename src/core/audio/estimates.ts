@@ -14,11 +14,11 @@ export interface EstimateInputs {
   spectral_centroid: number;
   spectral_flatness: number;
   spectral_rolloff: number;
+  /** MFCC 1 mean: the spectral tilt, high when energy falls steeply with frequency. */
+  mfcc_mean_1: number;
+  mfcc_std_1: number;
   beat_strength: number;
   beat_regularity: number;
-  low_energy_fraction: number;
-  zero_crossing_rate_std: number;
-  zero_crossing_rate: number;
 }
 
 export interface Estimates {
@@ -41,12 +41,13 @@ export function estimateFeatures(f: EstimateInputs): Estimates {
   const tempoFit = Number.isFinite(f.tempo) && f.tempo > 0 ? Math.exp(-0.5 * (Math.log2(f.tempo / 118) / 0.45) ** 2) : 0;
   const pulse = clamp01((f.beat_strength - 1) / 1.5);
   const tonal = clamp01(f.key_strength / 0.8);
-  const zcrSpread = f.zero_crossing_rate > 0 ? clamp01(f.zero_crossing_rate_std / f.zero_crossing_rate) : 0;
   return {
     energy: clamp01(0.55 * loud + 0.2 * busy + 0.15 * bright + 0.1 * noisy),
     danceability: clamp01(0.4 * clamp01(f.beat_regularity * 2) + 0.3 * pulse + 0.3 * tempoFit),
-    acousticness: clamp01(1 - (0.5 * logScale(f.spectral_rolloff, 1500, 9000) + 0.5 * noisy)),
-    speechiness: clamp01(0.4 * clamp01((f.low_energy_fraction - 0.3) / 0.4) + 0.3 * (1 - tonal) + 0.3 * zcrSpread),
+    acousticness: clamp01(0.8 * clamp01((f.mfcc_mean_1 - 25) / 40) + 0.2 * (1 - noisy)),
+    speechiness: clamp01(
+      (clamp01((0.85 - f.key_strength) / 0.6) + clamp01((f.mfcc_std_1 - 15) / 30) + logScale(f.spectral_flatness, 0.005, 0.1)) / 3,
+    ),
     valence: clamp01(0.5 * (f.mode === 1 ? 1 : 0) + 0.2 * tonal * (f.mode === 1 ? 1 : 0) + 0.15 * logScale(f.tempo, 60, 180) + 0.15 * bright),
   };
 }

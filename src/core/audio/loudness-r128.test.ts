@@ -43,3 +43,26 @@ test('digital silence is −∞ LUFS with range 0 and peak 0; a mono file is mea
   const mono = measureLoudnessR128([left], 48000).integrated;
   assert.ok(Math.abs(mono - -26.01) < 0.1, `mono −23 dBFS tone: ${mono}`);
 });
+
+test('within 0.5 LU of ffmpeg ebur128 on every rendered file (pieces, speech, noise, clipping) and on 3 wesnoth Oggs; durations exact', async () => {
+  const { analysedCorpus, ffmpegEbur128 } = await import('../../../test/support/audio-corpus.ts');
+  const { analyzeSignal } = await import('./analyze-signal.ts');
+  const files = await analysedCorpus(analyzeSignal);
+  const off: string[] = [];
+  for (const f of files) {
+    assert.ok(Math.abs(f.durationMs - (f.samples / f.sampleRate) * 1000) < 10, `${f.name}: ${f.durationMs} ms`);
+    if (f.kind === 'silence') continue;
+    const ref = ffmpegEbur128(f.file).integrated;
+    if (!(Math.abs(f.features.loudness - ref) <= 0.5)) off.push(`${f.name}: ${f.features.loudness.toFixed(2)} vs ffmpeg ${ref}`);
+  }
+  const { default: decode } = await import('audio-decode');
+  const { readFileSync } = await import('node:fs');
+  const music = '/usr/share/games/wesnoth/1.16/data/core/music';
+  for (const name of ['sad.ogg', 'victory.ogg', 'defeat.ogg']) {
+    const audio = await decode(readFileSync(`${music}/${name}`));
+    const got = measureLoudnessR128(audio.channelData, audio.sampleRate).integrated;
+    const ref = ffmpegEbur128(`${music}/${name}`).integrated;
+    if (!(Math.abs(got - ref) <= 0.5)) off.push(`${name}: ${got.toFixed(2)} vs ffmpeg ${ref}`);
+  }
+  assert.deepEqual(off, []);
+});

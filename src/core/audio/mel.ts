@@ -15,6 +15,8 @@ const melToHz = (mel: number) => 700 * (Math.pow(10, mel / 2595) - 1);
 
 export class MelFilterbank {
   readonly bands: number;
+  /** Centre frequency of each band, Hz. */
+  readonly centres: Float64Array;
   private readonly first: Int32Array;
   private readonly weights: Float32Array[];
 
@@ -25,6 +27,7 @@ export class MelFilterbank {
     const lo = hzToMel(config.minHz), hi = hzToMel(maxHz);
     const edges = Array.from({ length: bands + 2 }, (_, i) => melToHz(lo + ((hi - lo) * i) / (bands + 1)));
     const binHz = sampleRate / frameSize;
+    this.centres = Float64Array.from({ length: bands }, (_, b) => edges[b + 1]);
     this.first = new Int32Array(bands);
     this.weights = [];
     for (let b = 0; b < bands; b++) {

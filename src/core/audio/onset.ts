@@ -6,30 +6,48 @@
 export class OnsetEnvelopeBuilder {
   private readonly previous: Float32Array;
   private readonly values: Float32Array;
+  private readonly lowValues: Float32Array;
+  private readonly lowBands: number;
   private count = 0;
   private started = false;
 
-  constructor(bands: number, frames: number) {
+  /** `lowBands`: how many of the lowest bands also make the bass envelope (metre accents). */
+  constructor(bands: number, frames: number, lowBands: number) {
     this.previous = new Float32Array(bands);
     this.values = new Float32Array(frames);
+    this.lowValues = new Float32Array(frames);
+    this.lowBands = Math.max(1, Math.min(bands, lowBands));
   }
 
   add(logMel: Float32Array): void {
-    let flux = 0;
+    let flux = 0, low = 0;
     if (this.started) {
       for (let b = 0; b < logMel.length; b++) {
         const d = logMel[b] - this.previous[b];
-        if (d > 0) flux += d;
+        if (d > 0) {
+          flux += d;
+          if (b < this.lowBands) low += d;
+        }
       }
       flux /= logMel.length;
+      low /= this.lowBands;
     }
     this.previous.set(logMel);
     this.started = true;
-    if (this.count < this.values.length) this.values[this.count++] = flux;
+    if (this.count < this.values.length) {
+      this.lowValues[this.count] = low;
+      this.values[this.count++] = flux;
+    }
   }
 
+  /** Onset strength over all bands, per frame. */
   envelope(): Float32Array {
     return this.values.subarray(0, this.count);
+  }
+
+  /** Onset strength of the bass bands only, per frame. */
+  lowEnvelope(): Float32Array {
+    return this.lowValues.subarray(0, this.count);
   }
 }
 

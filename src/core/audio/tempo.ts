@@ -11,9 +11,13 @@ export interface TempoOptions {
   priorBpm: number;
   /** Width of that prior in octaves. */
   priorOctaves: number;
+  /** A faster pulse (×2, ×3/2) replaces the chosen one when its comb reaches this share of it. */
+  fasterPulseShare: number;
+  /** The faster pulse is only taken up to this tempo. */
+  fasterPulseMaxBpm: number;
 }
 
-export const DEFAULT_TEMPO_OPTIONS: Readonly<TempoOptions> = Object.freeze({ minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 1 });
+export const DEFAULT_TEMPO_OPTIONS: Readonly<TempoOptions> = Object.freeze({ minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 1, fasterPulseShare: 0.8, fasterPulseMaxBpm: 185 });
 
 export interface TempoEstimate {
   /** Beats per minute; NaN when the envelope has no periodicity at all (silence, a constant tone). */
@@ -68,11 +72,15 @@ export function estimateTempo(envelope: Float32Array, frameRate: number, options
     if (best < 0 || weighted[i] > weighted[best]) best = i;
   }
   if (!(raw[best] > 0)) return none;
-  // Octave check: double-time wins when its own comb is nearly as strong (the prior alone cannot
-  // tell 90 from 180 when every beat is played); half-time never overrides a clear faster pulse.
-  const octave = CANDIDATES_PER_OCTAVE;
-  const up = best + octave;
-  if (up < count && raw[up] >= 0.9 * raw[best]) best = peakNear(raw, up, 3);
+  // Faster-pulse check: the prior alone cannot tell 90 from 180 when every beat is played, and
+  // accented bars lift the slower combs; a faster pulse (×2, ×3/2) whose own comb is nearly as
+  // strong is the beat.
+  for (const ratio of [2, 1.5]) {
+    const up = best + Math.round(Math.log2(ratio) * CANDIDATES_PER_OCTAVE);
+    if (up >= count || o.minBpm * Math.pow(2, up / CANDIDATES_PER_OCTAVE) > o.fasterPulseMaxBpm) continue;
+    const peak = peakNear(raw, up, 4);
+    if (raw[peak] >= o.fasterPulseShare * raw[best]) { best = peak; break; }
+  }
 
   const bpm = refine(raw, best, o.minBpm);
   const period = (60 * frameRate) / bpm;
@@ -161,21 +169,26 @@ function localMax(x: Float32Array, i: number, radius: number): number {
 }
 
 /**
- * Beats per bar, 3 or 4: the grouping of the beat accents (onset strength at each beat) whose
- * strongest position stands out most from the others. NaN without beats; 4 when neither stands out.
+ * Beats per bar, 3 or 4: the grouping of the beat accents (onset strength at each beat, full band
+ * plus bass) whose strongest position stands out most. NaN without beats; 4 when neither stands out.
  */
-export function estimateTimeSignature(envelope: Float32Array, beats: readonly number[]): number {
+export function estimateTimeSignature(envelope: Float32Array, bassEnvelope: Float32Array, beats: readonly number[]): number {
   if (beats.length < 8) return beats.length ? 4 : NaN;
-  const accents = beats.map((b) => localMax(envelope, Math.round(b), 1));
-  const mean = accents.reduce((a, b) => a + b, 0) / accents.length;
-  const sd = Math.sqrt(accents.reduce((a, b) => a + (b - mean) ** 2, 0) / accents.length) || 1;
+  const accentsOf = (env: Float32Array) => {
+    const a = beats.map((b) => localMax(env, Math.round(b), 1));
+    const mean = a.reduce((x, y) => x + y, 0) / a.length;
+    const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / a.length);
+    return sd > 0 ? a.map((v) => (v - mean) / sd) : a.map(() => 0);
+  };
+  const full = accentsOf(envelope), bass = accentsOf(bassEnvelope);
+  // z-scored accents of both envelopes added: the bass marks downbeats where the full band cannot.
+  const accents = full.map((v, i) => v + bass[i]);
   const contrast = (m: number) => {
     const sums = new Array<number>(m).fill(0), counts = new Array<number>(m).fill(0);
     accents.forEach((a, i) => { sums[i % m] += a; counts[i % m]++; });
-    const means = sums.map((s, i) => s / counts[i]);
-    return (Math.max(...means) - mean) / sd;
+    return Math.max(...sums.map((s, i) => s / counts[i]));
   };
   const three = contrast(3), four = contrast(4);
-  if (Math.max(three, four) < 0.25) return 4;
+  if (Math.max(three, four) < 0.5) return 4;
   return three > four ? 3 : 4;
 }
