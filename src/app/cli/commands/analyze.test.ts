@@ -48,7 +48,7 @@ describe('moodscape analyze (CLI)', () => {
     const playlists = join(root, 'playlists');
     await mkdir(playlists);
     const out = join(playlists, 'focus.m3u');
-    const r = await runCli(['recommend', '--catalog', db, '--context', 'focus', '--format', 'm3u', '--music-dir', music, '--out', out]);
+    const r = await runCli(['recommend', '--db', db, '--context', 'focus', '--format', 'm3u', '--music-dir', music, '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /audio mood model/, 'says which model it used');
     const entries = parseM3u(await readFile(out, 'utf8'));

@@ -13,7 +13,7 @@ import { moodsOfAnalysedFiles } from '../../../io/audio/tag-analysed.ts';
 import { writeMoodTagsToFiles } from '../../../io/audio/write-file-tags.ts';
 import { createLogger } from '../progress.ts';
 import { action, EXIT_BAD_INPUT, parseNumberFlag, printJson } from '../run-action.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec as redactDb } from '../../../io/store/store-spec.ts';
 
 interface AnalyzeFlags {
   out?: string;

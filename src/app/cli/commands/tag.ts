@@ -9,7 +9,7 @@ import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../c
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
-import { stat } from 'node:fs/promises';
+import { modelAndInput, noteDeprecated } from '../deprecation.ts';
 import { chooseModelDir } from '../../../io/audio/audio-mood-model.ts';
 
 interface TagFlags extends IngestFlags {
@@ -26,32 +26,34 @@ export function registerTag(program: Command): void {
   const cmd = program
     .command('tag')
     .description('tag tracks with moods using a saved model (a CSV, or every untagged track of a catalogue with --db)')
-    .argument('[modelDir]', 'model directory written by train')
     .argument('[csv]', 'track CSV with audio features')
+    .argument('[legacyCsv]', '(deprecated: the old "tag MODEL CSV" order)')
+    .option('--model <dir>', 'model directory written by train (with --db, default: the catalogue\'s current model)')
     .option('--out <file>', 'CSV to write: id, name, artist, mood, confidence and p_<mood> per class')
     .option('--db <spec>', 'tag every track of this catalogue (SQLite file or postgres:// URL) that has no tag from the model')
-    .option('--model <dir>', 'with --db: the model directory (default: the catalogue\'s current model)')
     .option('--uncertain-below <p>', 'call a track "uncertain" when its top probability is below p (default: the model\'s, 0.4)')
     .option('--json', 'print a summary as JSON')
     .option('--quiet', 'no status on stderr')
     .option('--engine <engine>', `auto | ts | onnx: auto runs the network on onnxruntime-node from ${ONNX_AUTO_MIN_ROWS.toLocaleString('en')} rows when it is installed (same probabilities), TypeScript otherwise`, 'auto');
-  addIngestOptions(cmd).action(action(async (modelDir: string | undefined, csv: string | undefined, flags: TagFlags) => {
+  addIngestOptions(cmd).action(action(async (first: string | undefined, second: string | undefined, flags: TagFlags) => {
     if (flags.db) {
-      if (csv) throw new InputError('give either a CSV or --db, not both');
-      await tagDbCommand(flags.db, flags.model ?? modelDir, flags);
+      if (second !== undefined) throw new InputError('give either a CSV or --db, not both');
+      if (first !== undefined) noteDeprecated('"moodscape tag MODEL --db STORE"', '"moodscape tag --db STORE --model MODEL"');
+      if (first !== undefined && flags.model !== undefined) throw new InputError('give the model once: --model DIR');
+      await tagDbCommand(flags.db, flags.model ?? first, flags);
       return;
     }
-    // `tag features.csv --out …`: one argument that is a file is the CSV (an analysed catalogue).
-    if (modelDir && !csv && !(await isDirectory(modelDir))) [csv, modelDir] = [modelDir, flags.model];
-    if (!csv || !flags.out) throw new InputError('usage: moodscape tag [modelDir] <csv> --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
+    const { modelDir, input: csv } = modelAndInput('tag', flags.model, first, second);
+    const usage = 'usage: moodscape tag <csv> --model DIR --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])';
+    if (!csv || !flags.out) throw new InputError(usage);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const table = input.table;
-    modelDir = chooseModelDir(modelDir, table, log);
-    const { model } = await loadMoodModel(modelDir);
+    // No model named: a catalogue written by `analyze` gets the audio mood model (and is told so).
+    const { model } = await loadMoodModel(chooseModelDir(modelDir, table, log, usage));
     const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const missing = model.missingInputs(table);
     if (missing.length) log(`warning: ${csv} lacks ${missing.join(', ')}; the model uses the training average for ${missing.length === 1 ? 'it' : 'them'}`);
@@ -75,10 +77,6 @@ export function registerTag(program: Command): void {
     log(`tagged ${table.rowCount} tracks → ${flags.out} (top probability below ${threshold} is "${UNCERTAIN}")`);
     process.stdout.write(Object.entries(counts).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
   }));
-}
-
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => null))?.isDirectory() ?? false;
 }
 
 function round(v: number): number {
