@@ -7,7 +7,6 @@
 import { fileURLToPath } from 'node:url';
 import { ANALYZER_VERSION_COLUMN } from '../../core/data/features.ts';
 import type { TrackTable } from '../../core/data/track-table.ts';
-import { InputError } from '../../core/common/errors.ts';
 
 /** The features the model reads: measured by the analyzer in Spotify's units. */
 export const AUDIO_MOOD_FEATURES = ['tempo', 'loudness', 'duration_ms', 'key', 'mode', 'time_signature'];
@@ -28,20 +27,9 @@ export function isAnalysedCatalogue(table: TrackTable): boolean {
   return ANALYZER_VERSION_COLUMN in table.text;
 }
 
-/**
- * The model to use when the user named `modelDir` (or not): a named one wins; an analysed catalogue
- * gets the audio mood model, and `log` says so; anything else is a usage error.
- */
-export function chooseModelDir(
-  modelDir: string | undefined,
-  table: TrackTable,
-  log: (line: string) => void,
-  otherwise = 'name a model directory (only a catalogue written by `moodscape analyze` gets the audio mood model by default)',
-): string {
-  if (modelDir) return modelDir;
-  if (isAnalysedCatalogue(table)) {
-    log(`using moodscape's audio mood model (${AUDIO_MOOD_MODEL_DIR}): the catalogue was measured by \`analyze\`, and this model reads only ${AUDIO_MOOD_FEATURES.join(', ')}`);
-    return AUDIO_MOOD_MODEL_DIR;
-  }
-  throw new InputError(otherwise);
+/** The audio mood model's directory for a catalogue written by `analyze` (saying so through `log`), else undefined. */
+export function audioMoodModelFor(table: TrackTable, log: (line: string) => void): string | undefined {
+  if (!isAnalysedCatalogue(table)) return undefined;
+  log(`using moodscape's audio mood model (${AUDIO_MOOD_MODEL_DIR}): the catalogue was measured by \`analyze\`, and this model reads only ${AUDIO_MOOD_FEATURES.join(', ')}`);
+  return AUDIO_MOOD_MODEL_DIR;
 }

@@ -19,8 +19,8 @@ import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../io/taste-store.ts';
 import { catalogueSpec, isStoreSpec } from '../deprecation.ts';
 import { redactStoreSpec } from '../../../io/store/store-spec.ts';
-import { chooseModelDir } from '../../../io/audio/audio-mood-model.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 
@@ -48,7 +48,7 @@ export function addCatalogueSource(cmd: Command): Command {
 /** Adds [csv], --db, --model, --index and the ingest flags. */
 export function addCatalogOptions(cmd: Command): Command {
   addCatalogueSource(cmd)
-    .option('--model <dir>', 'model directory written by train (default: a store\'s current model; the audio mood model for a catalogue written by analyze)')
+    .option('--model <dir>', 'model directory written by train (default: a store\'s current model; the audio mood model for a catalogue written by analyze; else the built-in model)')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
     .option('--quiet', 'no status on stderr');
   return addIngestOptions(cmd);
@@ -98,7 +98,7 @@ async function storeModelDir(spec: string): Promise<string | undefined> {
 export async function loadRecCatalog(flags: CatalogFlags, spec: string, table: TrackTable, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
-  const { model } = await loadMoodModel(flags.model ?? (await storeModelDir(spec)) ?? chooseModelDir(undefined, table, log, '--model DIR is required: the model directory written by train'));
+  const { model } = await loadMoodModel(flags.model ?? (await storeModelDir(spec)) ?? resolveModelDir(undefined, log, table).dir);
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
   let catalog = buildRecCatalog(table, model);
