@@ -51,15 +51,25 @@ export class RealFft {
       im[j] = input[2 * i + 1];
     }
     const cos = this.cosTable, sin = this.sinTable;
-    for (let len = 2; len <= m; len <<= 1) {
+    // First stage (length 2) has only the twiddle 1.
+    for (let a = 0; a < m; a += 2) {
+      const br = re[a + 1], bi = im[a + 1];
+      re[a + 1] = re[a] - br;
+      im[a + 1] = im[a] - bi;
+      re[a] += br;
+      im[a] += bi;
+    }
+    for (let len = 4; len <= m; len <<= 1) {
       const halfLen = len >> 1;
       const step = (this.size / len) | 0; // twiddle index stride in the size-N table
-      for (let start = 0; start < m; start += len) {
-        for (let k = 0; k < halfLen; k++) {
-          const wr = cos[k * step], wi = -sin[k * step];
-          const a = start + k, b = a + halfLen;
-          const tr = re[b] * wr - im[b] * wi;
-          const ti = re[b] * wi + im[b] * wr;
+      // Twiddle outside, butterflies inside: each twiddle is loaded once per stage.
+      for (let k = 0; k < halfLen; k++) {
+        const wr = cos[k * step], wi = -sin[k * step];
+        for (let a = k; a < m; a += len) {
+          const b = a + halfLen;
+          const xr = re[b], xi = im[b];
+          const tr = xr * wr - xi * wi;
+          const ti = xr * wi + xi * wr;
           re[b] = re[a] - tr;
           im[b] = im[a] - ti;
           re[a] += tr;

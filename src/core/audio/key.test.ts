@@ -29,3 +29,14 @@ test('a profile rotated to any key is recognised as that key; flat chroma has no
   assert.equal(flat.key, -1);
   assert.ok(Number.isNaN(flat.mode));
 });
+
+test('key strength: every rendered piece above white noise and speech; speech has more low-energy frames than sustained strings', async () => {
+  const files = await analysedCorpus(analyzeSignal);
+  const pieces = files.filter((f) => f.kind === 'piece');
+  const others = files.filter((f) => f.kind === 'noise' || f.kind === 'speech');
+  const weakest = Math.min(...pieces.map((p) => p.features.key_strength));
+  for (const o of others) assert.ok(weakest > o.features.key_strength, `${o.name} ${o.features.key_strength} vs weakest piece ${weakest}`);
+  const strings = pieces.filter((p) => p.spec!.program === 48);
+  for (const s of files.filter((f) => f.kind === 'speech'))
+    for (const p of strings) assert.ok(s.features.low_energy_fraction > p.features.low_energy_fraction, `${s.name} vs ${p.name}`);
+});

@@ -64,6 +64,8 @@ export function measureLoudnessR128(channels: readonly Float32Array[], sampleRat
     const wc = weights[c];
     // Direct form II transposed, both stages fused; state in locals.
     let s1 = 0, s2 = 0, h1 = 0, h2 = 0;
+    const sb0 = s.b0, sb1 = s.b1, sb2 = s.b2, sa1 = s.a1, sa2 = s.a2;
+    const ha1 = h.a1, ha2 = h.a2; // the high-pass numerator is 1, −2, 1
     let peak = 0;
     for (let st = 0, i = 0; st <= steps; st++) {
       const end = st < steps ? i + step : length;
@@ -72,12 +74,12 @@ export function measureLoudnessR128(channels: readonly Float32Array[], sampleRat
         const v = x[i];
         const av = v < 0 ? -v : v;
         if (av > peak) peak = av;
-        const y = s.b0 * v + s1;
-        s1 = s.b1 * v - s.a1 * y + s2;
-        s2 = s.b2 * v - s.a2 * y;
-        const z = h.b0 * y + h1;
-        h1 = h.b1 * y - h.a1 * z + h2;
-        h2 = h.b2 * y - h.a2 * z;
+        const y = sb0 * v + s1;
+        s1 = sb1 * v - sa1 * y + s2;
+        s2 = sb2 * v - sa2 * y;
+        const z = y + h1;
+        h1 = -2 * y - ha1 * z + h2;
+        h2 = y - ha2 * z;
         acc += z * z;
       }
       if (st < steps && wc !== 0) stepEnergy[st] += wc * acc;

@@ -29,9 +29,13 @@ export function forEachPowerFrame(signal: Float32Array, config: StftConfig, onFr
   for (let f = 0; f < n; f++) {
     const start = f * hopSize;
     const end = Math.min(signal.length, start + frameSize);
-    raw.set(signal.subarray(start, end));
-    if (end - start < frameSize) raw.fill(0, end - start);
-    for (let i = 0; i < frameSize; i++) windowed[i] = raw[i] * window[i];
+    const filled = end - start;
+    for (let i = 0; i < filled; i++) {
+      const v = signal[start + i];
+      raw[i] = v;
+      windowed[i] = v * window[i];
+    }
+    for (let i = filled; i < frameSize; i++) raw[i] = windowed[i] = 0;
     fft.power(windowed, power);
     onFrame(power, raw, f);
   }

@@ -44,3 +44,11 @@ test('estimateTempo: an impulse train at a fractional period, and none for a fla
   }
   assert.ok(Number.isNaN(estimateTempo(new Float32Array(2000), frameRate).bpm));
 });
+
+test('beat strength and regularity: a drum groove above sustained strings on the same chords', async () => {
+  const files = await analysedCorpus(analyzeSignal);
+  const groove = files.find((f) => /^groove-Dmaj-118bpm/.test(f.name))!;
+  const pad = files.find((f) => /^pad-Dmaj-118bpm/.test(f.name))!;
+  assert.ok(groove.features.beat_strength > pad.features.beat_strength, `${groove.features.beat_strength} vs ${pad.features.beat_strength}`);
+  assert.ok(groove.features.beat_regularity > pad.features.beat_regularity, `${groove.features.beat_regularity} vs ${pad.features.beat_regularity}`);
+});
