@@ -9,7 +9,7 @@
  *
  * Reports (seed 0, deterministic):
  *  - 10-fold stratified CV on data_moods (its own four moods);
- *  - leave-one-set-out over the four labelled sets, labels mapped onto Calm/Energetic/Happy/Sad:
+ *  - leave-one-set-out over the four labelled sets, labels mapped by moodscape's taxonomy onto Calm/Energetic/Happy/Sad:
  *    train on three (tracks of the held-out set removed from training by id or identical
  *    features), score on the fourth;
  * then fits the shipped model on all four sets. Data: ../shared/data/mood_labelled, read in place.
@@ -17,7 +17,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseFeatureList } from '../src/core/data/feature-matrix.ts';
-import { mapLabels, parseLabelMap } from '../src/core/data/label-map.ts';
+import { mapLabels } from '../src/core/data/label-map.ts';
+import { taxonomyLabelMap, taxonomySetFor } from '../src/core/data/mood-taxonomy.ts';
 import { buildTrainingIndex, findOverlap } from '../src/core/evaluate/leakage.ts';
 import { accuracy, macroF1 } from '../src/core/evaluate/metrics.ts';
 import { argmaxRows } from '../src/core/common/matrix.ts';
@@ -27,7 +28,7 @@ import { medianIgnoringNaN } from '../src/core/data/clean.ts';
 import { selectRows, type TrackTable } from '../src/core/data/track-table.ts';
 import { readTracksCsv } from '../src/io/csv/read-tracks.ts';
 import { saveMoodModel } from '../src/io/mood-model-dir.ts';
-import { AUDIO_MOOD_CLASSES, AUDIO_MOOD_FEATURES, AUDIO_MOOD_LABEL_MAPS } from '../src/io/audio/audio-mood-model.ts';
+import { AUDIO_MOOD_CLASSES, AUDIO_MOOD_FEATURES, AUDIO_MOOD_TRAINING_SETS } from '../src/io/audio/audio-mood-model.ts';
 
 const DATA = process.env.MOODSCAPE_DATA ?? join(import.meta.dirname, '..', '..', 'shared', 'data');
 const args = process.argv.slice(2);
@@ -44,9 +45,11 @@ const CANDIDATES: { name: string; options: Partial<MoodClassifierOptions> }[] = 
 interface LabelledSet { name: string; table: TrackTable; y: Int32Array }
 
 /** A set's rows with a mapped label, every AUDIO_MOOD_FEATURES column present (NaN where the set lacks it). */
-async function loadSet(file: string, map: string | null): Promise<LabelledSet> {
+async function loadSet(file: string): Promise<LabelledSet> {
   const { table } = await readTracksCsv(join(DATA, 'mood_labelled', file), { lenient: true });
-  const m = mapLabels(table.text.mood, AUDIO_MOOD_CLASSES, map ? parseLabelMap(map) : undefined);
+  // moodscape's taxonomy (core/data/mood-taxonomy.ts); labels without one of the four moods are left out.
+  const map = new Map([...taxonomyLabelMap(table.text.mood, { set: taxonomySetFor(file) })].filter(([, mood]) => AUDIO_MOOD_CLASSES.includes(mood)));
+  const m = mapLabels(table.text.mood, AUDIO_MOOD_CLASSES, map);
   const kept = selectRows(table, m.keep);
   const numeric: Record<string, Float64Array> = {};
   for (const f of AUDIO_MOOD_FEATURES) numeric[f] = kept.numeric[f] ?? new Float64Array(kept.rowCount).fill(NaN);
@@ -86,8 +89,8 @@ function copyTable(t: TrackTable): TrackTable {
 
 const features = parseFeatureList(AUDIO_MOOD_FEATURES);
 const classes = { classes: [...AUDIO_MOOD_CLASSES] };
-const sets = await Promise.all(Object.entries(AUDIO_MOOD_LABEL_MAPS).map(([file, map]) => loadSet(file, map)));
-const results: Record<string, unknown> = { seed: SEED, features: AUDIO_MOOD_FEATURES, classes: AUDIO_MOOD_CLASSES, labelMaps: AUDIO_MOOD_LABEL_MAPS, candidates: {} };
+const sets = await Promise.all(AUDIO_MOOD_TRAINING_SETS.map((file) => loadSet(file)));
+const results: Record<string, unknown> = { seed: SEED, features: AUDIO_MOOD_FEATURES, classes: AUDIO_MOOD_CLASSES, labels: 'core/data/mood-taxonomy.ts (default moods)', candidates: {} };
 
 for (const cand of CANDIDATES) {
   const opts = { ...cand.options, features, seed: SEED };

@@ -6,19 +6,18 @@
  */
 import { fileURLToPath } from 'node:url';
 import { ANALYZER_VERSION_COLUMN } from '../../core/data/features.ts';
+import { MOOD_TAXONOMY } from '../../core/data/mood-taxonomy.ts';
 import type { TrackTable } from '../../core/data/track-table.ts';
 
 /** The features the model reads: measured by the analyzer in Spotify's units. */
 export const AUDIO_MOOD_FEATURES = ['tempo', 'loudness', 'duration_ms', 'key', 'mode', 'time_signature'];
-export const AUDIO_MOOD_CLASSES = ['Calm', 'Energetic', 'Happy', 'Sad'];
+/** The taxonomy's default moods. */
+export const AUDIO_MOOD_CLASSES = [...MOOD_TAXONOMY.defaultMoods];
 
-/** Each labelled set's moods onto the four classes (null: the set uses them already); others are left out. */
-export const AUDIO_MOOD_LABEL_MAPS: Readonly<Record<string, string | null>> = {
-  'data_moods.csv': null,
-  'bdizon_playlist_moods_angry_happy_sad.csv': 'angry=Energetic,happy=Happy,sad=Sad',
-  'skerjanec_moods_5class.csv': 'active=Energetic,angry=Energetic,calm=Calm,happy=Happy,sad=Sad',
-  'pranav_playlist_moods_8class.csv': 'angry=Energetic,party=Energetic,chill=Calm,happy=Happy,sad=Sad',
-};
+/** The labelled sets it is trained on; their labels map onto the classes through core/data/mood-taxonomy.ts. */
+export const AUDIO_MOOD_TRAINING_SETS = [
+  'data_moods.csv', 'bdizon_playlist_moods_angry_happy_sad.csv', 'skerjanec_moods_5class.csv', 'pranav_playlist_moods_8class.csv',
+] as const;
 
 export const AUDIO_MOOD_MODEL_DIR = fileURLToPath(new URL('../../../models/audio-moods', import.meta.url));
 
