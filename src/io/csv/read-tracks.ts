@@ -14,7 +14,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { FEATURE_SPEC, OPTIONAL_FEATURES, REQUIRED_FEATURES } from '../../core/data/features.ts';
+import { FEATURE_SPEC, OPTIONAL_FEATURES, requiredFeaturesFor } from '../../core/data/features.ts';
 import type { TrackTable } from '../../core/data/track-table.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { dropSparseColumns, imputeMissing, type MissingStrategy, type SparseColumn } from '../../core/data/clean.ts';
@@ -136,6 +136,8 @@ class TrackCsvParser {
   /** By header column: the interner of a text column that is not an id source, else null. */
   private interners: (TextInterner | null)[] = [];
   private idSlot = -1;
+  /** Feature columns this file must have (fewer for a catalogue measured by `analyze`). */
+  required: readonly string[] = [];
 
   // Output.
   /**
@@ -333,11 +335,12 @@ class TrackCsvParser {
     this.idSlot = this.idSlots.length ? this.idSlots[0] : -1;
     if (this.idSlot >= 0 && this.opts.dedupe) this.idIndex = new IdIndex(this.textOut[this.idSlot]);
 
-    const missing = REQUIRED_FEATURES.filter((f) => !present.has(f));
+    this.required = requiredFeaturesFor(this.columns.map((c) => c.canonical));
+    const missing = this.required.filter((f) => !present.has(f));
     if (missing.length) {
       throw new InputError(
         `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; columns found: ${header.join(', ')}`,
-        { file: this.file, row: 1, column: missing.join(', '), expected: `columns ${REQUIRED_FEATURES.join(', ')}` },
+        { file: this.file, row: 1, column: missing.join(', '), expected: `columns ${this.required.join(', ')}` },
       );
     }
   }
@@ -620,7 +623,8 @@ function finishIngest(parser: TrackCsvParser, file: string, bytes: number, opts:
   let table = parser.table();
 
   if (table.rowCount > 0) {
-    const emptyRequired = REQUIRED_FEATURES.filter((f) => {
+    const required = parser.required;
+    const emptyRequired = required.filter((f) => {
       const col = table.numeric[f];
       for (let i = 0; i < col.length; i++) if (col[i] === col[i]) return false;
       return true;
@@ -632,7 +636,7 @@ function finishIngest(parser: TrackCsvParser, file: string, bytes: number, opts:
         expected: 'at least some values',
       });
     }
-    const sparse = dropSparseColumns(table, opts.maxMissingFraction, REQUIRED_FEATURES);
+    const sparse = dropSparseColumns(table, opts.maxMissingFraction, required);
     table = sparse.table;
     report.droppedColumns = sparse.dropped;
     const cleaned = imputeMissing(table, opts.missing);

@@ -13,7 +13,7 @@ import { PostgresStore } from '../../../io/store/postgres-store.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { registerLoadedModel } from '../../../io/store/tag-catalogue.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { fleetOptionsFromEnv, requirePostgres } from './fleet-options.ts';
 
 interface EnqueueFlags {
@@ -45,8 +45,8 @@ export function registerEnqueue(program: Command): void {
       const maxWaiting = parseNumberFlag('max-waiting', flags.maxWaiting, { integer: true, min: 1 });
       const log = createLogger(Boolean(flags.quiet || flags.json));
       const summary = await enqueueTagging(flags.db, flags.model, { batchSize, maxWaiting, log });
-      if (flags.json) printJson({ db: redactDb(flags.db), kind: 'tag', ...summary });
-      else log(`${redactDb(flags.db)}: ${summary.enqueued} tag jobs queued, ${summary.skipped} already known (${summary.items} tracks, model ${summary.modelId})`);
+      if (flags.json) printJson({ db: redactStoreSpec(flags.db), kind: 'tag', ...summary });
+      else log(`${redactStoreSpec(flags.db)}: ${summary.enqueued} tag jobs queued, ${summary.skipped} already known (${summary.items} tracks, model ${summary.modelId})`);
     }));
 }
 

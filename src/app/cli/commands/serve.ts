@@ -17,10 +17,11 @@ import { PgChangeFeed } from '../../../io/store/change-feed.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
 import { CatalogueState } from '../../server/catalogue-state.ts';
 import { startServer } from '../../server/server.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 export interface ServeContext {
   state: CatalogueState;
@@ -32,7 +33,7 @@ export type ServeExtension = (ctx: ServeContext) => readonly [FastifyPluginAsync
 
 interface ServeFlags {
   db: string;
-  model: string;
+  model?: string;
   port: string;
   host: string;
   auth: boolean;
@@ -51,7 +52,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .command('serve')
     .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
     .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
-    .requiredOption('--model <dir>', 'model directory written by train (untagged tracks are tagged at start-up)')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model; untagged tracks are tagged at start-up)')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--no-auth', 'allow writes without a token (local use only)')
@@ -74,14 +75,15 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
-      const loaded = await loadMoodModel(flags.model);
+      const modelDir = resolveModelDir(flags.model, log).dir;
+      const loaded = await loadMoodModel(modelDir);
       const store = await openStore(flags.db);
       let state: CatalogueState;
       let changes: PgChangeFeed | undefined;
       try {
         // On PostgreSQL every serve process is a replica: writes anywhere reach the others' snapshots.
         if (isPostgresSpec(flags.db)) changes = await PgChangeFeed.open(flags.db, { log });
-        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log, changes, tagOnOpen: first });
+        state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log, changes, tagOnOpen: first });
       } catch (e) {
         await changes?.close();
         await store.close();
@@ -99,10 +101,10 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         plugins: [...extensions.map((ext) => ext(ctx)), ...(cluster.isWorker ? [[workerHeader, {}] as const] : [])],
       });
       if (flags.json && first) {
-        process.stdout.write(JSON.stringify({ url, tracks: state.snapshot.table.rowCount, model: state.modelRecord.id, db: redactDb(flags.db), writes: auth.kind }) + '\n');
+        process.stdout.write(JSON.stringify({ url, tracks: state.snapshot.table.rowCount, model: state.modelRecord.id, db: redactStoreSpec(flags.db), writes: auth.kind }) + '\n');
         return;
       }
-      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactDb(flags.db)}, model ${state.modelRecord.id}`);
+      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactStoreSpec(flags.db)}, model ${state.modelRecord.id}`);
       log(`moodscape: web app ${url}/  ·  API docs ${url}/docs`);
       if (auth.kind === 'read-only') log('moodscape: writes are disabled (set MOODSCAPE_TOKEN, or --no-auth for local use)');
       else if (auth.kind === 'open') log('moodscape: writes are open (--no-auth)');

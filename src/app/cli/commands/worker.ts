@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { startWorker } from '../../worker/run-worker.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { fleetOptionsFromEnv, requirePostgres } from './fleet-options.ts';
 
 interface WorkerFlags {
@@ -29,7 +29,7 @@ export function registerWorker(program: Command): void {
       const concurrency = parseNumberFlag('concurrency', flags.concurrency, { integer: true, min: 1, max: 256 });
       const log = createLogger(Boolean(flags.quiet));
       const w = await startWorker({ db: flags.db, concurrency, queue: fleetOptionsFromEnv(), log });
-      log(`worker ${process.pid}: ${concurrency} at a time on ${redactDb(flags.db)}`);
+      log(`worker ${process.pid}: ${concurrency} at a time on ${redactStoreSpec(flags.db)}`);
       await new Promise<void>((resolve) => {
         const onSignal = (sig: string) => {
           log(`worker ${process.pid}: ${sig}, finishing running jobs`);
