@@ -47,6 +47,8 @@ function rssMB(pid: number): number | null {
 }
 
 const TRACKS = arg('tracks', 1_000_000), BATCH = arg('batch', 100), NOOP_JOBS = arg('noop-jobs', 2000);
+// Ctrl-C or SIGTERM: exit through 'exit', so startPostgres's handler stops the private server.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 const dir = mkdtempSync(join(tmpdir(), 'moodscape-fleet-bench-'));
 const server = await startPostgres();
 try {

@@ -54,6 +54,8 @@ async function serve(db: string, modelDir: string, workers: number): Promise<{ c
   return { child, url };
 }
 
+// Ctrl-C or SIGTERM: exit through 'exit', so startPostgres's handler stops the private server.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 const dir = mkdtempSync(join(tmpdir(), 'moodscape-replicas-bench-'));
 const server = await startPostgres();
 const load0 = loadavg()[0];

@@ -12,7 +12,9 @@ import pg from 'pg';
 import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
 import { trainFixtureModel } from '../../../test/support/server-fixtures.ts';
 import { FAST_QUEUE, exited, ledger, seedCatalogue, spawnWorker, waitFor } from '../../../test/support/fleet-fixtures.ts';
-import { enqueueTagging } from '../cli/commands/enqueue.ts';
+import { writeFile } from 'node:fs/promises';
+import { buildMusicFolder } from '../../../test/support/music-folder.ts';
+import { enqueueAnalysis, enqueueTagging } from '../cli/commands/enqueue.ts';
 import { FleetQueue } from '../../io/queue/fleet-queue.ts';
 import { startWorker } from './run-worker.ts';
 
@@ -138,4 +140,31 @@ test('poison input fails only its own track, with the reason; a broken job fails
   assert.deepEqual([l.tags, l.versions, l.itemFailures, l.maxOutcomes], [498, [modelId], 2, 1]);
   const tagged = await sql(db, 'SELECT track_id FROM tags WHERE track_id = ANY($1::text[])', [[bad, empty]]);
   assert.deepEqual(tagged, []);
+});
+
+test('analysis through the fleet: a corrupt file fails alone with its reason; the rest land in the catalogue once', async () => {
+  const db = await server.createDatabase();
+  const music = await buildMusicFolder({ dir: join(dir, 'music'), seconds: 3, formats: ['wav', 'flac', 'ogg', 'mp3'] });
+  const broken = join(music.dir, 'Artist B', 'broken.mp3');
+  await writeFile(broken, Buffer.from('ID3 this is not an mp3 stream at all'.repeat(50)));
+  const first = await enqueueAnalysis(db, [music.dir], { batchSize: 2, queue: FAST_QUEUE });
+  assert.deepEqual([first.enqueued, first.items], [3, 5]);
+  const w = await startWorker({ db, concurrency: 2, kinds: ['analyze'], queue: FAST_QUEUE });
+  try {
+    await waitFor('the analysis batches', async () => (await ledger(db)).done === 3, 60_000);
+  } finally {
+    await w.stop();
+  }
+  const again = await enqueueAnalysis(db, [music.dir], { batchSize: 2, queue: FAST_QUEUE });
+  assert.deepEqual([again.enqueued, again.skipped], [0, 3]);
+  const tracks = await sql(db, `SELECT extra->>'path' AS path, extra->>'analyzer_version' AS version, tempo FROM tracks ORDER BY 1`);
+  assert.equal(tracks.length, 4);
+  assert.ok(tracks.every((t) => t.version && Number.isFinite(t.tempo)), JSON.stringify(tracks));
+  assert.ok(!tracks.some((t) => t.path === broken));
+  const failures = await sql(db, 'SELECT item, reason FROM fleet_item_failures');
+  assert.equal(failures.length, 1);
+  assert.equal(failures[0].item, broken);
+  assert.ok(failures[0].reason.length > 0);
+  const l = await ledger(db);
+  assert.deepEqual([l.outcomes, l.maxOutcomes], [3, 1]);
 });

@@ -6,11 +6,14 @@ import { FleetQueue, type FleetQueueOptions, type JobKind } from '../../io/queue
 import { ThreadPool } from './thread-pool.ts';
 import { TAG_THREAD_ENTRY, tagJobHandler } from './tag-job.ts';
 import type { TagAnswer, TagRequest } from './tag-thread.ts';
+import { ANALYZE_THREAD_ENTRY, analyzeJobHandler } from './analyze-job.ts';
+import type { AnalyzeAnswer, AnalyzeRequest } from './analyze-thread.ts';
 
 export interface WorkerOptions {
   db: string;
-  /** Jobs in flight at once (default 1; one thread each). */
+  /** Jobs in flight at once per kind (default 1; one thread each). */
   concurrency?: number;
+  /** Which queues to work on (default both: tag and analyze). */
   kinds?: readonly JobKind[];
   queue?: FleetQueueOptions;
   log?: (line: string) => void;
@@ -34,17 +37,20 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     if (Date.now() - lastError > 5000) log(`worker: database error (will retry): ${e.message}`);
     lastError = Date.now();
   };
-  const threads = new ThreadPool<TagRequest, TagAnswer>(TAG_THREAD_ENTRY, concurrency);
+  // Threads start with the first job of their kind: a tag-only fleet never loads the audio decoders.
+  let tagThreads: ThreadPool<TagRequest, TagAnswer> | undefined;
+  let analyzeThreads: ThreadPool<AnalyzeRequest, AnalyzeAnswer> | undefined;
   const counts = { done: 0, duplicate: 0, error: 0 };
-  const kinds = o.kinds ?? ['tag'];
+  const onJob = (job: { key: string }, outcome: 'done' | 'duplicate' | 'error', detail?: string) => {
+    counts[outcome]++;
+    if (outcome === 'error') log(`worker: batch ${job.key} failed this attempt: ${detail}`);
+  };
+  const kinds = o.kinds ?? ['tag', 'analyze'];
   if (kinds.includes('tag')) {
-    queue.work('tag', tagJobHandler(queue.pool, threads), {
-      concurrency,
-      onJob: (job, outcome, detail) => {
-        counts[outcome]++;
-        if (outcome === 'error') log(`worker: batch ${job.key} failed this attempt: ${detail}`);
-      },
-    });
+    queue.work('tag', tagJobHandler(queue.pool, () => (tagThreads ??= new ThreadPool(TAG_THREAD_ENTRY, concurrency))), { concurrency, onJob });
+  }
+  if (kinds.includes('analyze')) {
+    queue.work('analyze', analyzeJobHandler(() => (analyzeThreads ??= new ThreadPool(ANALYZE_THREAD_ENTRY, concurrency))), { concurrency, onJob });
   }
   let stopping: Promise<void> | undefined;
   return {
@@ -52,7 +58,8 @@ export async function startWorker(o: WorkerOptions): Promise<RunningWorker> {
     counts,
     stop: () => (stopping ??= (async () => {
       await queue.close();
-      await threads.close();
+      await tagThreads?.close();
+      await analyzeThreads?.close();
     })()),
   };
 }

@@ -15,7 +15,7 @@ import type { TagAnswer, TagRequest } from './tag-thread.ts';
 
 export const TAG_THREAD_ENTRY = new URL('./tag-thread.ts', import.meta.url);
 
-export function tagJobHandler(db: pg.Pool, threads: ThreadPool<TagRequest, TagAnswer>): JobHandler {
+export function tagJobHandler(db: pg.Pool, threads: () => ThreadPool<TagRequest, TagAnswer>): JobHandler {
   return async (job: FleetJob): Promise<JobOutcome> => {
     const modelDir = job.extra.modelPath;
     if (typeof modelDir !== 'string') throw new Error(`tag job ${job.key} names no model directory`);
@@ -32,7 +32,7 @@ export function tagJobHandler(db: pg.Pool, threads: ThreadPool<TagRequest, TagAn
     const rows: TagRow[] = [];
     if (good.length) {
       const part = selectRows(table, good);
-      const a = await threads.run({ modelDir, table: part });
+      const a = await threads().run({ modelDir, table: part });
       const k = a.classes!.length;
       for (let i = 0; i < good.length; i++) {
         const probabilities: Record<string, number> = {};

@@ -122,6 +122,47 @@ export async function loadTracksById(c: pg.ClientBase | pg.Pool, ids: readonly s
   return b.build();
 }
 
+/**
+ * Upserts a table of tracks on a client inside the caller's transaction (see `upsertTracks` for
+ * the rules); the fleet's analysis workers commit tracks together with the job's completion.
+ */
+export async function upsertTrackTable(c: pg.ClientBase, table: TrackTable): Promise<UpsertResult> {
+  const p = prepareTracks(table);
+  const cols = ['id', ...p.texts, ...p.features, 'extra'];
+  const types = ['text', ...p.texts.map(() => 'text'), ...p.features.map(() => 'float8'), 'text'];
+  const mergeExtra = p.extraText.length + p.extraNumeric.length > 0;
+  const set = [
+    ...[...p.texts, ...p.features].map((c) => `${q(c)} = EXCLUDED.${q(c)}`),
+    `extra = ${mergeExtra ? 'tracks.extra || EXCLUDED.extra' : 'tracks.extra'}`,
+    'updated_at = EXCLUDED.updated_at',
+  ];
+  const n = cols.length;
+  const sql = `WITH up AS (
+      INSERT INTO tracks (${[...cols, 'updated_at'].map(q).join(', ')})
+      SELECT ${cols.map((c) => (c === 'extra' ? 'u.extra::jsonb' : `u.${q(c)}`)).join(', ')}, $${n + 1}::timestamptz
+      FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${cols.map(q).join(', ')})
+      ON CONFLICT (id) DO UPDATE SET ${set.join(', ')}
+      RETURNING (xmax = 0) AS ins
+    ) SELECT (count(*) FILTER (WHERE ins))::int AS inserted FROM up`;
+  const now = new Date().toISOString();
+  let inserted = 0;
+  for (let start = 0; start < p.ids.length; start += BATCH_ROWS) {
+    const end = Math.min(p.ids.length, start + BATCH_ROWS);
+    const rows = p.rows.slice(start, end);
+    const params: unknown[] = [pgTextArray(p.ids.slice(start, end))];
+    for (const t of p.texts) params.push(pgTextArray(rows.map((r) => textValue(p, t, r))));
+    for (const f of p.features) params.push(pgFloatArray(rows.map((r) => featureValue(p, f, r))));
+    params.push(pgTextArray(rows.map((r) => extraJson(p, r))));
+    params.push(now);
+    try {
+      inserted += (await c.query(sql, params)).rows[0].inserted as number;
+    } catch (e) {
+      throw asInputError(e, 'tracks');
+    }
+  }
+  return { inserted, updated: p.ids.length - inserted };
+}
+
 export class PostgresStore implements CatalogueStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
@@ -187,42 +228,7 @@ export class PostgresStore implements CatalogueStore {
   // ── tracks ─────────────────────────────────────────────────────────────────────────────────
 
   async upsertTracks(table: TrackTable): Promise<UpsertResult> {
-    const p = prepareTracks(table);
-    const cols = ['id', ...p.texts, ...p.features, 'extra'];
-    const types = ['text', ...p.texts.map(() => 'text'), ...p.features.map(() => 'float8'), 'text'];
-    const mergeExtra = p.extraText.length + p.extraNumeric.length > 0;
-    const set = [
-      ...[...p.texts, ...p.features].map((c) => `${q(c)} = EXCLUDED.${q(c)}`),
-      `extra = ${mergeExtra ? 'tracks.extra || EXCLUDED.extra' : 'tracks.extra'}`,
-      'updated_at = EXCLUDED.updated_at',
-    ];
-    const n = cols.length;
-    const sql = `WITH up AS (
-        INSERT INTO tracks (${[...cols, 'updated_at'].map(q).join(', ')})
-        SELECT ${cols.map((c) => (c === 'extra' ? 'u.extra::jsonb' : `u.${q(c)}`)).join(', ')}, $${n + 1}::timestamptz
-        FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${cols.map(q).join(', ')})
-        ON CONFLICT (id) DO UPDATE SET ${set.join(', ')}
-        RETURNING (xmax = 0) AS ins
-      ) SELECT (count(*) FILTER (WHERE ins))::int AS inserted FROM up`;
-    const now = new Date().toISOString();
-    return this.tx(async (c) => {
-      let inserted = 0;
-      for (let start = 0; start < p.ids.length; start += BATCH_ROWS) {
-        const end = Math.min(p.ids.length, start + BATCH_ROWS);
-        const rows = p.rows.slice(start, end);
-        const params: unknown[] = [pgTextArray(p.ids.slice(start, end))];
-        for (const t of p.texts) params.push(pgTextArray(rows.map((r) => textValue(p, t, r))));
-        for (const f of p.features) params.push(pgFloatArray(rows.map((r) => featureValue(p, f, r))));
-        params.push(pgTextArray(rows.map((r) => extraJson(p, r))));
-        params.push(now);
-        try {
-          inserted += (await c.query(sql, params)).rows[0].inserted as number;
-        } catch (e) {
-          throw asInputError(e, 'tracks');
-        }
-      }
-      return { inserted, updated: p.ids.length - inserted };
-    });
+    return this.tx((c) => upsertTrackTable(c, table));
   }
 
   async getTrack(id: string) {

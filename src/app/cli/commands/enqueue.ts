@@ -1,14 +1,16 @@
 /**
- * `moodscape enqueue --db postgres://… --tag [--model DIR] [--batch N] [--max-waiting N]`: queues
- * the catalogue for the fleet in batches of tracks. Running it again enqueues only batches the
+ * `moodscape enqueue --db postgres://… (--analyze FOLDER… | --tag [--model DIR]) [--batch N]
+ * [--max-waiting N]`: queues audio files to analyse into the catalogue, or the catalogue's tracks
+ * to tag, for the fleet in batches. Running it again enqueues only batches the
  * ledger does not know, so an interrupted enqueue resumes and a finished one adds nothing.
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { InputError } from '../../../core/common/errors.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
-import { FleetQueue, type EnqueueSummary, type FleetQueueOptions } from '../../../io/queue/fleet-queue.ts';
+import { FleetQueue, type EnqueueSummary, type FleetBatch, type FleetQueueOptions, type JobKind } from '../../../io/queue/fleet-queue.ts';
 import { tagBatches, DEFAULT_BATCH_TRACKS } from '../../../io/queue/tag-batches.ts';
+import { analyzeBatches, DEFAULT_BATCH_FILES } from '../../../io/queue/analyze-batches.ts';
 import { PostgresStore } from '../../../io/store/postgres-store.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
@@ -21,7 +23,7 @@ interface EnqueueFlags {
   tag?: boolean;
   analyze?: string[];
   model?: string;
-  batch: string;
+  batch?: string;
   maxWaiting: string;
   json?: boolean;
   quiet?: boolean;
@@ -30,23 +32,32 @@ interface EnqueueFlags {
 export function registerEnqueue(program: Command): void {
   program
     .command('enqueue')
-    .description('queue work for the fleet of workers: tag every track of a PostgreSQL catalogue (--tag)')
+    .description('queue work for the fleet of workers: analyse audio folders into a PostgreSQL catalogue (--analyze), or tag every track (--tag)')
     .requiredOption('--db <url>', 'postgres:// URL of the catalogue (the queue lives in the same database)')
+    .option('--analyze <folders...>', 'queue analysis of every audio file under these folders (paths as every worker sees them); tracks go to the catalogue')
     .option('--tag', 'queue tagging of every track with the model (results go to the tags table)')
     .option('--model <dir>', 'with --tag: the model directory, reachable at the same path by every worker (default: the catalogue\'s current model)')
-    .option('--batch <n>', 'tracks per job (50–100 keeps a job a few seconds long)', String(DEFAULT_BATCH_TRACKS))
+    .option('--batch <n>', `tracks (default ${DEFAULT_BATCH_TRACKS}) or files (default ${DEFAULT_BATCH_FILES}) per job`)
     .option('--max-waiting <n>', 'wait while this many jobs are waiting', '200000')
     .option('--json', 'print a summary as JSON')
     .option('--quiet', 'no status on stderr')
     .action(action(async (flags: EnqueueFlags) => {
       requirePostgres(flags.db);
-      if (!flags.tag) throw new InputError('say what to queue: --tag');
-      const batchSize = parseNumberFlag('batch', flags.batch, { integer: true, min: 1, max: 10_000 });
+      if (Boolean(flags.tag) === Boolean(flags.analyze)) throw new InputError('say what to queue: --analyze FOLDER… or --tag');
+      if (flags.analyze && flags.model) throw new InputError('--model goes with --tag');
+      const batchSize = flags.batch === undefined ? undefined : parseNumberFlag('batch', flags.batch, { integer: true, min: 1, max: 10_000 });
       const maxWaiting = parseNumberFlag('max-waiting', flags.maxWaiting, { integer: true, min: 1 });
       const log = createLogger(Boolean(flags.quiet || flags.json));
+      const db = redactStoreSpec(flags.db);
+      if (flags.analyze) {
+        const summary = await enqueueAnalysis(flags.db, flags.analyze, { batchSize, maxWaiting, log });
+        if (flags.json) printJson({ db, kind: 'analyze', ...summary });
+        else log(`${db}: ${summary.enqueued} analysis jobs queued, ${summary.skipped} already known (${summary.items} files)`);
+        return;
+      }
       const summary = await enqueueTagging(flags.db, flags.model, { batchSize, maxWaiting, log });
-      if (flags.json) printJson({ db: redactStoreSpec(flags.db), kind: 'tag', ...summary });
-      else log(`${redactStoreSpec(flags.db)}: ${summary.enqueued} tag jobs queued, ${summary.skipped} already known (${summary.items} tracks, model ${summary.modelId})`);
+      if (flags.json) printJson({ db, kind: 'tag', ...summary });
+      else log(`${db}: ${summary.enqueued} tag jobs queued, ${summary.skipped} already known (${summary.items} tracks, model ${summary.modelId})`);
     }));
 }
 
@@ -69,14 +80,35 @@ export async function enqueueTagging(
   } finally {
     await store.close();
   }
+  const summary = await enqueueBatches(db, 'tag', (pool) => tagBatches(pool, { modelId, modelPath, batchSize: o.batchSize }), o);
+  return { ...summary, modelId };
+}
+
+/** Queues every audio file under `inputs` for analysis; the workers upsert the tracks into the catalogue. */
+export async function enqueueAnalysis(
+  db: string,
+  inputs: readonly string[],
+  o: { batchSize?: number; maxWaiting?: number; queue?: FleetQueueOptions; log?: (line: string) => void } = {},
+): Promise<EnqueueSummary> {
+  // The catalogue's schema must exist before the first worker upserts into it.
+  await (await PostgresStore.open(db, { max: 1 })).close();
+  const batches = analyzeBatches(inputs.map((p) => resolve(p)), { batchSize: o.batchSize });
+  return enqueueBatches(db, 'analyze', () => batches, o);
+}
+
+async function enqueueBatches(
+  db: string,
+  kind: JobKind,
+  batches: (pool: FleetQueue['pool']) => AsyncIterable<FleetBatch>,
+  o: { maxWaiting?: number; queue?: FleetQueueOptions; log?: (line: string) => void },
+): Promise<EnqueueSummary> {
   const queue = await FleetQueue.open(db, { ...fleetOptionsFromEnv(), ...o.queue, ...(o.maxWaiting ? { maxWaiting: o.maxWaiting } : {}) });
   try {
     let last = 0;
-    const summary = await queue.enqueue('tag', tagBatches(queue.pool, { modelId, modelPath, batchSize: o.batchSize }), (s) => {
+    return await queue.enqueue(kind, batches(queue.pool), (s) => {
       if (Date.now() - last > 2000) o.log?.(`enqueue: ${s.batches} batches seen, ${s.enqueued} queued${s.waits ? `, waited ${s.waits} times for the queue to drain` : ''}`);
       last = Date.now();
     });
-    return { ...summary, modelId };
   } finally {
     await queue.close();
   }

@@ -6,6 +6,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { startWorker } from '../../worker/run-worker.ts';
+import { InputError } from '../../../core/common/errors.ts';
+import { JOB_KINDS, type JobKind } from '../../../io/queue/fleet-queue.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { redactStoreSpec } from '../../../io/store/store-spec.ts';
@@ -14,6 +16,7 @@ import { fleetOptionsFromEnv, requirePostgres } from './fleet-options.ts';
 interface WorkerFlags {
   db: string;
   concurrency: string;
+  kind: string;
   quiet?: boolean;
 }
 
@@ -22,13 +25,16 @@ export function registerWorker(program: Command): void {
     .command('worker')
     .description('work on the fleet\'s queued jobs (run any number, on any machine, with the same --db)')
     .requiredOption('--db <url>', 'postgres:// URL of the catalogue and queue')
-    .addOption(new Option('--concurrency <n>', 'jobs at once, each on its own thread').default(String(availableParallelism())))
+    .addOption(new Option('--concurrency <n>', 'jobs at once per kind, each on its own thread').default(String(availableParallelism())))
+    .option('--kind <kinds>', 'queues to work on: tag, analyze or tag,analyze', 'tag,analyze')
     .option('--quiet', 'no status on stderr')
     .action(action(async (flags: WorkerFlags) => {
       requirePostgres(flags.db);
       const concurrency = parseNumberFlag('concurrency', flags.concurrency, { integer: true, min: 1, max: 256 });
       const log = createLogger(Boolean(flags.quiet));
-      const w = await startWorker({ db: flags.db, concurrency, queue: fleetOptionsFromEnv(), log });
+      const kinds = flags.kind.split(',').map((k) => k.trim());
+      for (const k of kinds) if (!JOB_KINDS.includes(k as JobKind)) throw new InputError(`--kind takes ${JOB_KINDS.join(', ')} (comma-separated), got "${k}"`);
+      const w = await startWorker({ db: flags.db, concurrency, kinds: kinds as JobKind[], queue: fleetOptionsFromEnv(), log });
       log(`worker ${process.pid}: ${concurrency} at a time on ${redactStoreSpec(flags.db)}`);
       await new Promise<void>((resolve) => {
         const onSignal = (sig: string) => {
