@@ -8,6 +8,7 @@ import pg from 'pg';
 import { generateCatalogue } from '../../src/core/generator/generate.ts';
 import { PostgresStore } from '../../src/io/store/postgres-store.ts';
 import type { FleetQueueOptions } from '../../src/io/queue/fleet-queue.ts';
+import type { PgServer } from './postgres.ts';
 import { BIN, ROOT } from './cli.ts';
 
 /** Leases of 3 s, maintenance every second, retries after 1–2 s: faults heal within seconds. */
@@ -84,4 +85,11 @@ export async function ledger(db: string): Promise<Ledger> {
   } finally {
     await c.end();
   }
+}
+
+/** A PostgreSQL restart: the server stops (fast shutdown, every connection cut), stays down `downMs`, and comes back on its port. */
+export async function restartPostgres(server: PgServer, downMs: number): Promise<void> {
+  await server.halt();
+  await new Promise((r) => setTimeout(r, downMs));
+  await server.resume();
 }

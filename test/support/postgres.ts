@@ -25,10 +25,12 @@ export interface PgServer {
   dir: string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name?: string): Promise<string>;
-  /** `pg_ctl -m fast stop`, then start again on the same port (for tests of reconnecting clients); `downMs` waits in between. */
-  restart(downMs?: number): Promise<void>;
   /** `pg_ctl -m fast stop`, then removes the directory. Safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the server but keeps its data (an outage), until resume(). */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
 }
 
 const INSTALL_HINT =
@@ -110,10 +112,10 @@ export async function startPostgres(): Promise<PgServer> {
   // The port is free when we look; another process may take it before the server binds: retry.
   let port = 0;
   let lastError = '';
-  const serverOpts = (p: number) => `-c listen_addresses=127.0.0.1 -p ${p} -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   for (let attempt = 0; attempt < 5 && port === 0; attempt++) {
     const candidate = await freePort();
-    const start = await run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOpts(candidate), '-w', '-t', '60', 'start'], as, dir);
+    const opts = `-c listen_addresses=127.0.0.1 -p ${candidate} -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+    const start = await run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', opts, '-w', '-t', '60', 'start'], as, dir);
     if (start.code === 0) port = candidate;
     else lastError = `${start.output}\n${existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : ''}`;
   }
@@ -132,6 +134,7 @@ export async function startPostgres(): Promise<PgServer> {
   process.once('exit', onExit);
 
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const serverOpts = `-c listen_addresses=127.0.0.1 -p ${port} -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   return {
     url,
     port,
@@ -148,12 +151,13 @@ export async function startPostgres(): Promise<PgServer> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${db}`;
     },
-    async restart(downMs = 0) {
-      const down = await run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], as, dir);
-      if (down.code !== 0) throw new Error(`pg_ctl stop failed (exit ${down.code}):\n${down.output}`);
-      if (downMs) await new Promise((r) => setTimeout(r, downMs));
-      const up = await run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOpts(port), '-w', '-t', '60', 'start'], as, dir);
-      if (up.code !== 0) throw new Error(`pg_ctl start failed (exit ${up.code}):\n${up.output}`);
+    async halt() {
+      const res = await run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], as, dir);
+      if (res.code !== 0) throw new Error(`pg_ctl stop failed (exit ${res.code}):\n${res.output}`);
+    },
+    async resume() {
+      const res = await run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOpts, '-w', '-t', '60', 'start'], as, dir);
+      if (res.code !== 0) throw new Error(`pg_ctl start failed (exit ${res.code}):\n${res.output}`);
     },
     async stop() {
       if (stopped) return;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
 import { trainFixtureModel } from '../../../test/support/server-fixtures.ts';
-import { exited, seedCatalogue, waitFor } from '../../../test/support/fleet-fixtures.ts';
+import { exited, restartPostgres, seedCatalogue, waitFor } from '../../../test/support/fleet-fixtures.ts';
 import { BIN, ROOT } from '../../../test/support/cli.ts';
 import { loadMoodModel } from '../../io/mood-model-dir.ts';
 import { PostgresStore } from '../../io/store/postgres-store.ts';
@@ -71,7 +71,7 @@ test('a write on one replica is visible on the other within 1 s, also after Post
     await waitFor('B to drop its cached result for ann', async () => !(await b.state.recommend(q)).cached, 1000, 25);
     assert.deepEqual((await b.state.profile('ann')).likes.map((l) => l.id), ['new-1']);
 
-    await server.restart(500);
+    await restartPostgres(server, 500);
     // A's store reconnects on its next query; B's listener reconnects on its own.
     await waitFor('A to take writes again', async () => (await post(`${a.url}/tracks`, { tracks: [track('new-2')] })).status === 200, 20_000, 250);
     await waitFor('B to see the track A added after the restart', async () => (await fetch(`${b.url}/tracks/new-2`)).status === 200, 10_000, 50);

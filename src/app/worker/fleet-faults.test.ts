@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
 import { trainFixtureModel } from '../../../test/support/server-fixtures.ts';
-import { FAST_QUEUE, exited, ledger, seedCatalogue, spawnWorker, waitFor } from '../../../test/support/fleet-fixtures.ts';
+import { FAST_QUEUE, exited, ledger, restartPostgres, seedCatalogue, spawnWorker, waitFor } from '../../../test/support/fleet-fixtures.ts';
 import { writeFile } from 'node:fs/promises';
 import { buildMusicFolder } from '../../../test/support/music-folder.ts';
 import { enqueueAnalysis, enqueueTagging } from '../cli/commands/enqueue.ts';
@@ -94,7 +94,7 @@ test('restart PostgreSQL mid-run: workers reconnect and finish, each track once'
   try {
     // Both loops stall on locked batches while holding their jobs; then the server goes away.
     await waitFor('two stalled jobs', async () => (await activeJobs(db)).length === 2);
-    await server.restart(1000);
+    await restartPostgres(server, 1000);
     await waitFor('every batch to be done after the restart', async () => (await ledger(db)).done === 20, 45_000);
   } finally {
     await w.stop();
