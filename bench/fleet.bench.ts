@@ -1,6 +1,6 @@
 /**
  * The job fleet bench (run by hand, not in tests):
- *   node --import tsx bench/fleet.bench.ts [--tracks 1000000] [--batch 100] [--noop-jobs 2000]
+ *   node --import tsx bench/fleet.bench.ts [--tracks 1000000] [--batch 100] [--noop-jobs 2000] [--audio-files 16] [--audio-seconds 20]
  *
  * Starts a private PostgreSQL 15 (test/support/postgres.ts), generates a catalogue (seed 11) into
  * it and trains the fixture model, then:
@@ -10,7 +10,8 @@
  *   2. queue overhead per job: the same fetch → ledger → completing transaction with a handler
  *      that does nothing, over `--noop-jobs` one-track jobs, in one process;
  *   3. worker RSS sampled every 2 s from /proc during the 1-worker run (first, max, last);
- *   4. database size after the runs (tracks, tags, the queue's tables).
+ *   4. analysis of a generated music folder through `analyze --jobs 2` and through the fleet;
+ *   5. database size after the runs (tracks, tags, the queue's tables).
  * Writes bench/results/fleet.md.
  */
 import { spawn } from 'node:child_process';
@@ -21,11 +22,12 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startPostgres } from '../test/support/postgres.ts';
 import { trainFixtureModel } from '../test/support/server-fixtures.ts';
-import { BIN, ROOT } from '../test/support/cli.ts';
+import { BIN, ROOT, runCli } from '../test/support/cli.ts';
 import { generateCatalogueChunks } from '../src/core/generator/generate.ts';
 import { PostgresStore } from '../src/io/store/postgres-store.ts';
 import { FleetQueue } from '../src/io/queue/fleet-queue.ts';
-import { enqueueTagging } from '../src/app/cli/commands/enqueue.ts';
+import { enqueueAnalysis, enqueueTagging } from '../src/app/cli/commands/enqueue.ts';
+import { buildMusicFolder } from '../test/support/music-folder.ts';
 import { markdownTable, writeAtomic } from './lib/markdown.ts';
 import { machineLine } from './lib/stats.ts';
 
@@ -47,6 +49,7 @@ function rssMB(pid: number): number | null {
 }
 
 const TRACKS = arg('tracks', 1_000_000), BATCH = arg('batch', 100), NOOP_JOBS = arg('noop-jobs', 2000);
+const AUDIO_FILES = arg('audio-files', 16), AUDIO_SECONDS = arg('audio-seconds', 20);
 // Ctrl-C or SIGTERM: exit through 'exit', so startPostgres's handler stops the private server.
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
 const dir = mkdtempSync(join(tmpdir(), 'moodscape-fleet-bench-'));
@@ -103,6 +106,28 @@ try {
   await q.close();
   const overheadMs = (noopSeconds * 1000) / NOOP_JOBS;
 
+  // Analysis: the same folder through `analyze --jobs 2` and through one fleet worker with --concurrency 2.
+  const formats = Array.from({ length: AUDIO_FILES }, (_, i) => ['wav', 'flac', 'ogg', 'mp3'][i % 4]);
+  const music = await buildMusicFolder({ dir: join(dir, 'music'), seconds: AUDIO_SECONDS, formats });
+  const analyzeDb = await server.createDatabase('analyze_cli');
+  let t = performance.now();
+  const cli = await runCli(['analyze', music.dir, '--db', analyzeDb, '--jobs', '2', '--quiet']);
+  if (cli.code !== 0) throw new Error(`analyze failed: ${cli.stderr}`);
+  const analyzeCliSeconds = (performance.now() - t) / 1000;
+  const fleetDb = await server.createDatabase('analyze_fleet');
+  t = performance.now();
+  const ea = await enqueueAnalysis(fleetDb, [music.dir], { batchSize: 2 });
+  const aw = spawn(process.execPath, [BIN, 'worker', '--db', fleetDb, '--concurrency', '2', '--kind', 'analyze', '--quiet'], { cwd: ROOT, stdio: 'ignore' });
+  const fc = new pg.Client({ connectionString: fleetDb });
+  await fc.connect();
+  while ((await fc.query('SELECT count(done_at)::int AS n FROM fleet_batches')).rows[0].n < ea.enqueued) await sleep(250);
+  const analyzeFleetSeconds = (performance.now() - t) / 1000;
+  const analysedFleet = (await fc.query('SELECT count(*)::int AS n FROM tracks')).rows[0].n;
+  await fc.end();
+  aw.kill('SIGTERM');
+  await new Promise((r) => aw.once('exit', r));
+  log(`analysis of ${AUDIO_FILES} files: analyze --jobs 2 ${analyzeCliSeconds.toFixed(1)} s, fleet ${analyzeFleetSeconds.toFixed(1)} s (${analysedFleet} tracks)`);
+
   const size = async (sql: string) => (await c.query(sql)).rows[0].s as string;
   const sizes = {
     database: await size(`SELECT pg_size_pretty(pg_database_size(current_database())) AS s`),
@@ -118,7 +143,7 @@ try {
   const md = `# Fleet bench
 
 ${machineLine()}
-Command: \`node --import tsx bench/fleet.bench.ts --tracks ${TRACKS} --batch ${BATCH} --noop-jobs ${NOOP_JOBS}\` (${new Date().toISOString().slice(0, 10)}), one run.
+Command: \`node --import tsx bench/fleet.bench.ts --tracks ${TRACKS} --batch ${BATCH} --noop-jobs ${NOOP_JOBS} --audio-files ${AUDIO_FILES} --audio-seconds ${AUDIO_SECONDS}\` (${new Date().toISOString().slice(0, 10)}), one run.
 
 Catalogue: ${TRACKS.toLocaleString('en')} generated tracks (seed 11) in a private PostgreSQL 15 on loopback (fsync off), imported in ${importSeconds.toFixed(0)} s;
 model: the 5-epoch fixture MLP; ${(TRACKS / BATCH).toLocaleString('en')} jobs of ${BATCH} tracks. Each worker is a \`moodscape worker --concurrency 1\`
@@ -132,6 +157,13 @@ Queue overhead per job (fetch with SKIP LOCKED, ledger update, completing transa
 (${NOOP_JOBS} jobs in ${noopSeconds.toFixed(1)} s, ${(NOOP_JOBS / noopSeconds).toFixed(0)} jobs/s).
 
 Worker RSS during the 1-worker run (${TRACKS.toLocaleString('en')} tracks, sampled every 2 s): first ${one.rss!.first.toFixed(0)} MB, max ${one.rss!.max.toFixed(0)} MB, last ${one.rss!.last.toFixed(0)} MB.
+
+Analysis of the same ${AUDIO_FILES} files (${AUDIO_SECONDS} s each; wav, flac, ogg, mp3 made by test/support/music-folder.ts), wall time including process start-up:
+
+${markdownTable(['how', 'seconds', 'files/s', 'audio-seconds per second', 'ratio'], [
+  ['`moodscape analyze FOLDER --db … --jobs 2`', analyzeCliSeconds.toFixed(1), (AUDIO_FILES / analyzeCliSeconds).toFixed(2), (AUDIO_FILES * AUDIO_SECONDS / analyzeCliSeconds).toFixed(0), '1.00'],
+  ['`enqueue --analyze` (batches of 2) + 1 `worker --concurrency 2 --kind analyze`', analyzeFleetSeconds.toFixed(1), (AUDIO_FILES / analyzeFleetSeconds).toFixed(2), (AUDIO_FILES * AUDIO_SECONDS / analyzeFleetSeconds).toFixed(0), (analyzeCliSeconds / analyzeFleetSeconds).toFixed(2)],
+], ['l', 'r', 'r', 'r', 'r'])}
 
 Database size after both runs: ${sizes.database} (tracks ${sizes.tracks}, tags ${sizes.tags}, pg-boss tables ${sizes.queue}, ledger ${sizes.ledger}).
 `;
