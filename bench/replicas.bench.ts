@@ -5,7 +5,7 @@
  * A private PostgreSQL 15 holds a generated catalogue (seed 7, as bench/server.bench.ts); then
  * `moodscape serve --workers 1` and `--workers 2` (node:cluster, one port) each serve it in turn,
  * and autocannon, in this process on the same 2 cores, sends uncached GET /recommend (every query
- * different) with 2 and 4 connections. Target: ≥ 1,500 req/s with 2 workers, p99 ≤ 50 ms, 0 errors.
+ * different) with 2 and 4 connections; a single SQLite-backed process (bench/server.bench.ts's set-up) runs first as the baseline. Target: ≥ 1,500 req/s with 2 workers, p99 ≤ 50 ms, 0 errors.
  * Writes bench/results/replicas.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,6 +19,7 @@ import { trainFixtureModel } from '../test/support/server-fixtures.ts';
 import { BIN, ROOT } from '../test/support/cli.ts';
 import { generateCatalogue } from '../src/core/generator/generate.ts';
 import { PostgresStore } from '../src/io/store/postgres-store.ts';
+import { openStore } from '../src/io/store/open-store.ts';
 import { markdownTable, writeAtomic } from './lib/markdown.ts';
 import { machineLine } from './lib/stats.ts';
 
@@ -69,18 +70,22 @@ try {
   const modelDir = await trainFixtureModel(dir);
   let n = 0;
   const uncached: CannonRequest[] = [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/recommend?mood=Happy&target_energy=${(0.3 + ((n++ * 0.618034) % 0.6)).toFixed(6)}&limit=20` }) }];
-  for (const workers of [1, 2]) {
-    const { child, url } = await serve(db, modelDir, workers);
+  const sqlite = join(dir, 'baseline.db');
+  const lite = await openStore(sqlite);
+  await lite.upsertTracks(generateCatalogue({ tracks: TRACKS, seed: 7 }));
+  await lite.close();
+  for (const [label, spec, workers] of [['SQLite, 1 process', sqlite, 1], ['PostgreSQL, --workers 1', db, 1], ['PostgreSQL, --workers 2', db, 2]] as const) {
+    const { child, url } = await serve(spec, modelDir, workers);
     try {
       await autocannon({ url, connections: 2, duration: 2, requests: uncached }); // warm-up
       for (const connections of [2, 4]) {
-        log(`--workers ${workers}, ${connections} connections, ${SECONDS} s …`);
+        log(`${label}, ${connections} connections, ${SECONDS} s …`);
         const r = await autocannon({ url, connections, duration: SECONDS, requests: uncached });
         const errors = r.errors + r.timeouts + r.non2xx;
         const rps = r.requests.total / r.duration;
-        rates[`${workers}/${connections}`] = rps;
+        rates[`${spec === sqlite ? 's' : workers}/${connections}`] = rps;
         const ok = workers === 2 ? (rps >= 1500 && r.latency.p99 <= 50 && errors === 0 ? '✓' : '✗') : '';
-        rows.push([String(workers), String(connections), String(r.requests.total), rps.toFixed(0), String(r.latency.p50), String(r.latency.p99), String(r.latency.max), String(errors), ok]);
+        rows.push([label, String(connections), String(r.requests.total), rps.toFixed(0), String(r.latency.p50), String(r.latency.p99), String(r.latency.max), String(errors), ok]);
         log(`  ${rps.toFixed(0)} req/s, p99 ${r.latency.p99} ms, errors ${errors}`);
       }
     } finally {
@@ -92,7 +97,7 @@ try {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-const best1 = Math.max(rates['1/2'], rates['1/4']), best2 = Math.max(rates['2/2'], rates['2/4']);
+const best1 = Math.max(rates['1/2'], rates['1/4']), best2 = Math.max(rates['2/2'], rates['2/4']), bestS = Math.max(rates['s/2'], rates['s/4']);
 const md = `# Replica load bench
 
 ${machineLine()}
@@ -104,9 +109,10 @@ Catalogue: ${TRACKS.toLocaleString('en')} generated tracks (seed 7) in a private
 the others' writes) in a child process; autocannon in this process on the same 2 cores. Every request is a different
 query (\`target_energy\` varies), so each runs the recommender over the whole catalogue. Latencies in ms.
 
-${markdownTable(['workers', 'connections', 'requests', 'req/s', 'p50', 'p99', 'max', 'errors', 'target (2 workers: ≥ 1,500 req/s, p99 ≤ 50 ms, 0 errors)'], rows, ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])}
+${markdownTable(['server', 'connections', 'requests', 'req/s', 'p50', 'p99', 'max', 'errors', 'target (2 workers: ≥ 1,500 req/s, p99 ≤ 50 ms, 0 errors)'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'])}
 
-Best of each: ${best1.toFixed(0)} req/s with 1 worker, ${best2.toFixed(0)} req/s with 2 — ratio ${(best2 / best1).toFixed(2)}.
+Best of each: SQLite single process ${bestS.toFixed(0)} req/s (the configuration of \`bench/server.bench.ts\`), PostgreSQL with 1 worker
+${best1.toFixed(0)} req/s, with 2 workers ${best2.toFixed(0)} req/s — 2 workers / 1 worker ${(best2 / best1).toFixed(2)}, 2 workers / SQLite single process ${(best2 / bestS).toFixed(2)}.
 `;
 writeAtomic(join(HERE, 'results', 'replicas.md'), md);
 process.stdout.write(md);
