@@ -8,8 +8,27 @@ import pg from 'pg';
 import { generateCatalogue } from '../../src/core/generator/generate.ts';
 import { PostgresStore } from '../../src/io/store/postgres-store.ts';
 import type { FleetQueueOptions } from '../../src/io/queue/fleet-queue.ts';
-import type { PgServer } from './postgres.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgres, type PgServer } from './postgres.ts';
+import { trainFixtureModel } from './server-fixtures.ts';
 import { BIN, ROOT } from './cli.ts';
+
+export interface FleetEnvironment {
+  server: PgServer;
+  /** A temp directory for the test's files (the model is in it). */
+  dir: string;
+  modelDir: string;
+  stop(): Promise<void>;
+}
+
+/** A private PostgreSQL and a small fixture model (500 tracks, 2 epochs), made side by side. */
+export async function startFleetEnvironment(): Promise<FleetEnvironment> {
+  const dir = mkdtempSync(join(tmpdir(), 'moodscape-fleet-'));
+  const [server, modelDir] = await Promise.all([startPostgres(), trainFixtureModel(dir, { tracks: 500, epochs: 2 })]);
+  return { server, dir, modelDir, stop: async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); } };
+}
 
 /** Leases of 3 s, maintenance every second, retries after 1–2 s: faults heal within seconds. */
 export const FAST_QUEUE: FleetQueueOptions = { expireInSeconds: 3, maintenanceIntervalSeconds: 1, retryDelaySeconds: 1, retryLimit: 3, pollingIntervalSeconds: 0.5 };

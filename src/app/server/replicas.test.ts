@@ -6,13 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
-import { trainFixtureModel } from '../../../test/support/server-fixtures.ts';
-import { exited, restartPostgres, seedCatalogue, waitFor } from '../../../test/support/fleet-fixtures.ts';
+import type { PgServer } from '../../../test/support/postgres.ts';
+import { exited, restartPostgres, seedCatalogue, waitFor, startFleetEnvironment, type FleetEnvironment } from '../../../test/support/fleet-fixtures.ts';
 import { BIN, ROOT } from '../../../test/support/cli.ts';
 import { loadMoodModel } from '../../io/mood-model-dir.ts';
 import { PostgresStore } from '../../io/store/postgres-store.ts';
@@ -21,6 +18,7 @@ import { authMode } from './auth.ts';
 import { CatalogueState } from './catalogue-state.ts';
 import { createServer } from './server.ts';
 
+let env: FleetEnvironment;
 let server: PgServer;
 let dir: string;
 let modelDir: string;
@@ -39,16 +37,13 @@ async function replica(): Promise<Replica> {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'moodscape-replicas-'));
-  [server, modelDir] = await Promise.all([startPostgres(), trainFixtureModel(dir, { tracks: 500, epochs: 2 })]);
+  env = await startFleetEnvironment();
+  ({ server, dir, modelDir } = env);
   db = await server.createDatabase();
   await seedCatalogue(db, 300);
 });
 
-after(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => env?.stop());
 
 const track = (id: string) => ({ id, name: id, artist: 'replica test', valence: 0.8, danceability: 0.7, energy: 0.9, acousticness: 0.1, tempo: 128, loudness: -5 });
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

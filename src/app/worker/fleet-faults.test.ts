@@ -5,32 +5,27 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
-import { trainFixtureModel } from '../../../test/support/server-fixtures.ts';
-import { FAST_QUEUE, exited, ledger, restartPostgres, seedCatalogue, spawnWorker, waitFor } from '../../../test/support/fleet-fixtures.ts';
+import type { PgServer } from '../../../test/support/postgres.ts';
+import { FAST_QUEUE, exited, ledger, restartPostgres, seedCatalogue, spawnWorker, waitFor, startFleetEnvironment, type FleetEnvironment } from '../../../test/support/fleet-fixtures.ts';
 import { writeFile } from 'node:fs/promises';
 import { buildMusicFolder } from '../../../test/support/music-folder.ts';
 import { enqueueAnalysis, enqueueTagging } from '../cli/commands/enqueue.ts';
 import { FleetQueue } from '../../io/queue/fleet-queue.ts';
 import { startWorker } from './run-worker.ts';
 
+let env: FleetEnvironment;
 let server: PgServer;
 let dir: string;
 let modelDir: string;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'moodscape-fleet-'));
-  [server, modelDir] = await Promise.all([startPostgres(), trainFixtureModel(dir, { tracks: 500, epochs: 2 })]);
+  env = await startFleetEnvironment();
+  ({ server, dir, modelDir } = env);
 });
 
-after(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => env?.stop());
 
 async function sql(db: string, text: string, values: unknown[] = []): Promise<any[]> {
   const c = new pg.Client({ connectionString: db });

@@ -4,30 +4,25 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
-import { trainFixtureModel } from '../../../test/support/server-fixtures.ts';
-import { FAST_QUEUE, FAST_QUEUE_ENV, ledger, seedCatalogue, waitFor } from '../../../test/support/fleet-fixtures.ts';
+import type { PgServer } from '../../../test/support/postgres.ts';
+import { FAST_QUEUE, FAST_QUEUE_ENV, ledger, seedCatalogue, waitFor, startFleetEnvironment, type FleetEnvironment } from '../../../test/support/fleet-fixtures.ts';
 import { runCli } from '../../../test/support/cli.ts';
 import { enqueueTagging } from '../../app/cli/commands/enqueue.ts';
 import { startWorker } from '../../app/worker/run-worker.ts';
 import { FleetQueue, batchKey } from './fleet-queue.ts';
 
+let env: FleetEnvironment;
 let server: PgServer;
 let dir: string;
 let modelDir: string;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'moodscape-queue-'));
-  [server, modelDir] = await Promise.all([startPostgres(), trainFixtureModel(dir, { tracks: 500, epochs: 2 })]);
+  env = await startFleetEnvironment();
+  ({ server, dir, modelDir } = env);
 });
 
-after(async () => {
-  await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => env?.stop());
 
 test('batch keys depend on kind, version and items only', () => {
   assert.equal(batchKey('tag', 'm1', ['a', 'b']), batchKey('tag', 'm1', ['a', 'b']));

@@ -217,10 +217,24 @@ export class FleetQueue {
     return summary;
   }
 
-  private async sendChunk(kind: JobKind, chunk: readonly FleetBatch[]): Promise<number> {
+  /** Runs `fn` in one transaction on a pooled client, rolled back on any error. */
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     try {
       await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  private async sendChunk(kind: JobKind, chunk: readonly FleetBatch[]): Promise<number> {
+    return this.tx(async (c) => {
       const ids = chunk.map(() => randomUUID());
       const { rows } = await c.query(
         `INSERT INTO fleet_batches (key, kind, version, items, job_id)
@@ -238,14 +252,8 @@ export class FleetQueue {
           }]
         : []);
       if (jobs.length) await this.boss.insert(jobs, { db: { executeSql: (text, values) => c.query(text, values) } });
-      await c.query('COMMIT');
       return jobs.length;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   /**
@@ -295,9 +303,7 @@ export class FleetQueue {
 
   /** The completing transaction; false when another delivery committed the batch first. */
   private async finish(job: FleetJob, outcome: JobOutcome, workerId: string): Promise<boolean> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
+    return this.tx(async (c) => {
       const { rows } = await c.query('SELECT done_at FROM fleet_batches WHERE key = $1 FOR UPDATE', [job.key]);
       const fresh = rows.length > 0 && rows[0].done_at === null;
       if (fresh) {
@@ -316,14 +322,8 @@ export class FleetQueue {
       }
       const output = { succeeded: outcome.succeeded, failed: outcome.failures.length, duplicate: !fresh };
       await this.boss.complete(queueName(job.kind), job.id, output, { db: { executeSql: (text, values) => c.query(text, values) } });
-      await c.query('COMMIT');
       return fresh;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async status(): Promise<FleetStatus> {
