@@ -10,11 +10,11 @@ import { describeShifts, feedbackItemAt, findTrack, tasteShifts, type FeedbackIt
 import type { TrackTable } from '../../../core/data/track-table.ts';
 import type { TasteEvent } from '../../../io/taste-store.ts';
 import { addIngestOptions, type IngestFlags } from '../common.ts';
-import { catalogueSpec } from '../deprecation.ts';
+import { catalogueSpec } from '../shared-flags.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
 import { addCatalogueSource, DEFAULT_TASTE_STORE, openCatalogue } from './recommend.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 interface FeedbackFlags extends IngestFlags {
   user: string;
@@ -71,8 +71,8 @@ export function registerFeedback(program: Command): void {
       return c ? s / c : undefined;
     };
     const shifts = tasteShifts(profile, mean);
-    if (flags.json) return printJson({ user: profile.user, likes: profile.likes.length, skips: profile.skips.length, store: redactDb(taste.where), shiftsFromCatalogueMean: shifts });
-    log(`${profile.user}: ${profile.likes.length} likes, ${profile.skips.length} skips → ${redactDb(taste.where)}`);
+    if (flags.json) return printJson({ user: profile.user, likes: profile.likes.length, skips: profile.skips.length, store: redactStoreSpec(taste.where), shiftsFromCatalogueMean: shifts });
+    log(`${profile.user}: ${profile.likes.length} likes, ${profile.skips.length} skips → ${redactStoreSpec(taste.where)}`);
     process.stdout.write((describeShifts(profile, shifts) ?? `${profile.user}: not enough feedback to shift any target yet`) + '\n');
   }));
 }

@@ -5,7 +5,7 @@
 import { createLogger } from '../progress.ts';
 import { printJson } from '../run-action.ts';
 import { tagDatabase, type TagDbSummary } from '../../../io/store/tag-catalogue.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 /**
  * What `moodscape tag --db <spec> [--model <dir>] [--json] [--quiet]` does; tag.ts calls this when
@@ -14,9 +14,9 @@ import { redactDb } from './import.ts';
 export async function tagDbCommand(db: string, modelDir: string | undefined, flags: { json?: boolean; quiet?: boolean } = {}): Promise<TagDbSummary> {
   const log = createLogger(Boolean(flags.quiet || flags.json));
   const r = await tagDatabase(db, modelDir, { log });
-  if (flags.json) printJson({ db: redactDb(db), ...r });
+  if (flags.json) printJson({ db: redactStoreSpec(db), ...r });
   else {
-    log(`${redactDb(db)}: tagged ${r.tagged} of ${r.total} tracks with model ${r.modelId}${r.tagged ? '' : ' (every track already had a tag from it)'}`);
+    log(`${redactStoreSpec(db)}: tagged ${r.tagged} of ${r.total} tracks with model ${r.modelId}${r.tagged ? '' : ' (every track already had a tag from it)'}`);
     if (r.tagged) process.stdout.write(Object.entries(r.moods).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
   }
   return r;
