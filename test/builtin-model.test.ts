@@ -54,3 +54,14 @@ test('tag without --model uses the built-in model and says so on stderr', async 
     await rm(tmp, { recursive: true, force: true });
   }
 });
+
+test('recommend without --model uses the built-in model too', async () => {
+  const r = await runCli(['recommend', join(DATA, 'mood_labelled/data_moods.csv'), '--mood', 'Calm', '--limit', '5']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /using the built-in mood model/);
+  const j = await runCli(['recommend', join(DATA, 'mood_labelled/data_moods.csv'), '--mood', 'Calm', '--limit', '5', '--json']);
+  assert.equal(j.stderr, '', '--json keeps stderr quiet');
+  const out = JSON.parse(j.stdout);
+  assert.equal(out.tracks.length, 5);
+  assert.ok(out.tracks.every((t: { mood: string }) => t.mood === 'Calm'));
+});
