@@ -65,3 +65,12 @@ test('recommend without --model uses the built-in model too', async () => {
   assert.equal(out.tracks.length, 5);
   assert.ok(out.tracks.every((t: { mood: string }) => t.mood === 'Calm'));
 });
+
+test('evaluate maps lower-case set labels by the mood taxonomy, and knows the built-in model saw these tracks', async () => {
+  const r = await runCli(['evaluate', join(DATA, 'mood_labelled/skerjanec_moods_5class.csv'), '--model', builtinModelDir(), '--label', 'mood', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const ev = JSON.parse(r.stdout);
+  assert.deepEqual(ev.labelMap, { active: 'Energetic', calm: 'Calm', happy: 'Happy', sad: 'Sad' });
+  assert.deepEqual(ev.unmappedLabels, { angry: 596 });
+  assert.ok(ev.warnings.some((w: string) => /training-set scores/.test(w)));
+});
