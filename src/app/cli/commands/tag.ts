@@ -43,7 +43,7 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? first, flags);
       return;
     }
-    const usage = 'tag tracks.csv [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])';
+    const usage = 'tag tracks.csv [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR]); without --model, the built-in model (the audio mood model for a catalogue written by analyze)';
     const { modelDir: given, input: csv } = modelAndInput('tag', flags.model, first, second);
     if (csv === undefined) throw new InputError(`moodscape tag needs a track CSV (usage: moodscape ${usage})`);
     if (!flags.out) throw new InputError(`moodscape tag needs --out FILE (usage: moodscape ${usage})`);
