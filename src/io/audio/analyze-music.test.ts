@@ -45,6 +45,9 @@ describe('analyze a music folder', () => {
     await rm(copy);
     assert.ok(a.ok && b.ok);
     assert.equal(a.track.id, b.track.id);
+    // …nor on where the decoder cuts its chunks (tags written before the data chunk move the cuts).
+    const [small, large] = await Promise.all([decodeAudioFile(copy.replace('elsewhere.wav', files[0].rel), { chunkBytes: 4098 }), decodeAudioFile(join(dir, files[0].rel), { chunkBytes: 1 << 20 })]);
+    assert.equal(small.sampleHash, large.sampleHash);
   });
 
   it('writes a CSV that loads like any features CSV, resumes by path/size/mtime/version, and reports bad files per file', async () => {
