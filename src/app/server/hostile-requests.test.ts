@@ -87,6 +87,8 @@ describe('URLs', () => {
       assert.equal(body.error, 'Bad Request');
       assert.doesNotMatch(raw, /%ff|%c0|secret/);
     }
+    const v1 = await rawExchange('GET /v1/tracks/%ff HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    assert.deepEqual(JSON.parse(v1.slice(v1.indexOf('\r\n\r\n') + 4)), { error: { status: 400, message: 'the URL is not valid (bad %-escape or characters)' } }, '/v1 in Spotify\'s shape');
     // Control characters never get past Node's parser: a plain 400, nothing echoed.
     const raw = await rawExchange('GET /tracks/\x1b[31mred HTTP/1.1\r\nhost: x\r\n\r\n');
     assert.equal(statusOf(raw), 400);
