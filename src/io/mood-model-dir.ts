@@ -56,8 +56,8 @@ export async function saveMoodModel(
   options: WriteDirOptions & { createdAt?: string } = {},
 ): Promise<void> {
   const { config, stages } = model.toStates();
-  const { createdAt, ...writeOptions } = options;
-  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages }, ...(createdAt ? { createdAt } : {}) }, writeOptions);
+  const { createdAt, ...write } = options;
+  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages }, ...(createdAt ? { createdAt } : {}) }, write);
 }
 
 export async function loadMoodModel(dir: string): Promise<LoadedMoodModel> {
