@@ -11,11 +11,11 @@
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTracksCsv } from '../src/io/csv/read-tracks.ts';
-import { labelledSet, type LabelledSet } from '../src/core/data/labelled-sets.ts';
-import { MOOD_TAXONOMY, taxonomyLabelMap, taxonomySetFor } from '../src/core/data/mood-taxonomy.ts';
+import { labelledSetFromFile, type LabelledSet } from '../src/core/data/labelled-sets.ts';
+import { MOOD_TAXONOMY } from '../src/core/data/mood-taxonomy.ts';
 import { trainOnSets } from '../src/core/classify/train-on-sets.ts';
 import { DEFAULT_MULTI_SET_SPEC, type MultiSetSpec } from '../src/core/evaluate/transfer.ts';
 import { saveSetsModel } from '../src/io/save-trained-model.ts';
@@ -40,9 +40,7 @@ export async function trainBuiltinModel(out: string, config: BuiltinConfig): Pro
   for (const f of files) {
     const path = join(config.dataDir, 'mood_labelled', f);
     const { table } = await readTracksCsv(path, {});
-    const tax = taxonomySetFor(f);
-    const labels = table.text.mood;
-    sets.push(labelledSet(tax?.name ?? basename(f, '.csv'), table, 'mood', classes, taxonomyLabelMap(labels, tax ? { set: tax } : {})));
+    sets.push(labelledSetFromFile(f, table, 'mood', classes).set);
   }
   const spec = config.spec ?? DEFAULT_MULTI_SET_SPEC;
   const outcome = trainOnSets(sets, classes, { spec, seed: BUILTIN_SEED });

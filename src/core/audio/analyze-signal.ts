@@ -55,6 +55,8 @@ const MEL_MAX_HZ = 8000;
 const SILENCE_MEAN_SQUARE = 1e-8;
 /** Floor of the log-mel energies in dB, so silence is a constant and adds no onset flux. */
 const LOG_MEL_FLOOR = 1e-10;
+/** Onset flux is taken over two frames (46 ms at 22.05 kHz), so slow attacks still register. */
+const ONSET_LAG = 2;
 /** Bands centred below this make the bass onset envelope, whose accents mark the downbeat. */
 const BASS_MAX_HZ = 250;
 /**
@@ -87,7 +89,7 @@ export function analyzeSignal(channels: readonly Float32Array[], sampleRate: num
   const melFrame = new Float32Array(MEL_BANDS);
   const descriptors = new DescriptorAccumulator(rate, frameSize);
   const mfcc = new MfccAccumulator(MEL_BANDS, o.mfccCoefficients);
-  const onsets = new OnsetEnvelopeBuilder(MEL_BANDS, frames, mel.centres.filter((hz) => hz < BASS_MAX_HZ).length);
+  const onsets = new OnsetEnvelopeBuilder(MEL_BANDS, frames, mel.centres.filter((hz) => hz < BASS_MAX_HZ).length, ONSET_LAG);
   const frameRms = new Float32Array(frames);
   forEachPowerFrame(samples, { frameSize, hopSize }, (power, raw, index) => {
     let ms = 0;

@@ -4,16 +4,20 @@
  * Onsets are its peaks above a moving median plus a margin; the onset rate is onsets per second.
  */
 export class OnsetEnvelopeBuilder {
-  private readonly previous: Float32Array;
+  private readonly history: Float32Array[];
   private readonly values: Float32Array;
   private readonly lowValues: Float32Array;
   private readonly lowBands: number;
   private count = 0;
-  private started = false;
+  private seen = 0;
 
-  /** `lowBands`: how many of the lowest bands also make the bass envelope (metre accents). */
-  constructor(bands: number, frames: number, lowBands: number) {
-    this.previous = new Float32Array(bands);
+  /**
+   * `lowBands`: how many of the lowest bands also make the bass envelope (metre accents).
+   * `lag`: frames back the difference is taken over; more than 1 catches slow attacks (bowed
+   * strings) whose rise is spread over several frames.
+   */
+  constructor(bands: number, frames: number, lowBands: number, lag = 1) {
+    this.history = Array.from({ length: Math.max(1, lag) }, () => new Float32Array(bands));
     this.values = new Float32Array(frames);
     this.lowValues = new Float32Array(frames);
     this.lowBands = Math.max(1, Math.min(bands, lowBands));
@@ -21,9 +25,12 @@ export class OnsetEnvelopeBuilder {
 
   add(logMel: Float32Array): void {
     let flux = 0, low = 0;
-    if (this.started) {
+    const lag = this.history.length;
+    // The slot written `lag` frames ago is the one about to be overwritten.
+    const previous = this.history[this.seen % lag];
+    if (this.seen >= lag) {
       for (let b = 0; b < logMel.length; b++) {
-        const d = logMel[b] - this.previous[b];
+        const d = logMel[b] - previous[b];
         if (d > 0) {
           flux += d;
           if (b < this.lowBands) low += d;
@@ -32,8 +39,8 @@ export class OnsetEnvelopeBuilder {
       flux /= logMel.length;
       low /= this.lowBands;
     }
-    this.previous.set(logMel);
-    this.started = true;
+    previous.set(logMel);
+    this.seen++;
     if (this.count < this.values.length) {
       this.lowValues[this.count] = low;
       this.values[this.count++] = flux;

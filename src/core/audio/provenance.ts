@@ -28,7 +28,7 @@ const mfcc = Object.fromEntries(
 );
 
 export const FEATURE_PROVENANCE: Readonly<Record<string, FeatureProvenance>> = Object.freeze({
-  tempo: { kind: 'measured', method: 'BPM: log-mel spectral-flux onset envelope, bias-corrected autocorrelation, 4-multiple comb over 40–240 BPM with a log-normal prior at 120 BPM (1 octave), faster-pulse check (×2 or ×3/2 when its comb reaches 0.8 of the chosen one, up to 185 BPM)', check: 'rendered corpus 60–180 BPM: within ±2 % (octave errors counted apart); wesnoth Oggs against `aubio tempo`' },
+  tempo: { kind: 'measured', method: 'BPM: log-mel spectral-flux onset envelope (flux over 2 frames), local mean removed and square-rooted, bias-corrected autocorrelation, 4-multiple comb over 40–240 BPM with a log-normal prior at 120 BPM (1 octave), faster-pulse check (×2 or ×3/2 when its comb reaches 0.8 of the chosen one, up to 185 BPM)', check: 'rendered corpus 60–180 BPM, pieces with a note on every beat: within ±2 % on ≥ 95 % (octave errors counted apart); wesnoth Oggs against `aubio tempo` (reported)' },
   key: { kind: 'measured', method: 'pitch class 0–11 (C = 0): correlation of mean chroma with the 24 rotations of the Temperley major/minor profiles; −1 when the chroma is flat', check: 'rendered corpus, all 24 keys: key and mode right' },
   mode: { kind: 'measured', method: '1 major, 0 minor: the profile of the winning key; empty with key −1', check: 'rendered corpus, all 24 keys: key and mode right' },
   time_signature: { kind: 'measured', method: 'beats per bar, 3 or 4 only: grouping of beat accents whose strongest position stands out most; 4 when none does', check: 'rendered corpus in 3/4 and 4/4' },

@@ -15,9 +15,14 @@ export interface TempoOptions {
   fasterPulseShare: number;
   /** The faster pulse is only taken up to this tempo. */
   fasterPulseMaxBpm: number;
+  /**
+   * Power applied to the detrended envelope before the autocorrelation: below 1 it compresses
+   * strong accents (a bass on every downbeat) so the weaker beats between them still count.
+   */
+  envelopeExponent: number;
 }
 
-export const DEFAULT_TEMPO_OPTIONS: Readonly<TempoOptions> = Object.freeze({ minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 1, fasterPulseShare: 0.8, fasterPulseMaxBpm: 185 });
+export const DEFAULT_TEMPO_OPTIONS: Readonly<TempoOptions> = Object.freeze({ minBpm: 40, maxBpm: 240, priorBpm: 120, priorOctaves: 1, fasterPulseShare: 0.8, fasterPulseMaxBpm: 185, envelopeExponent: 0.5 });
 
 export interface TempoEstimate {
   /** Beats per minute; NaN when the envelope has no periodicity at all (silence, a constant tone). */
@@ -47,6 +52,7 @@ export function estimateTempo(envelope: Float32Array, frameRate: number, options
   for (let i = 0; i < n; i++) sum += envelope[i];
   if (!(sum / n >= MIN_ONSET_FLUX)) return none;
   const detrended = removeLocalMean(envelope, Math.max(1, Math.round(0.5 * frameRate)));
+  if (o.envelopeExponent !== 1) for (let i = 0; i < n; i++) detrended[i] = Math.pow(detrended[i], o.envelopeExponent);
   const maxLag = Math.min(n - 1, Math.ceil((COMB_MULTIPLES * 60 * frameRate) / o.minBpm) + 2);
   if (maxLag < 4) return none;
   const acf = autocorrelation(detrended, maxLag);

@@ -4,7 +4,7 @@
  * `tag` and `recommend` use it for a catalogue that analyze wrote (it has an analyzer_version
  * column) when no model is named.
  */
-import { fileURLToPath } from 'node:url';
+import { packagedModelDir } from '../builtin-model.ts';
 import { ANALYZER_VERSION_COLUMN } from '../../core/data/features.ts';
 import { MOOD_TAXONOMY } from '../../core/data/mood-taxonomy.ts';
 import type { TrackTable } from '../../core/data/track-table.ts';
@@ -19,7 +19,12 @@ export const AUDIO_MOOD_TRAINING_SETS = [
   'data_moods.csv', 'bdizon_playlist_moods_angry_happy_sad.csv', 'skerjanec_moods_5class.csv', 'pranav_playlist_moods_8class.csv',
 ] as const;
 
-export const AUDIO_MOOD_MODEL_DIR = fileURLToPath(new URL('../../../models/audio-moods', import.meta.url));
+export const AUDIO_MOOD_MODEL_PATH = 'models/audio-moods';
+
+/** The shipped audio mood model's directory (src/io/audio/ in a checkout, dist/ in a build). */
+export function audioMoodModelDir(): string {
+  return packagedModelDir(AUDIO_MOOD_MODEL_PATH, 'the audio mood model');
+}
 
 /** Whether `moodscape analyze` wrote this table (its rows carry the analyzer version). */
 export function isAnalysedCatalogue(table: TrackTable): boolean {
@@ -29,6 +34,7 @@ export function isAnalysedCatalogue(table: TrackTable): boolean {
 /** The audio mood model's directory for a catalogue written by `analyze` (saying so through `log`), else undefined. */
 export function audioMoodModelFor(table: TrackTable, log: (line: string) => void): string | undefined {
   if (!isAnalysedCatalogue(table)) return undefined;
-  log(`using moodscape's audio mood model (${AUDIO_MOOD_MODEL_DIR}): the catalogue was measured by \`analyze\`, and this model reads only ${AUDIO_MOOD_FEATURES.join(', ')}`);
-  return AUDIO_MOOD_MODEL_DIR;
+  const dir = audioMoodModelDir();
+  log(`using moodscape's audio mood model (${AUDIO_MOOD_MODEL_PATH}): the catalogue was measured by \`analyze\`, and this model reads only ${AUDIO_MOOD_FEATURES.join(', ')}`);
+  return dir;
 }

@@ -9,7 +9,7 @@
  * when it is on PATH for anything else.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { decodeChunked } from 'audio-decode';
@@ -87,7 +87,8 @@ class ChannelCollector {
   private kept = 0;
   frames = 0;
   sampleRate = 0;
-  private readonly hash = createHash('sha256');
+  /** One hash per channel, so the id does not depend on where the decoder cut its chunks. */
+  private readonly hashes: Hash[] = [];
   constructor(private readonly maxSeconds: number) {}
 
   push(channelData: readonly Float32Array[], sampleRate: number): void {
@@ -95,7 +96,7 @@ class ChannelCollector {
     if (!n) return;
     if (!this.sampleRate) this.sampleRate = sampleRate;
     if (!this.parts.length) for (let c = 0; c < channelData.length; c++) this.parts.push([]);
-    for (const ch of channelData) this.hash.update(new Uint8Array(ch.buffer, ch.byteOffset, ch.byteLength));
+    channelData.forEach((ch, c) => (this.hashes[c] ??= createHash('sha256')).update(new Uint8Array(ch.buffer, ch.byteOffset, ch.byteLength)));
     this.frames += n;
     const room = Math.floor(this.maxSeconds * this.sampleRate) - this.kept;
     if (room <= 0) return;
@@ -112,7 +113,13 @@ class ChannelCollector {
       for (const p of pieces) { out.set(p, at); at += p.length; }
       return out;
     });
-    return { channels, sampleRate: this.sampleRate, totalFrames: this.frames, clipped: this.frames > this.kept, decoder, sampleHash: this.hash.digest('hex') };
+    return { channels, sampleRate: this.sampleRate, totalFrames: this.frames, clipped: this.frames > this.kept, decoder, sampleHash: this.sampleHash() };
+  }
+
+  private sampleHash(): string {
+    const all = createHash('sha256');
+    for (const h of this.hashes) all.update(h.digest());
+    return all.digest('hex');
   }
 }
 

@@ -8,7 +8,7 @@ import type { TrackTable } from '../../core/data/track-table.ts';
 import { readTracksCsv } from '../csv/read-tracks.ts';
 import { loadMoodModel } from '../mood-model-dir.ts';
 import { openStore } from '../store/open-store.ts';
-import { AUDIO_MOOD_MODEL_DIR, audioMoodModelFor } from './audio-mood-model.ts';
+import { audioMoodModelDir, audioMoodModelFor } from './audio-mood-model.ts';
 import { keyName } from './write-file-tags.ts';
 import type { AnalysedTrack } from './analyze-file.ts';
 import { analysisCacheFromStore, readAnalysedCsv } from './analysis-output.ts';
@@ -36,7 +36,7 @@ async function readAnalysedCatalogue(output: { out?: string; db?: string }): Pro
 export async function moodsOfAnalysedFiles(output: { out?: string; db?: string }, opts: { modelDir?: string; log?: (line: string) => void } = {}): Promise<FileMood[]> {
   const { table, raw } = await readAnalysedCatalogue(output);
   const byPath = new Map(raw.map((t) => [t.path, t.features]));
-  const { model } = await loadMoodModel(opts.modelDir ?? audioMoodModelFor(table, opts.log ?? (() => {})) ?? AUDIO_MOOD_MODEL_DIR);
+  const { model } = await loadMoodModel(opts.modelDir ?? audioMoodModelFor(table, opts.log ?? (() => {})) ?? audioMoodModelDir());
   const result = tagTracks(model, table, { uncertainBelow: model.uncertainBelow });
   const paths = table.text.path ?? [];
   const num = (c: string, i: number) => byPath.get(paths[i])?.[c] ?? NaN;

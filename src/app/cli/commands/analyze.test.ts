@@ -5,13 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseFile } from 'music-metadata';
 import { parse } from 'csv-parse/sync';
 import { parseM3u } from '../../../io/playlist-export.ts';
 import { decodeAudioFile } from '../../../io/audio/decode-audio.ts';
-import { runCli } from '../../../../test/support/cli.ts';
+import { BIN, runCli } from '../../../../test/support/cli.ts';
 import { buildMusicFolder, type MusicFile } from '../../../../test/support/music-folder.ts';
 import { buildBeetsLibrary, run, startMpd } from '../../../../test/support/music-services.ts';
 
@@ -110,6 +112,22 @@ describe('moodscape analyze (CLI)', () => {
 
     const again = await runCli(['analyze', music, '--out', out, '--json']);
     assert.equal(JSON.parse(again.stdout).skipped, files.length, 'writing tags keeps the files resumable');
+  });
+
+  it('an unreadable file is reported and the run goes on (root without its DAC capabilities, which otherwise read everything)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'moodscape-perm-'));
+    try {
+      await copyFile(files[0], join(dir, 'ok.' + files[0].split('.').pop()));
+      await copyFile(files[0], join(dir, 'locked.wav'));
+      await chmod(join(dir, 'locked.wav'), 0o000);
+      const caps = '-dac_override,-dac_read_search';
+      const r = spawnSync('setpriv', [`--bounding-set=${caps}`, `--inh-caps=${caps}`, process.execPath, BIN, 'analyze', dir, '--out', join(dir, 'f.csv')], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /locked\.wav: permission denied/);
+      assert.match(r.stdout, /analysed 1 files, .* 1 failed/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('exit status 2 with a per-file report when nothing could be analysed', async () => {

@@ -9,7 +9,7 @@ import { evaluateRecs, type EvalReport } from '../../../core/recommend/index.ts'
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { addCatalogOptions, loadRecCatalog, openCatalogue, type CatalogFlags } from './recommend.ts';
-import { catalogueSpec } from '../deprecation.ts';
+import { catalogueSpec } from '../shared-flags.ts';
 
 interface EvalRecsFlags extends CatalogFlags {
   label: string;

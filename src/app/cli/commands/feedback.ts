@@ -10,7 +10,7 @@ import { describeShifts, feedbackItemAt, findTrack, tasteShifts, type FeedbackIt
 import type { TrackTable } from '../../../core/data/track-table.ts';
 import type { TasteEvent } from '../../../io/taste-store.ts';
 import { addIngestOptions, type IngestFlags } from '../common.ts';
-import { catalogueSpec } from '../deprecation.ts';
+import { catalogueSpec } from '../shared-flags.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
 import { addCatalogueSource, DEFAULT_TASTE_STORE, openCatalogue } from './recommend.ts';

@@ -17,7 +17,7 @@ import { fileLocations, formatPlaylist, PLAYLIST_FORMATS, playlistJson, type Pla
 import { writeFileAtomic } from '../../../io/atomic.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../io/taste-store.ts';
-import { catalogueSpec, isStoreSpec } from '../deprecation.ts';
+import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
 import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { resolveModelDir } from '../model-resolution.ts';

@@ -17,6 +17,7 @@ import { PgChangeFeed } from '../../../io/store/change-feed.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
 import { CatalogueState } from '../../server/catalogue-state.ts';
 import { startServer } from '../../server/server.ts';
+import { DEFAULT_LIMITS, LIMIT_SETTINGS, resolveLimits, type ServerLimits } from '../../server/limits.ts';
 import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
@@ -43,12 +44,23 @@ interface ServeFlags {
   json?: boolean;
   log?: string;
   workers: string;
+  [limitFlag: string]: unknown;
+}
+
+/** The limit flags commander parsed (camel-cased flag names) by limit key. */
+function limitFlags(flags: ServeFlags): Partial<Record<keyof ServerLimits, string>> {
+  const out: Partial<Record<keyof ServerLimits, string>> = {};
+  for (const [key, { flag }] of Object.entries(LIMIT_SETTINGS)) {
+    const camel = flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    if (typeof flags[camel] === 'string') out[key as keyof ServerLimits] = flags[camel] as string;
+  }
+  return out;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function registerServe(program: Command, extensions: readonly ServeExtension[] = []): void {
-  program
+  const command = program
     .command('serve')
     .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
     .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
@@ -61,7 +73,11 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
     .option('--workers <n>', 'processes on this machine sharing the port (node:cluster; PostgreSQL only when more than 1)', '1')
-    .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr')
+    .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr');
+  for (const [key, { flag, env }] of Object.entries(LIMIT_SETTINGS)) {
+    command.option(`--${flag} <n>`, `limit ${key} (default ${DEFAULT_LIMITS[key as keyof typeof DEFAULT_LIMITS]}, env ${env})`);
+  }
+  command
     .action(action(async (flags: ServeFlags) => {
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
@@ -72,6 +88,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       // Only the first of a cluster's workers tags untagged tracks at start-up and prints the JSON line.
       const first = cluster.isPrimary || cluster.worker?.id === 1;
       const log = createLogger(Boolean(flags.quiet) || !first);
+      const limits = resolveLimits(limitFlags(flags), process.env);
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
@@ -98,6 +115,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         port,
         // With --json, stdout carries only the JSON line, so request logs move to stderr.
         logger: flags.quiet ? false : flags.json ? { level, stream: process.stderr } : { level },
+        limits,
         plugins: [...extensions.map((ext) => ext(ctx)), ...(cluster.isWorker ? [[workerHeader, {}] as const] : [])],
       });
       if (flags.json && first) {

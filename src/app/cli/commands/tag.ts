@@ -10,7 +10,7 @@ import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
-import { modelAndInput, noteDeprecated } from '../deprecation.ts';
+import { modelAndInput, noteDeprecated } from '../shared-flags.ts';
 
 interface TagFlags extends IngestFlags {
   out?: string;
@@ -25,7 +25,7 @@ interface TagFlags extends IngestFlags {
 export function registerTag(program: Command): void {
   const cmd = program
     .command('tag')
-    .description('tag tracks with moods using a saved model (a CSV, or every untagged track of a catalogue with --db)')
+    .description('tag tracks with moods using a saved model or the built-in one (a CSV, or every untagged track of a catalogue with --db)')
     .argument('[csv]', 'track CSV with audio features')
     .argument('[legacyCsv]', '(deprecated: the old "tag MODEL CSV" order)')
     .option('--model <dir>', 'model directory written by train (default: the built-in model; with --db, the catalogue\'s current model)')
@@ -43,8 +43,10 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? first, flags);
       return;
     }
+    const usage = 'tag tracks.csv [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR]); without --model, the built-in model (the audio mood model for a catalogue written by analyze)';
     const { modelDir: given, input: csv } = modelAndInput('tag', flags.model, first, second);
-    if (!csv || !flags.out) throw new InputError('usage: moodscape tag <csv> [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
+    if (csv === undefined) throw new InputError(`moodscape tag needs a track CSV (usage: moodscape ${usage})`);
+    if (!flags.out) throw new InputError(`moodscape tag needs --out FILE (usage: moodscape ${usage})`);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);

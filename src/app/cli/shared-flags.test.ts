@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../core/common/errors.ts';
-import { catalogueSpec, modelAndInput } from './deprecation.ts';
+import { catalogueSpec, modelAndInput } from './shared-flags.ts';
 
 function capturingStderr<T>(fn: () => T): { value: T; stderr: string } {
   const write = process.stderr.write.bind(process.stderr);
