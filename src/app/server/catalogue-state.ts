@@ -7,7 +7,7 @@
  * The store stays the source of truth: tracks, tags (for `GET /tracks?mood=`) and feedback live there.
  */
 import { matrix, row, type Matrix } from '../../core/common/matrix.ts';
-import { probabilitiesOf, tagProbabilities, type TagResult } from '../../core/tag/tag-tracks.ts';
+import { DEFAULT_PRIOR_SHIFT, probabilitiesOf, tagProbabilities, type PriorShiftMode, type TagResult } from '../../core/tag/tag-tracks.ts';
 import { PCA, type FittedPCA } from '../../core/cluster/pca.ts';
 import { backgroundSample, explainTrack, type TrackExplanation } from '../../core/explain/shapley.ts';
 import { sortedContributions, formatContribution } from '../../core/explain/format.ts';
@@ -61,6 +61,8 @@ export interface CatalogueStateOptions {
   backgroundRows?: number;
   /** Cached recommendation results (default 2,000). */
   cacheSize?: number;
+  /** `auto`: tags and mood rankings use probabilities adjusted to the catalogue's estimated mix. */
+  priorShift?: PriorShiftMode;
   log?: (line: string) => void;
 }
 
@@ -102,6 +104,7 @@ export class CatalogueState {
   /** Bumped on every feedback write, so cached recommendations with a taste profile go stale. */
   private readonly feedbackVersion = new Map<string, number>();
   private readonly backgroundRows: number;
+  readonly priorShift: PriorShiftMode;
   private readonly log: (line: string) => void;
 
   private constructor(o: CatalogueStateOptions) {
@@ -110,6 +113,7 @@ export class CatalogueState {
     this.modelDir = o.modelDir;
     this.contexts = o.contexts ?? [];
     this.backgroundRows = o.backgroundRows ?? 24;
+    this.priorShift = o.priorShift ?? DEFAULT_PRIOR_SHIFT;
     this.recCache = new Lru(o.cacheSize ?? 2000);
     this.log = o.log ?? (() => {});
   }
@@ -118,7 +122,7 @@ export class CatalogueState {
   static async open(o: CatalogueStateOptions): Promise<CatalogueState> {
     const s = new CatalogueState(o);
     if (o.tagOnOpen ?? true) {
-      const r = await tagDatabase(s.store, s.modelDir, { loaded: s.loaded, log: s.log });
+      const r = await tagDatabase(s.store, s.modelDir, { loaded: s.loaded, log: s.log, priorShift: s.priorShift });
       if (r.tagged) s.log(`tagged ${r.tagged} untagged tracks with model ${r.modelId}`);
     }
     s.modelRecord = await registerLoadedModel(s.store, s.modelDir, s.loaded);
@@ -160,8 +164,8 @@ export class CatalogueState {
     const d = this.model.inputFeatures.length;
     const X = matrix(rows.length, d);
     rows.forEach((r, i) => X.data.set(this.inputRow(r), i * d));
-    const P = this.model.predictProbaRaw(X);
-    const { decisions } = tagProbabilities(this.classes, P, { uncertainBelow: this.model.uncertainBelow });
+    // Rows outside the catalogue are adjusted to the catalogue's mix, not to their own.
+    const { decisions, proba: P } = tagProbabilities(this.classes, this.model.predictProbaRaw(X), this.tagOptions(this.snap.tags.estimatedPriors));
     const map = this.snap.map;
     return decisions.map((t, i) => ({
       mood: t.mood,
@@ -169,6 +173,15 @@ export class CatalogueState {
       probabilities: this.probabilities(P, i),
       map: map ? project(map, X.data.subarray(i * d, (i + 1) * d)) : null,
     }));
+  }
+
+  private tagOptions(cataloguePriors?: Readonly<Record<string, number>> | null) {
+    return {
+      uncertainBelow: this.model.uncertainBelow,
+      priorShift: this.priorShift,
+      trainingPriors: this.model.trainingPriors,
+      cataloguePriors: cataloguePriors ? this.classes.map((c) => cataloguePriors[c]) : null,
+    };
   }
 
   probabilities(P: Matrix, i: number): Record<string, number> {
@@ -249,7 +262,10 @@ export class CatalogueState {
     // Model inputs, with NaN (a track that lacks an optional feature) at the training mean.
     const X = n ? m.featureMatrix(table) : matrix(0, d);
     for (let i = 0; i < X.data.length; i++) if (!Number.isFinite(X.data[i])) X.data[i] = m.scaler.mean[i % d];
-    const proba = n ? m.predictProbaRaw(X) : matrix(0, m.classes.length);
+    const tags = tagProbabilities(m.classes, n ? m.predictProbaRaw(X) : matrix(0, m.classes.length), this.tagOptions());
+    // Mood queries rank by the probabilities the tags came from (adjusted, with prior shift).
+    const proba = tags.proba;
+    if (tags.estimatedPriors) this.log(`prior shift: estimated mood mix ${Object.entries(tags.estimatedPriors).map(([c, v]) => `${c} ${(v * 100).toFixed(1)} %`).join(', ')}`);
     const space = buildScaledSpace(table);
     const topMood = topMoodIndex(proba);
     const rowOf = new Map<string, number>();
@@ -259,7 +275,6 @@ export class CatalogueState {
     const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf };
     // One throw-away query fills recommend()'s per-catalogue caches, so no user pays for them.
     if (n > 0) recommend(rec, { moods: [m.classes[topMood[0]]], limit: 1 });
-    const tags = tagProbabilities(m.classes, proba, { uncertainBelow: m.uncertainBelow });
     const moodCounts = tags.counts;
     const map = n >= 3 ? fitMap(X) : null;
     const mapX = new Float64Array(n), mapY = new Float64Array(n);

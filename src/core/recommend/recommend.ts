@@ -21,6 +21,7 @@
 import type { Matrix } from '../common/matrix.ts';
 import type { MoodTagger } from '../classify/mood-model.ts';
 import type { TrackTable } from '../data/track-table.ts';
+import { tagTracks, type TagOptions } from '../tag/tag-tracks.ts';
 import { arcError, arcFitReport, sampleArc, selectArc, type ArcFitReport } from './arcs.ts';
 import { describeContext, type ContextSpec } from './contexts.ts';
 import { DiversityGuard } from './diversity.ts';
@@ -57,8 +58,12 @@ export interface RecCatalog {
 }
 
 /** Tags a table with a model and prepares the similarity space. */
-export function buildRecCatalog(table: TrackTable, tagger: MoodTagger, index?: NearestNeighbourIndex): RecCatalog {
-  const proba = tagger.predictProba(table);
+/**
+ * Tags the catalogue through the one tagging path, so mood queries rank by the probabilities the
+ * tags came from (adjusted to the catalogue's mix when `tag.priorShift` is `auto`).
+ */
+export function buildRecCatalog(table: TrackTable, tagger: MoodTagger, index?: NearestNeighbourIndex, tag: TagOptions = {}): RecCatalog {
+  const proba = table.rowCount ? tagTracks(tagger, table, tag).proba : tagger.predictProba(table);
   const space = buildScaledSpace(table);
   return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index };
 }

@@ -15,6 +15,7 @@ import { openIvfIndex } from '../../../io/ivf-index.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
 import { writeFileAtomic } from '../../../io/atomic.ts';
+import { parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { loadProfile } from '../../../io/taste-store.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
@@ -28,6 +29,7 @@ export interface CatalogFlags extends IngestFlags {
   model: string;
   catalog: string;
   index?: string;
+  priorShift?: string;
   quiet?: boolean;
 }
 
@@ -37,6 +39,7 @@ export function addCatalogOptions(cmd: Command): Command {
     .requiredOption('--model <dir>', 'model directory written by train')
     .requiredOption('--catalog <file>', 'track CSV, SQLite catalogue (.db/.sqlite) or postgres:// connection string')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
+    .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
     .option('--quiet', 'no status on stderr');
   return addIngestOptions(cmd);
 }
@@ -67,11 +70,12 @@ export async function readCatalogTable(spec: string, flags: IngestFlags, log: (s
 export async function loadRecCatalog(flags: CatalogFlags, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
+  const priorShift = parsePriorShift(flags.priorShift);
   const { model } = await loadMoodModel(flags.model);
   const table = await readCatalogTable(flags.catalog, flags, log, Boolean(flags.quiet));
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
-  let catalog = buildRecCatalog(table, model);
+  let catalog = buildRecCatalog(table, model, undefined, { priorShift });
   const kind = indexKind === 'auto' ? (table.rowCount > EXACT_SCAN_LIMIT ? 'ivf' : 'exact') : indexKind;
   if (kind === 'exact') return catalog;
   const name = kind === 'ivf' ? 'IVF' : 'HNSW';

@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import type { FastifyPluginAsync } from 'fastify';
 import { InputError } from '../../../core/common/errors.ts';
+import { parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { openStore } from '../../../io/store/open-store.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
@@ -37,6 +38,7 @@ interface ServeFlags {
   presets?: string;
   quiet?: boolean;
   log?: string;
+  priorShift?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -52,12 +54,14 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--no-auth', 'allow writes without a token (local use only)')
     .option('--report <file>', 'serve this HTML report at /report instead of generating one')
     .option('--presets <file>', 'JSON file of user context presets')
+    .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
     .action(action(async (flags: ServeFlags) => {
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new InputError(`--log must be fatal, error, warn, info or debug, got "${level}"`);
+      const priorShift = parsePriorShift(flags.priorShift);
       const log = createLogger(Boolean(flags.quiet));
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
@@ -66,7 +70,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const store = await openStore(flags.db);
       let state: CatalogueState;
       try {
-        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log });
+        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log, priorShift });
       } catch (e) {
         await store.close();
         throw e;
