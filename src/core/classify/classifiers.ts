@@ -26,6 +26,10 @@ export interface FittedClassifier {
 export interface ClassifierFitOptions {
   validation?: { X: Matrix; y: Int32Array };
   onEpoch?: (e: EpochRecord) => void;
+  /** Per-row loss weights (see mlp.ts FitOptions). */
+  sampleWeight?: Float64Array;
+  /** Partial labels: each row's label set, n × nClasses flags (see mlp.ts FitOptions). */
+  labelSets?: Uint8Array;
 }
 
 export interface ClassifierFactory {
