@@ -36,6 +36,8 @@ export interface CatalogueAdapterOptions {
   features: boolean;
   /** Pseudo-counts of the original training mix in the adapted model's training priors. */
   priorPseudoCounts: number;
+  /** Pick the simplest candidate within one standard error of the best (else the best). */
+  oneStandardError: boolean;
   seed: number;
 }
 
@@ -45,6 +47,7 @@ export const CATALOGUE_ADAPTER_DEFAULTS: CatalogueAdapterOptions = {
   maxIterations: 50,
   features: true,
   priorPseudoCounts: 10,
+  oneStandardError: true,
   seed: 0,
 };
 
@@ -118,7 +121,7 @@ export class CatalogueAdapter {
     // the original.
     let bestIdx = 0;
     candidates.forEach((c, i) => { if (c.crossEntropy < candidates[bestIdx].crossEntropy) bestIdx = i; });
-    const bound = candidates[bestIdx].crossEntropy + standardError(perRow[bestIdx]);
+    const bound = candidates[bestIdx].crossEntropy + (o.oneStandardError ? standardError(perRow[bestIdx]) : 0);
     const best = candidates.find((c) => c.crossEntropy <= bound)!;
     const theta = best.l2 === Infinity ? initialTheta(data, false) : fitNewton(data, best.l2, best.features, o.maxIterations);
     const d = Xs.cols;

@@ -23,9 +23,16 @@ export interface PriorShiftOptions {
    * (its ratio stays 0), and one catalogue should not be able to erase a mood from every track.
    */
   minPrior: number;
+  /**
+   * A Dirichlet prior on the estimated mix, centred on the training priors, worth this many
+   * tracks per catalogue track (0 = the plain maximum-likelihood EM of the paper). Under concept
+   * shift (moods that sound different in another catalogue) the posteriors are not calibrated
+   * there, and plain EM runs into the corners; the prior holds it back.
+   */
+  priorStrength: number;
 }
 
-export const PRIOR_SHIFT_DEFAULTS: PriorShiftOptions = { tolerance: 1e-6, maxIterations: 1000, minPrior: 1e-4 };
+export const PRIOR_SHIFT_DEFAULTS: PriorShiftOptions = { tolerance: 1e-6, maxIterations: 1000, minPrior: 1e-4, priorStrength: 0 };
 
 export class PriorShiftEM {
   constructor(readonly options: Partial<PriorShiftOptions> = {}) {}
@@ -36,6 +43,7 @@ export class PriorShiftEM {
       tolerance: (v) => (v > 0 && Number.isFinite(v) ? undefined : 'a finite number > 0'),
       maxIterations: (v) => (Number.isInteger(v) && v >= 1 ? undefined : 'an integer ≥ 1'),
       minPrior: (v) => (v >= 0 && v < 1 / Math.max(1, proba.cols) ? undefined : `a number in [0, 1/${proba.cols})`),
+      priorStrength: (v) => (v >= 0 && Number.isFinite(v) ? undefined : 'a finite number ≥ 0'),
     }, 'PriorShiftEM');
     const K = proba.cols, n = proba.rows;
     const base = normalisePriors(trainingPriors, K);
@@ -58,7 +66,9 @@ export class PriorShiftEM {
         for (let k = 0; k < K; k++) next[k] += (ratio[k] * proba.data[off + k]) / s;
       }
       if (used === 0) break;
-      for (let k = 0; k < K; k++) next[k] = base[k] > 0 ? Math.max(o.minPrior, next[k] / used) : 0;
+      // MAP M-step: the expected counts plus the Dirichlet's pseudo-counts at the training mix.
+      const pseudo = o.priorStrength * used;
+      for (let k = 0; k < K; k++) next[k] = base[k] > 0 ? Math.max(o.minPrior, (next[k] + pseudo * base[k]) / (used + pseudo)) : 0;
       const total = next.reduce((a, b) => a + b, 0);
       let change = 0;
       for (let k = 0; k < K; k++) {
