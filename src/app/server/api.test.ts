@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importCsv } from '../cli/commands/import.ts';
-import { tagDatabase } from '../cli/commands/tag-db.ts';
+import { tagDatabase } from '../../io/store/tag-catalogue.ts';
 import { openStore } from '../../io/store/open-store.ts';
 import { parseM3u } from '../../io/playlist-export.ts';
 import { startPostgres, type PgServer } from '../../../test/support/postgres.ts';
