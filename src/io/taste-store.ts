@@ -35,6 +35,9 @@ export interface Correction {
   readonly features: Readonly<Record<string, number>>;
 }
 
+/** Who a correction is recorded under when no user is given: the catalogue's own curation. */
+export const CATALOGUE_USER = 'catalogue';
+
 /** A relabel event for the track at `row`: it keeps every numeric column (the model's inputs among them). */
 export function relabelEvent(table: TrackTable, row: number, mood: string): TasteEvent {
   const features: Record<string, number> = {};

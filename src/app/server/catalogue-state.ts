@@ -20,7 +20,8 @@ import { InputError } from '../../core/common/errors.ts';
 import type { LoadedMoodModel } from '../../io/mood-model-dir.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
 import { registerLoadedModel, tagDatabase } from '../../io/store/tag-catalogue.ts';
-import { catalogueTasteStore, type TasteStore } from '../../io/taste-store.ts';
+import { catalogueTasteStore, relabelEvent, type TasteStore } from '../../io/taste-store.ts';
+import { adaptModelDir, type AdaptResult } from '../../io/adapt-model.ts';
 
 export interface Snapshot {
   /** Increases with every rebuild. */
@@ -64,6 +65,8 @@ export interface CatalogueStateOptions {
   cacheSize?: number;
   /** `auto`: tags and mood rankings use probabilities adjusted to the catalogue's estimated mix. */
   priorShift?: PriorShiftMode;
+  /** Where POST /models/adapt writes the adapted model (default: `<modelDir>-adapted`). */
+  adaptDir?: string;
   log?: (line: string) => void;
 }
 
@@ -106,6 +109,7 @@ export class CatalogueState {
   private readonly feedbackVersion = new Map<string, number>();
   private readonly backgroundRows: number;
   readonly priorShift: PriorShiftMode;
+  readonly adaptDir: string;
   private readonly log: (line: string) => void;
 
   private constructor(o: CatalogueStateOptions) {
@@ -115,6 +119,7 @@ export class CatalogueState {
     this.contexts = o.contexts ?? [];
     this.backgroundRows = o.backgroundRows ?? 24;
     this.priorShift = o.priorShift ?? DEFAULT_PRIOR_SHIFT;
+    this.adaptDir = o.adaptDir ?? `${o.modelDir.replace(/[/\\]+$/, '')}-adapted`;
     this.recCache = new Lru(o.cacheSize ?? 2000);
     this.log = o.log ?? (() => {});
   }
@@ -201,12 +206,29 @@ export class CatalogueState {
     return this.taste.profile(user);
   }
 
-  async addFeedback(user: string, trackId: string, kind: FeedbackKind): Promise<TasteProfile> {
+  /** A like, skip or (with `mood`, one of the model's classes) a relabel of a catalogue track. */
+  async addFeedback(user: string, trackId: string, kind: FeedbackKind, mood?: string): Promise<TasteProfile> {
     const r = this.snap.rowOf.get(trackId);
     if (r === undefined) throw new InputError(`unknown track id "${trackId}"`);
-    const p = await this.taste.record(user, [{ kind, item: feedbackItemAt(this.snap.table, r) }]);
+    if (kind === 'relabel' && (mood === undefined || !this.classes.includes(mood))) {
+      throw new InputError(`a relabel needs "mood", one of the model's moods (${this.classes.join(', ')}); got ${mood === undefined ? 'none' : `"${mood}"`}`, { column: 'mood' });
+    }
+    if (kind !== 'relabel' && mood !== undefined) throw new InputError(`"mood" goes with kind "relabel" only, not "${kind}"`, { column: 'mood' });
+    const event = kind === 'relabel' ? relabelEvent(this.snap.table, r, mood!) : { kind, item: feedbackItemAt(this.snap.table, r) };
+    const p = await this.taste.record(user, [event]);
     this.feedbackVersion.set(user, (this.feedbackVersion.get(user) ?? 0) + 1);
     return p;
+  }
+
+  /**
+   * Adapts the serving model to the store's mood corrections and writes the adapted model to
+   * `adaptDir` (replaced whole). The server keeps serving its model: start it with
+   * `--model <adaptDir>` (or swap models) to use the adapted one.
+   */
+  async adaptModel(): Promise<AdaptResult & { corrections: number }> {
+    const corrections = await this.taste.corrections();
+    const r = await adaptModelDir(this.loaded, this.modelDir, corrections, this.adaptDir);
+    return { ...r, corrections: corrections.length };
   }
 
   /** The recommender over the current snapshot, cached per (query, user feedback, snapshot). */

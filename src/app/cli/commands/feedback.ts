@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../../core/common/errors.ts';
 import { describeShifts, feedbackItemAt, findTrack, tasteShifts, type FeedbackItem } from '../../../core/recommend/index.ts';
 import type { TrackTable } from '../../../core/data/track-table.ts';
-import { relabelEvent, type TasteEvent } from '../../../io/taste-store.ts';
+import { CATALOGUE_USER, relabelEvent, type TasteEvent } from '../../../io/taste-store.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { openStore } from '../../../io/store/open-store.ts';
 import { addIngestOptions, type IngestFlags } from '../common.ts';
@@ -32,9 +32,6 @@ interface FeedbackFlags extends IngestFlags {
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** Who a correction is recorded under when no --user is given: the catalogue's own curation. */
-export const CATALOGUE_USER = 'catalogue';
 
 /** `ID=Mood` → the pair; the id may itself contain "=", the mood may not. */
 export function parseRelabel(spec: string): { id: string; mood: string } {

@@ -39,6 +39,7 @@ interface ServeFlags {
   quiet?: boolean;
   log?: string;
   priorShift?: string;
+  adaptDir?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -55,6 +56,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--report <file>', 'serve this HTML report at /report instead of generating one')
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
+    .option('--adapt-dir <dir>', 'where POST /models/adapt writes the model adapted to the corrections (default: <model>-adapted)')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
     .action(action(async (flags: ServeFlags) => {
@@ -70,7 +72,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const store = await openStore(flags.db);
       let state: CatalogueState;
       try {
-        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log, priorShift });
+        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log, priorShift, adaptDir: flags.adaptDir });
       } catch (e) {
         await store.close();
         throw e;
