@@ -13,7 +13,7 @@ import { loadModelDir, saveModelDir, type ModelManifest } from './model-store.ts
 export interface MoodModelInfo {
   /** 'label' (human/playlist moods from a column) or 'clusters' (the original's K-Means ids). */
   target: { type: 'label'; column: string } | { type: 'clusters'; k: number; method: string };
-  training: { file: string; rows: number; fingerprint: string };
+  training: { file: string; rows: number; fingerprint: string; files?: string[] };
   metrics: Record<string, unknown>;
   /** Cluster names and their evidence, when the model was trained from clusters. */
   clusters?: Record<string, unknown>;
@@ -52,9 +52,10 @@ export async function saveMoodModel(
   model: FittedMoodClassifier,
   info: MoodModelInfo,
   extraStages: Record<string, ModelState> = {},
+  options: { createdAt?: string } = {},
 ): Promise<void> {
   const { config, stages } = model.toStates();
-  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages } });
+  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages }, ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
 }
 
 export async function loadMoodModel(dir: string): Promise<LoadedMoodModel> {
