@@ -10,15 +10,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { trainMoodModel } from '../src/core/classify/train-mood-model.ts';
 import { readTracksCsv } from '../src/io/csv/read-tracks.ts';
-import { saveTrainedModel } from '../src/io/save-trained-model.ts';
 import { openStore } from '../src/io/store/open-store.ts';
 import { modelIdOf } from '../src/io/store/tag-catalogue.ts';
 import { registerImport } from '../src/app/cli/commands/import.ts';
 import { registerTag } from '../src/app/cli/commands/tag.ts';
 import { runInProcess } from './support/in-process-cli.ts';
 import { DATA_MOODS, startTestServer } from './support/server-fixtures.ts';
+import { trainMoodsModel } from './support/moods-model.ts';
 
 const UNCERTAIN_BELOW = 0.6;
 let dir = '';
@@ -26,10 +25,7 @@ let modelDir = '';
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'moodscape-tag-paths-'));
-  const { table } = await readTracksCsv(DATA_MOODS);
-  const outcome = trainMoodModel(table, { target: { type: 'label', column: 'mood' }, classifier: { model: 'logreg' }, cv: 0, seed: 0, uncertainBelow: UNCERTAIN_BELOW });
-  modelDir = join(dir, 'model');
-  await saveTrainedModel(modelDir, outcome, { trainingFile: DATA_MOODS });
+  modelDir = await trainMoodsModel(dir, { uncertainBelow: UNCERTAIN_BELOW });
 });
 after(async () => { await rm(dir, { recursive: true, force: true }); });
 

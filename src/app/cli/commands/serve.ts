@@ -1,5 +1,5 @@
 /**
- * `moodscape serve --db … --model … [--port 8080] [--host 127.0.0.1] [--no-auth]`: the HTTP API and
+ * `moodscape serve --db … --model … [--port 8080] [--host 127.0.0.1] [--no-auth] [--json]`: the HTTP API and
  * the web app over a catalogue store. Write routes (POST /tracks, POST /feedback) need the bearer
  * token in MOODSCAPE_TOKEN; without one they are disabled (403) unless --no-auth is given.
  *
@@ -37,6 +37,7 @@ interface ServeFlags {
   report?: string;
   presets?: string;
   quiet?: boolean;
+  json?: boolean;
   log?: string;
   priorShift?: string;
   adaptDir?: string;
@@ -59,6 +60,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--adapt-dir <dir>', 'where POST /models/adapt writes the model adapted to the corrections (default: <model>-adapted)')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
+    .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr')
     .action(action(async (flags: ServeFlags) => {
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
@@ -84,9 +86,14 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         reportPath: flags.report,
         host: flags.host,
         port,
-        logger: flags.quiet ? false : { level },
+        // With --json, stdout carries only the JSON line, so request logs move to stderr.
+        logger: flags.quiet ? false : flags.json ? { level, stream: process.stderr } : { level },
         plugins: extensions.map((ext) => ext(ctx)),
       });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ url, tracks: state.snapshot.table.rowCount, model: state.modelRecord.id, db: redactDb(flags.db), writes: auth.kind }) + '\n');
+        return;
+      }
       log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactDb(flags.db)}, model ${state.modelRecord.id}`);
       log(`moodscape: web app ${url}/  ·  API docs ${url}/docs`);
       if (auth.kind === 'read-only') log('moodscape: writes are disabled (set MOODSCAPE_TOKEN, or --no-auth for local use)');
