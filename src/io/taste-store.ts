@@ -38,11 +38,16 @@ export interface Correction {
 /** Who a correction is recorded under when no user is given: the catalogue's own curation. */
 export const CATALOGUE_USER = 'catalogue';
 
-/** A relabel event for the track at `row`: it keeps every numeric column (the model's inputs among them). */
-export function relabelEvent(table: TrackTable, row: number, mood: string): TasteEvent {
+/** Every finite numeric column of one row (the model's inputs among them). */
+export function numericRow(table: TrackTable, row: number): Record<string, number> {
   const features: Record<string, number> = {};
   for (const [k, col] of Object.entries(table.numeric)) if (Number.isFinite(col[row])) features[k] = col[row];
-  return { kind: 'relabel', item: { id: table.text.id[row], features }, mood };
+  return features;
+}
+
+/** A relabel event for the track at `row`: it keeps every numeric column. */
+export function relabelEvent(table: TrackTable, row: number, mood: string): TasteEvent {
+  return { kind: 'relabel', item: { id: table.text.id[row], features: numericRow(table, row) }, mood };
 }
 
 export interface TasteStore {
@@ -92,9 +97,7 @@ export function catalogueTasteStore(store: CatalogueStore, table: TrackTable, ro
     async corrections() {
       return (await store.getCorrections()).map((c) => {
         const r = rows.get(c.trackId);
-        const features: Record<string, number> = {};
-        if (r !== undefined) for (const [k, col] of Object.entries(table.numeric)) if (Number.isFinite(col[r])) features[k] = col[r];
-        return { trackId: c.trackId, mood: c.mood, user: c.user, features };
+        return { trackId: c.trackId, mood: c.mood, user: c.user, features: r === undefined ? {} : numericRow(table, r) };
       });
     },
   };

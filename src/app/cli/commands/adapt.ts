@@ -12,7 +12,7 @@ import { InputError } from '../../../core/common/errors.ts';
 import { adaptModelDir } from '../../../io/adapt-model.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { openStore } from '../../../io/store/open-store.ts';
-import { catalogueTasteStore, fileTasteStore, type Correction } from '../../../io/taste-store.ts';
+import { catalogueTasteStore, fileTasteStore, numericRow, type Correction } from '../../../io/taste-store.ts';
 import { addIngestOptions, ingest, type IngestFlags } from '../common.ts';
 import { isStoreSpec } from '../deprecation.ts';
 import { createLogger } from '../progress.ts';
@@ -76,9 +76,7 @@ async function fileCorrections(file: string, flags: AdaptFlags, quiet: boolean):
   for (let i = 0; i < table.rowCount; i++) {
     const mood = labels[i].trim();
     if (!mood) continue;
-    const features: Record<string, number> = {};
-    for (const [k, col] of Object.entries(table.numeric)) if (Number.isFinite(col[i])) features[k] = col[i];
-    out.push({ trackId: table.text.id?.[i] ?? `row ${i + 2}`, mood, user: 'file', features });
+    out.push({ trackId: table.text.id?.[i] ?? `row ${i + 2}`, mood, user: 'file', features: numericRow(table, i) });
   }
   return out;
 }
