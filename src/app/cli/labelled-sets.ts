@@ -3,13 +3,12 @@
  * each file through ingest, its labels mapped by the mood taxonomy (plus `--map` overrides) onto
  * the model's moods (`--moods`, default the taxonomy's four).
  */
-import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/common/errors.ts';
 import { parseLabelMap } from '../../core/data/label-map.ts';
-import { labelledSet, parseSetWeighting, type LabelledSet } from '../../core/data/labelled-sets.ts';
+import { labelledSetFromFile, parseSetWeighting, type LabelledSet } from '../../core/data/labelled-sets.ts';
 import { DEFAULT_MULTI_SET_SPEC, MULTI_SET_ENSEMBLE, MULTI_SET_MLP, type MultiSetSpec } from '../../core/evaluate/transfer.ts';
-import { MOOD_TAXONOMY, taxonomyLabelMap, taxonomySetFor } from '../../core/data/mood-taxonomy.ts';
+import { MOOD_TAXONOMY } from '../../core/data/mood-taxonomy.ts';
 import { describeIngest, ingest, type IngestFlags } from './common.ts';
 
 export interface LabelledSetFlags extends IngestFlags {
@@ -44,14 +43,9 @@ export async function loadLabelledSets(files: readonly string[], flags: Labelled
   for (const file of files) {
     const input = await ingest(file, flags, opts);
     lines.push(...describeIngest(input));
-    const tax = taxonomySetFor(file);
-    let name = tax?.name ?? basename(file).replace(/\.csv$/i, '');
-    for (let i = 2; names.has(name); i++) name = `${tax?.name ?? basename(file)}#${i}`;
+    const { set, map } = labelledSetFromFile(file, input.table, column, classes, { ...(overrides ? { overrides } : {}), taken: names });
+    const name = set.name;
     names.add(name);
-    const labels = input.table.text[column];
-    if (!labels) throw new InputError(`no label column "${flags.label}"`, { file, column: flags.label });
-    const map = taxonomyLabelMap(labels, { ...(tax ? { set: tax } : {}), ...(overrides ? { overrides } : {}) });
-    const set = labelledSet(name, input.table, column, classes, map);
     sets.push(set);
     const list = (r: Readonly<Record<string, number>>) => Object.entries(r).map(([l, n]) => `${l} ${n}`).join(', ');
     lines.push(`  ${name}: ${set.table.rowCount} tracks labelled ${set.moods.map((k) => classes[k]).join(', ')} (${Object.entries(set.mapped).map(([l, n]) => `${l}→${map.get(l)} ${n}`).join(', ')})`);

@@ -8,6 +8,7 @@ import { InputError } from '../common/errors.ts';
 import { featureRowHashes, idHashes } from '../evaluate/leakage.ts';
 import { availableInputs } from './feature-matrix.ts';
 import { mapLabels, type LabelMap } from './label-map.ts';
+import { taxonomyLabelMap, taxonomySetFor } from './mood-taxonomy.ts';
 import type { TrackTable } from './track-table.ts';
 import { selectRows } from './track-table.ts';
 
@@ -43,6 +44,23 @@ export function labelledSet(name: string, table: TrackTable, labelColumn: string
   }
   const moods = [...new Set(m.y)].sort((a, b) => a - b);
   return { name, table: selectRows(table, m.keep), y: m.y, moods, mapped: m.mapped, unmapped, outsideClasses };
+}
+
+/**
+ * A file's rows as a labelled set, its labels mapped by the mood taxonomy (the file's own set
+ * when its name says which, `overrides` first). The set is named after the taxonomy set, else
+ * after the file; `taken` names are avoided.
+ */
+export function labelledSetFromFile(
+  file: string, table: TrackTable, labelColumn: string, classes: readonly string[],
+  options: { overrides?: LabelMap; taken?: ReadonlySet<string> } = {},
+): { set: LabelledSet; map: Map<string, string> } {
+  const tax = taxonomySetFor(file);
+  const base = tax?.name ?? (file.split(/[\\/]/).pop() ?? file).replace(/\.csv$/i, '');
+  let name = base;
+  for (let i = 2; options.taken?.has(name); i++) name = `${base}#${i}`;
+  const map = taxonomyLabelMap(table.text[labelColumn] ?? [], { ...(tax ? { set: tax } : {}), ...(options.overrides ? { overrides: options.overrides } : {}) });
+  return { set: labelledSet(name, table, labelColumn, classes, map), map };
 }
 
 /** The input features every set has, in the usual feature order (e.g. pranav lacks liveness). */

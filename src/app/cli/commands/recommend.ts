@@ -21,6 +21,7 @@ import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../i
 import { catalogueSpec, isStoreSpec } from '../deprecation.ts';
 import { redactDb } from './import.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 
@@ -48,7 +49,7 @@ export function addCatalogueSource(cmd: Command): Command {
 /** Adds [csv], --db, --model, --index and the ingest flags. */
 export function addCatalogOptions(cmd: Command): Command {
   addCatalogueSource(cmd)
-    .option('--model <dir>', 'model directory written by train')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model)')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
     .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
     .option('--quiet', 'no status on stderr');
@@ -88,9 +89,8 @@ export async function openCatalogue(spec: string, flags: IngestFlags & { tasteSt
 export async function loadRecCatalog(flags: CatalogFlags, spec: string, table: TrackTable, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
-  if (flags.model === undefined) throw new InputError('--model DIR is required: the model directory written by train');
   const priorShift = parsePriorShift(flags.priorShift);
-  const { model } = await loadMoodModel(flags.model);
+  const { model } = await loadMoodModel(resolveModelDir(flags.model, log).dir);
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
   let catalog = buildRecCatalog(table, model, undefined, { priorShift });

@@ -15,6 +15,7 @@ import { openStore } from '../../../io/store/open-store.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
 import { CatalogueState } from '../../server/catalogue-state.ts';
 import { startServer } from '../../server/server.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
@@ -30,7 +31,7 @@ export type ServeExtension = (ctx: ServeContext) => readonly [FastifyPluginAsync
 
 interface ServeFlags {
   db: string;
-  model: string;
+  model?: string;
   port: string;
   host: string;
   auth: boolean;
@@ -50,14 +51,14 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .command('serve')
     .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
     .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
-    .requiredOption('--model <dir>', 'model directory written by train (untagged tracks are tagged at start-up)')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model; untagged tracks are tagged at start-up)')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--no-auth', 'allow writes without a token (local use only)')
     .option('--report <file>', 'serve this HTML report at /report instead of generating one')
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
-    .option('--adapt-dir <dir>', 'where POST /models/adapt writes the model adapted to the corrections (default: <model>-adapted)')
+    .option('--adapt-dir <dir>', 'where POST /models/adapt writes the model adapted to the corrections (default: <model>-adapted; with the built-in model ./moodscape-adapted)')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
     .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr')
@@ -70,11 +71,15 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
-      const loaded = await loadMoodModel(flags.model);
+      const resolved = resolveModelDir(flags.model, log);
+      const modelDir = resolved.dir;
+      // The built-in model lives inside the package: an adapted copy goes to the working directory.
+      const adaptDir = flags.adaptDir ?? (resolved.builtin ? 'moodscape-adapted' : undefined);
+      const loaded = await loadMoodModel(modelDir);
       const store = await openStore(flags.db);
       let state: CatalogueState;
       try {
-        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log, priorShift, adaptDir: flags.adaptDir });
+        state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log, priorShift, adaptDir });
       } catch (e) {
         await store.close();
         throw e;

@@ -6,6 +6,7 @@ import { writeCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { ONNX_AUTO_MIN_ROWS, parseEngine, predictWithEngine } from '../../../io/onnx/engine.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
@@ -28,7 +29,7 @@ export function registerTag(program: Command): void {
     .description('tag tracks with moods using a saved model (a CSV, or every untagged track of a catalogue with --db)')
     .argument('[csv]', 'track CSV with audio features')
     .argument('[legacyCsv]', '(deprecated: the old "tag MODEL CSV" order)')
-    .option('--model <dir>', 'model directory written by train (with --db, default: the catalogue\'s current model)')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model; with --db, the catalogue\'s current model)')
     .option('--out <file>', 'CSV to write: id, name, artist, mood, confidence and p_<mood> per class')
     .option('--db <spec>', 'tag every track of this catalogue (SQLite file or postgres:// URL) that has no tag from the model')
     .option('--uncertain-below <p>', 'call a track "uncertain" when its top probability is below p (default: the model\'s, 0.4)')
@@ -45,12 +46,12 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? first, { ...flags, priorShift });
       return;
     }
-    const { modelDir, input: csv } = modelAndInput('tag', flags.model, first, second);
-    if (!modelDir || !csv || !flags.out) throw new InputError('usage: moodscape tag <csv> --model DIR --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
+    const { modelDir: given, input: csv } = modelAndInput('tag', flags.model, first, second);
+    if (!csv || !flags.out) throw new InputError('usage: moodscape tag <csv> [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
-    const { model } = await loadMoodModel(modelDir);
+    const { model } = await loadMoodModel(resolveModelDir(given, log).dir);
     const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
