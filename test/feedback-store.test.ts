@@ -10,7 +10,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../src/io/store/open-store.ts';
-import { importCsv } from '../src/app/cli/commands/import.ts';
+import { importCsv } from '../src/io/store/import-csv.ts';
 import { registerFeedback } from '../src/app/cli/commands/feedback.ts';
 import { registerRecommend } from '../src/app/cli/commands/recommend.ts';
 import { runInProcess } from './support/in-process-cli.ts';

@@ -12,7 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { importCsv } from '../cli/commands/import.ts';
+import { importCsv } from '../../io/store/import-csv.ts';
 import { tagDatabase } from '../../io/store/tag-catalogue.ts';
 import { openStore } from '../../io/store/open-store.ts';
 import { parseM3u } from '../../io/playlist-export.ts';

@@ -14,10 +14,10 @@ import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, numericRow, type Correction } from '../../../io/taste-store.ts';
 import { addIngestOptions, ingest, type IngestFlags } from '../common.ts';
-import { isStoreSpec } from '../deprecation.ts';
+import { isStoreSpec } from '../shared-flags.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 interface AdaptFlags extends IngestFlags {
   db?: string;
@@ -46,7 +46,7 @@ export function registerAdapt(program: Command): void {
     const log = createLogger(quiet);
     const loaded = await loadMoodModel(modelDir);
     const corrections = flags.db !== undefined ? await storeCorrections(flags.db) : await fileCorrections(flags.corrections!, flags, quiet);
-    const source = flags.db !== undefined ? redactDb(flags.db) : flags.corrections!;
+    const source = flags.db !== undefined ? redactStoreSpec(flags.db) : flags.corrections!;
     log(`${corrections.length} corrected tracks from ${source}`);
     const r = await adaptModelDir(loaded, modelDir, corrections, flags.out);
     const s = r.summary;

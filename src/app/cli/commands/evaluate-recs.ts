@@ -13,7 +13,7 @@ import { evaluateRecs, type EvalReport } from '../../../core/recommend/index.ts'
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { addCatalogOptions, loadRecCatalog, openCatalogue, type CatalogFlags } from './recommend.ts';
-import { catalogueSpec } from '../deprecation.ts';
+import { catalogueSpec } from '../shared-flags.ts';
 import { loadLabelledSets, multiSetSpecFromFlags, type MultiSetFlags } from '../labelled-sets.ts';
 import { leftOutFolds, leftOutPrecisionAtK } from '../../../core/evaluate/transfer-adapt.ts';
 import { PRIOR_SHIFT_MODES } from '../../../core/tag/tag-tracks.ts';

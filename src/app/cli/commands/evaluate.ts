@@ -12,7 +12,7 @@ import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
-import { modelAndInput, requireModel } from '../deprecation.ts';
+import { requireModelAndCsv } from '../shared-flags.ts';
 
 interface EvaluateFlags extends IngestFlags {
   model?: string;
@@ -38,11 +38,7 @@ export function registerEvaluate(program: Command): void {
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no status on stderr');
   addIngestOptions(cmd).action(action(async (first: string | undefined, second: string | undefined, flags: EvaluateFlags) => {
-    const given = modelAndInput('evaluate', flags.model, first, second);
-    const usage = 'evaluate labelled.csv --model DIR --label COLUMN';
-    const modelDir = requireModel('evaluate', given.modelDir, usage);
-    if (given.input === undefined) throw new InputError(`moodscape evaluate needs a labelled CSV (usage: moodscape ${usage})`);
-    const csv = given.input;
+    const { modelDir, csv } = requireModelAndCsv('evaluate', 'evaluate labelled.csv --model DIR --label COLUMN', flags.model, first, second);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const { model, baseline, trainingIndex, info } = await loadMoodModel(modelDir);

@@ -9,7 +9,7 @@ import { normaliseTrackId } from '../../../io/csv/header.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { addIngestOptions, ingest, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
-import { modelAndInput, requireModel } from '../deprecation.ts';
+import { requireModelAndCsv } from '../shared-flags.ts';
 
 interface ExplainFlags extends IngestFlags {
   track: string;
@@ -31,11 +31,7 @@ export function registerExplain(program: Command): void {
     .option('--seed <n>', 'seed of the background sample', '0')
     .option('--json', 'print the explanation as JSON');
   addIngestOptions(cmd).action(action(async (first: string | undefined, second: string | undefined, flags: ExplainFlags) => {
-    const given = modelAndInput('explain', flags.model, first, second);
-    const usage = 'explain tracks.csv --model DIR --track ID';
-    const modelDir = requireModel('explain', given.modelDir, usage);
-    if (given.input === undefined) throw new InputError(`moodscape explain needs the track CSV (usage: moodscape ${usage})`);
-    const csv = given.input;
+    const { modelDir, csv } = requireModelAndCsv('explain', 'explain tracks.csv --model DIR --track ID', flags.model, first, second);
     const backgroundSize = parseNumberFlag('background', flags.background ?? '100', { integer: true, min: 1, max: 100_000 });
     const seed = parseNumberFlag('seed', flags.seed ?? '0', { integer: true, min: 0 });
     const { model } = await loadMoodModel(modelDir);

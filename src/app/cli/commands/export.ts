@@ -6,7 +6,7 @@ import { onnxExportDiscrepancy, PARITY_TOLERANCE } from '../../../io/onnx/engine
 import { moodModelToOnnx, OnnxExportError, onnxSpecOf } from '../../../io/onnx/export.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
-import { noteDeprecated, requireModel } from '../deprecation.ts';
+import { noteDeprecated, requireModel } from '../shared-flags.ts';
 
 interface ExportFlags {
   model?: string;

@@ -12,11 +12,11 @@ import { CATALOGUE_USER, relabelEvent, type TasteEvent } from '../../../io/taste
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { openStore } from '../../../io/store/open-store.ts';
 import { addIngestOptions, type IngestFlags } from '../common.ts';
-import { catalogueSpec, isStoreSpec } from '../deprecation.ts';
+import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
 import { addCatalogueSource, DEFAULT_TASTE_STORE, openCatalogue } from './recommend.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 interface FeedbackFlags extends IngestFlags {
   user?: string;
@@ -108,12 +108,12 @@ export function registerFeedback(program: Command): void {
       return c ? s / c : undefined;
     };
     const shifts = tasteShifts(profile, mean);
-    if (flags.json) return printJson({ user: profile.user, likes: profile.likes.length, skips: profile.skips.length, ...(relabels.length ? { relabelled: relabels.length, corrections } : {}), store: redactDb(taste.where), shiftsFromCatalogueMean: shifts });
+    if (flags.json) return printJson({ user: profile.user, likes: profile.likes.length, skips: profile.skips.length, ...(relabels.length ? { relabelled: relabels.length, corrections } : {}), store: redactStoreSpec(taste.where), shiftsFromCatalogueMean: shifts });
     if (relabels.length) {
-      log(`${relabels.length} mood correction${relabels.length === 1 ? '' : 's'} recorded → ${redactDb(taste.where)} (${corrections} corrected tracks in all; moodscape adapt learns from them)`);
+      log(`${relabels.length} mood correction${relabels.length === 1 ? '' : 's'} recorded → ${redactStoreSpec(taste.where)} (${corrections} corrected tracks in all; moodscape adapt learns from them)`);
       if (!likes.length && !skips.length) return;
     }
-    log(`${profile.user}: ${profile.likes.length} likes, ${profile.skips.length} skips → ${redactDb(taste.where)}`);
+    log(`${profile.user}: ${profile.likes.length} likes, ${profile.skips.length} skips → ${redactStoreSpec(taste.where)}`);
     process.stdout.write((describeShifts(profile, shifts) ?? `${profile.user}: not enough feedback to shift any target yet`) + '\n');
   }));
 }

@@ -18,8 +18,8 @@ import { writeFileAtomic } from '../../../io/atomic.ts';
 import { parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../io/taste-store.ts';
-import { catalogueSpec, isStoreSpec } from '../deprecation.ts';
-import { redactDb } from './import.ts';
+import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
@@ -72,8 +72,8 @@ export async function openCatalogue(spec: string, flags: IngestFlags & { tasteSt
     const store = await openStore(spec);
     try {
       const table = await store.loadCatalog();
-      log(`${redactDb(spec)}: ${table.rowCount} tracks from the ${store.kind} catalogue`);
-      if (!table.rowCount) throw new InputError('the catalogue store holds no tracks (run import first)', { file: redactDb(spec) });
+      log(`${redactStoreSpec(spec)}: ${table.rowCount} tracks from the ${store.kind} catalogue`);
+      if (!table.rowCount) throw new InputError('the catalogue store holds no tracks (run import first)', { file: redactStoreSpec(spec) });
       return { spec, table, taste: catalogueTasteStore(store, table), close: () => store.close() };
     } catch (e) {
       await store.close();

@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline';
 import { BIN, ROOT } from '../../../../test/support/cli.ts';
 import { trainMoodsModel } from '../../../../test/support/moods-model.ts';
 import { DATA_MOODS } from '../../../../test/support/server-fixtures.ts';
-import { importCsv } from './import.ts';
+import { importCsv } from '../../../io/store/import-csv.ts';
 
 let dir = '';
 let modelDir = '';

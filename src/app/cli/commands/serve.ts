@@ -19,7 +19,7 @@ import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 export interface ServeContext {
   state: CatalogueState;
@@ -96,10 +96,10 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         plugins: extensions.map((ext) => ext(ctx)),
       });
       if (flags.json) {
-        process.stdout.write(JSON.stringify({ url, tracks: state.snapshot.table.rowCount, model: state.modelRecord.id, db: redactDb(flags.db), writes: auth.kind }) + '\n');
+        process.stdout.write(JSON.stringify({ url, tracks: state.snapshot.table.rowCount, model: state.modelRecord.id, db: redactStoreSpec(flags.db), writes: auth.kind }) + '\n');
         return;
       }
-      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactDb(flags.db)}, model ${state.modelRecord.id}`);
+      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactStoreSpec(flags.db)}, model ${state.modelRecord.id}`);
       log(`moodscape: web app ${url}/  ·  API docs ${url}/docs`);
       if (auth.kind === 'read-only') log('moodscape: writes are disabled (set MOODSCAPE_TOKEN, or --no-auth for local use)');
       else if (auth.kind === 'open') log('moodscape: writes are open (--no-auth)');

@@ -5,7 +5,7 @@
 import { createLogger } from '../progress.ts';
 import { printJson } from '../run-action.ts';
 import { tagDatabase, type TagDbSummary } from '../../../io/store/tag-catalogue.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import type { PriorShiftMode } from '../../../core/tag/tag-tracks.ts';
 
 /**
@@ -15,9 +15,9 @@ import type { PriorShiftMode } from '../../../core/tag/tag-tracks.ts';
 export async function tagDbCommand(db: string, modelDir: string | undefined, flags: { json?: boolean; quiet?: boolean; priorShift?: PriorShiftMode } = {}): Promise<TagDbSummary> {
   const log = createLogger(Boolean(flags.quiet || flags.json));
   const r = await tagDatabase(db, modelDir, { log, priorShift: flags.priorShift });
-  if (flags.json) printJson({ db: redactDb(db), ...r });
+  if (flags.json) printJson({ db: redactStoreSpec(db), ...r });
   else {
-    log(`${redactDb(db)}: tagged ${r.tagged} of ${r.total} tracks with model ${r.modelId}${r.tagged ? '' : ' (every track already had a tag from it)'}`);
+    log(`${redactStoreSpec(db)}: tagged ${r.tagged} of ${r.total} tracks with model ${r.modelId}${r.tagged ? '' : ' (every track already had a tag from it)'}`);
     if (r.tagged) process.stdout.write(Object.entries(r.moods).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
   }
   return r;

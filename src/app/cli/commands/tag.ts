@@ -10,7 +10,7 @@ import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
-import { modelAndInput, noteDeprecated } from '../deprecation.ts';
+import { modelAndInput, noteDeprecated } from '../shared-flags.ts';
 
 interface TagFlags extends IngestFlags {
   out?: string;

@@ -6,7 +6,7 @@ import { DEFAULT_ENSEMBLE_MEMBERS, trainMetrics, trainMoodModel, type TrainOutco
 import { saveTrainedModel } from '../../../io/save-trained-model.ts';
 import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
-import { noteDeprecated } from '../deprecation.ts';
+import { noteDeprecated } from '../shared-flags.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/evaluate/metrics.ts';
 import { defaultFoldThreads } from '../../parallel/fold-runner.ts';

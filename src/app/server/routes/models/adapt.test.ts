@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_MOODS, startTestServer, trainFixtureModel, type RunningServer } from '../../../../../test/support/server-fixtures.ts';
 import { runInProcess } from '../../../../../test/support/in-process-cli.ts';
-import { importCsv } from '../../../cli/commands/import.ts';
+import { importCsv } from '../../../../io/store/import-csv.ts';
 import { registerAdapt } from '../../../cli/commands/adapt.ts';
 import { registerFeedback } from '../../../cli/commands/feedback.ts';
 import { loadMoodModel } from '../../../../io/mood-model-dir.ts';

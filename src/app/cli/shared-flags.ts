@@ -1,7 +1,8 @@
 /**
- * Old spellings that keep working: each prints one line on stderr saying what to write instead,
- * so scripts keep running while their authors see what changed. The flags are the same across
- * commands: a track CSV is positional, a catalogue store is `--db`, a model directory is `--model`.
+ * The flags every command spells the same way — a track CSV is the argument, a catalogue store is
+ * `--db`, a model directory is `--model DIR` — and the old spellings that keep working: each prints
+ * one line on stderr saying what to write instead, so scripts keep running while their authors see
+ * what changed.
  */
 import { InputError } from '../../core/common/errors.ts';
 import { isPostgresSpec } from '../../io/store/open-store.ts';
@@ -19,6 +20,14 @@ export function modelAndInput(command: string, model: string | undefined, first:
   if (model !== undefined) throw new InputError(`give the model once: moodscape ${command} <csv> --model DIR`);
   noteDeprecated(`"moodscape ${command} MODEL CSV"`, `"moodscape ${command} CSV --model MODEL"`);
   return { modelDir: first, input: second };
+}
+
+/** Both, for commands that need a model and a CSV; a usage error names what is missing. */
+export function requireModelAndCsv(command: string, usage: string, model: string | undefined, first: string | undefined, second: string | undefined): { modelDir: string; csv: string } {
+  const { modelDir, input } = modelAndInput(command, model, first, second);
+  if (modelDir === undefined) throw new InputError(`moodscape ${command} needs --model DIR (usage: moodscape ${usage})`);
+  if (input === undefined) throw new InputError(`moodscape ${command} needs a track CSV (usage: moodscape ${usage})`);
+  return { modelDir, csv: input };
 }
 
 /** A model directory that the command needs. */
