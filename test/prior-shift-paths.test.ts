@@ -1,7 +1,8 @@
 /**
  * `--prior-shift auto` means the same on every path: `tag` on a CSV, `tag --db` and the server
  * estimate the same mood mix for the same catalogue and give every track the same mood; the
- * server's mood playlists rank by the adjusted probabilities.
+ * server's mood playlists rank by the adjusted probabilities. And the EM itself recovers known
+ * priors on a resampled real set.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,14 @@ import { registerImport } from '../src/app/cli/commands/import.ts';
 import { registerTag } from '../src/app/cli/commands/tag.ts';
 import { runInProcess } from './support/in-process-cli.ts';
 import { DATA_MOODS, trainFixtureModel } from './support/server-fixtures.ts';
+import { readTracksCsv } from '../src/io/csv/read-tracks.ts';
+import { encodeLabels, MoodClassifier } from '../src/core/classify/mood-classifier.ts';
+import { applyTemperature, fitTemperature } from '../src/core/classify/calibration.ts';
+import { stratifiedTrainTestSplit } from '../src/core/evaluate/split.ts';
+import { selectRows } from '../src/core/data/track-table.ts';
+import { takeLabels, takeRows } from '../src/core/common/matrix.ts';
+import { createRng } from '../src/core/common/random.ts';
+import { PriorShiftEM } from '../src/core/tag/prior-shift.ts';
 
 let dir = '';
 let modelDir = '';
@@ -59,4 +68,31 @@ test('prior shift auto: the CSV, the store and the server agree on the mix and o
   }
   const bad = await runInProcess([registerTag], ['tag', DATA_MOODS, '--model', modelDir, '--out', out, '--prior-shift', 'sometimes']);
   assert.equal(bad.code, 2);
+});
+
+test('EM recovers known priors on a resampled real set (data_moods, logistic regression, temperature-calibrated)', async () => {
+  const { table } = await readTracksCsv(DATA_MOODS);
+  const target = encodeLabels(table.text.mood);
+  const K = target.classes.length;
+  // Train half, calibrate on a quarter, resample the last quarter to a skewed mix.
+  const first = stratifiedTrainTestSplit(target.y, { testSize: 0.5, seed: 1 });
+  const rest = takeLabels(target.y, first.test);
+  const second = stratifiedTrainTestSplit(rest, { testSize: 0.5, seed: 2 });
+  const model = new MoodClassifier({ model: 'logreg' }).fit(selectRows(table, first.train), { y: takeLabels(target.y, first.train), classes: target.classes });
+  const calRows = Array.from(second.train, (i) => first.test[i]);
+  const testRows = Array.from(second.test, (i) => first.test[i]);
+  const rawCal = model.predictProbaUncalibrated(model.featureMatrix(selectRows(table, calRows)));
+  const T = fitTemperature(rawCal, takeLabels(target.y, calRows), { from: 'probs' });
+  const rawTest = model.predictProbaUncalibrated(model.featureMatrix(selectRows(table, testRows)));
+  const P = applyTemperature(rawTest, T, { from: 'probs' });
+  const yTest = takeLabels(target.y, testRows);
+  const truth = [0.55, 0.15, 0.1, 0.2];
+  const rng = createRng(7);
+  const byClass = Array.from({ length: K }, (_, k) => [...yTest.keys()].filter((i) => yTest[i] === k));
+  const draw: number[] = [];
+  const n = 1200;
+  for (let k = 0; k < K; k++) for (let t = 0; t < Math.round(truth[k] * n); t++) draw.push(byClass[k][rng.int(byClass[k].length)]);
+  const sample = takeRows(P, draw);
+  const fit = new PriorShiftEM().fit(sample, model.trainingPriors!);
+  for (let k = 0; k < K; k++) assert.ok(Math.abs(fit.priors[k] - truth[k]) < 0.05, `${target.classes[k]}: ${fit.priors[k].toFixed(3)} vs ${truth[k]}`);
 });

@@ -1,17 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
-import { matrix, takeRows, type Matrix } from '../common/matrix.ts';
+import { matrix, type Matrix } from '../common/matrix.ts';
 import { createRng } from '../common/random.ts';
 import { adjustToPriors, classPriors, PriorShiftEM } from './prior-shift.ts';
 import { tagProbabilities } from './tag-tracks.ts';
-import { encodeLabels, MoodClassifier } from '../classify/mood-classifier.ts';
-import { applyTemperature, fitTemperature } from '../classify/calibration.ts';
-import { stratifiedTrainTestSplit } from '../evaluate/split.ts';
-import { selectRows } from '../data/track-table.ts';
-import { takeLabels } from '../common/matrix.ts';
-import { readTracksCsv } from '../../io/csv/read-tracks.ts';
-import { DATA } from '../../../test/support/cli.ts';
 
 /**
  * Three classes with Gaussian features (means −2, 0, 2, sd 1): the exact posteriors under the
@@ -50,33 +42,6 @@ test('EM recovers the priors of a shifted sample from calibrated posteriors (syn
   // Without a shift, EM stays at the training priors.
   const same = new PriorShiftEM().fit(gaussianCase(4000, train, train, 4).P, train);
   for (let k = 0; k < 3; k++) assert.ok(Math.abs(same.priors[k] - train[k]) < 0.05);
-});
-
-test('EM recovers known priors on a resampled real set (data_moods, logistic regression, temperature-calibrated)', async () => {
-  const { table } = await readTracksCsv(resolve(DATA, 'mood_labelled/data_moods.csv'));
-  const target = encodeLabels(table.text.mood);
-  const K = target.classes.length;
-  // Train half, calibrate on a quarter, resample the last quarter to a skewed mix.
-  const first = stratifiedTrainTestSplit(target.y, { testSize: 0.5, seed: 1 });
-  const rest = takeLabels(target.y, first.test);
-  const second = stratifiedTrainTestSplit(rest, { testSize: 0.5, seed: 2 });
-  const model = new MoodClassifier({ model: 'logreg' }).fit(selectRows(table, first.train), { y: takeLabels(target.y, first.train), classes: target.classes });
-  const calRows = Array.from(second.train, (i) => first.test[i]);
-  const testRows = Array.from(second.test, (i) => first.test[i]);
-  const rawCal = model.predictProbaUncalibrated(model.featureMatrix(selectRows(table, calRows)));
-  const T = fitTemperature(rawCal, takeLabels(target.y, calRows), { from: 'probs' });
-  const rawTest = model.predictProbaUncalibrated(model.featureMatrix(selectRows(table, testRows)));
-  const P = applyTemperature(rawTest, T, { from: 'probs' });
-  const yTest = takeLabels(target.y, testRows);
-  const truth = [0.55, 0.15, 0.1, 0.2];
-  const rng = createRng(7);
-  const byClass = Array.from({ length: K }, (_, k) => [...yTest.keys()].filter((i) => yTest[i] === k));
-  const draw: number[] = [];
-  const n = 1200;
-  for (let k = 0; k < K; k++) for (let t = 0; t < Math.round(truth[k] * n); t++) draw.push(byClass[k][rng.int(byClass[k].length)]);
-  const sample = takeRows(P, draw);
-  const fit = new PriorShiftEM().fit(sample, model.trainingPriors!);
-  for (let k = 0; k < K; k++) assert.ok(Math.abs(fit.priors[k] - truth[k]) < 0.05, `${target.classes[k]}: ${fit.priors[k].toFixed(3)} vs ${truth[k]}`);
 });
 
 test('guards: a class with training prior 0 stays at 0, rows without mass are kept, bad priors are refused', () => {
