@@ -15,11 +15,13 @@ import { openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, numericRow, type Correction } from '../../../io/taste-store.ts';
 import { addIngestOptions, ingest, type IngestFlags } from '../common.ts';
 import { isStoreSpec } from '../shared-flags.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
 import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 interface AdaptFlags extends IngestFlags {
+  model?: string;
   db?: string;
   corrections?: string;
   label: string;
@@ -32,18 +34,21 @@ export function registerAdapt(program: Command): void {
   const cmd = program
     .command('adapt')
     .description('adapt a model to a catalogue from its mood corrections (feedback --relabel), the original model as the prior; writes a new model directory')
-    .argument('<modelDir>', 'the model to adapt')
+    .argument('[modelDir]', 'the model to adapt (or --model DIR; default: the built-in model)')
+    .option('--model <dir>', 'the model to adapt (default: the built-in model)')
     .option('--db <spec>', 'catalogue store (SQLite file or postgres:// URL) whose feedback holds the corrections')
     .option('--corrections <file>', 'corrections file: the taste profiles JSON written by feedback --relabel, or a track CSV with the corrected moods in --label')
     .option('--label <column>', 'with a CSV --corrections file: the column of corrected moods', 'mood')
     .option('--out <dir>', 'model directory to write (replaced whole if it exists)')
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no status on stderr');
-  addIngestOptions(cmd).action(action(async (modelDir: string, flags: AdaptFlags) => {
+  addIngestOptions(cmd).action(action(async (positional: string | undefined, flags: AdaptFlags) => {
+    if (positional !== undefined && flags.model !== undefined) throw new InputError('give the model once: moodscape adapt MODEL or --model MODEL');
     if ((flags.db === undefined) === (flags.corrections === undefined)) throw new InputError('give the corrections once: --db STORE or --corrections FILE');
     if (!flags.out) throw new InputError('usage: moodscape adapt MODEL (--db STORE | --corrections FILE) --out DIR');
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
+    const modelDir = resolveModelDir(flags.model ?? positional, log).dir;
     const loaded = await loadMoodModel(modelDir);
     const corrections = flags.db !== undefined ? await storeCorrections(flags.db) : await fileCorrections(flags.corrections!, flags, quiet);
     const source = flags.db !== undefined ? redactStoreSpec(flags.db) : flags.corrections!;
