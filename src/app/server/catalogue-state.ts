@@ -7,7 +7,7 @@
  * The store stays the source of truth: tracks, tags (for `GET /tracks?mood=`) and feedback live there.
  */
 import { matrix, row, type Matrix } from '../../core/common/matrix.ts';
-import { DEFAULT_PRIOR_SHIFT, probabilitiesOf, tagProbabilities, type PriorShiftMode, type TagResult } from '../../core/tag/tag-tracks.ts';
+import { DEFAULT_PRIOR_SHIFT, formatMix, probabilitiesOf, tagProbabilities, type PriorShiftMode, type TagResult } from '../../core/tag/tag-tracks.ts';
 import { PCA, type FittedPCA } from '../../core/cluster/pca.ts';
 import { backgroundSample, explainTrack, type TrackExplanation } from '../../core/explain/shapley.ts';
 import { sortedContributions, formatContribution } from '../../core/explain/format.ts';
@@ -284,7 +284,7 @@ export class CatalogueState {
     const tags = tagProbabilities(m.classes, n ? m.predictProbaRaw(X) : matrix(0, m.classes.length), this.tagOptions());
     // Mood queries rank by the probabilities the tags came from (adjusted, with prior shift).
     const proba = tags.proba;
-    if (tags.estimatedPriors) this.log(`prior shift: estimated mood mix ${Object.entries(tags.estimatedPriors).map(([c, v]) => `${c} ${(v * 100).toFixed(1)} %`).join(', ')}`);
+    if (tags.estimatedPriors) this.log(`prior shift: estimated mood mix ${formatMix(tags.estimatedPriors)}`);
     const space = buildScaledSpace(table);
     const topMood = topMoodIndex(proba);
     const rowOf = new Map<string, number>();

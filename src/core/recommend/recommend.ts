@@ -55,6 +55,8 @@ export interface RecCatalog {
    * for seed and skip lookups instead of building another when every id is unique.
    */
   readonly rowOf?: ReadonlyMap<string, number>;
+  /** With the prior shift: the catalogue's estimated mood mix the probabilities were adjusted to. */
+  readonly estimatedMix?: Readonly<Record<string, number>> | null;
 }
 
 /** Tags a table with a model and prepares the similarity space. */
@@ -63,9 +65,10 @@ export interface RecCatalog {
  * tags came from (adjusted to the catalogue's mix when `tag.priorShift` is `auto`).
  */
 export function buildRecCatalog(table: TrackTable, tagger: MoodTagger, index?: NearestNeighbourIndex, tag: TagOptions = {}): RecCatalog {
-  const proba = table.rowCount ? tagTracks(tagger, table, tag).proba : tagger.predictProba(table);
+  const tags = table.rowCount ? tagTracks(tagger, table, tag) : null;
+  const proba = tags ? tags.proba : tagger.predictProba(table);
   const space = buildScaledSpace(table);
-  return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index };
+  return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index, estimatedMix: tags?.estimatedPriors ?? null };
 }
 
 export function topMoodIndex(proba: Matrix): Int32Array {

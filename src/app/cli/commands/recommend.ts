@@ -15,7 +15,7 @@ import { openIvfIndex } from '../../../io/ivf-index.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
 import { writeFileAtomic } from '../../../io/atomic.ts';
-import { parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
+import { formatMix, parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../io/taste-store.ts';
 import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
@@ -94,6 +94,7 @@ export async function loadRecCatalog(flags: CatalogFlags, spec: string, table: T
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
   let catalog = buildRecCatalog(table, model, undefined, { priorShift });
+  if (catalog.estimatedMix) log(`prior shift: estimated mood mix ${formatMix(catalog.estimatedMix)}`);
   const kind = indexKind === 'auto' ? (table.rowCount > EXACT_SCAN_LIMIT ? 'ivf' : 'exact') : indexKind;
   if (kind === 'exact') return catalog;
   const name = kind === 'ivf' ? 'IVF' : 'HNSW';

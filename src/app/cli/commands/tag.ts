@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../core/common/errors.ts';
 import { UNCERTAIN } from '../../../core/classify/uncertain.ts';
-import { parsePriorShift, PRIOR_SHIFT_HELP, tagProbabilities } from '../../../core/tag/tag-tracks.ts';
+import { formatMix, parsePriorShift, PRIOR_SHIFT_HELP, tagProbabilities } from '../../../core/tag/tag-tracks.ts';
 import { writeCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { ONNX_AUTO_MIN_ROWS, parseEngine, predictWithEngine } from '../../../io/onnx/engine.ts';
@@ -76,14 +76,10 @@ export function registerTag(program: Command): void {
     }
     await writeCsv(flags.out, header, rows());
     if (flags.json) return printJson({ rows: table.rowCount, out: flags.out, engine: run.engine, uncertainBelow: threshold, priorShift, estimatedPriors, moods: counts });
-    if (estimatedPriors) log(`prior shift: estimated mood mix ${formatPriors(estimatedPriors)}`);
+    if (estimatedPriors) log(`prior shift: estimated mood mix ${formatMix(estimatedPriors)}`);
     log(`tagged ${table.rowCount} tracks → ${flags.out} (top probability below ${threshold} is "${UNCERTAIN}")`);
     process.stdout.write(Object.entries(counts).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
   }));
-}
-
-export function formatPriors(p: Readonly<Record<string, number>>): string {
-  return Object.entries(p).map(([m, v]) => `${m} ${(v * 100).toFixed(1)} %`).join(', ');
 }
 
 function round(v: number): number {
