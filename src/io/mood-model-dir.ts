@@ -8,6 +8,7 @@ import type { TrainingIndex } from '../core/evaluate/leakage.ts';
 import type { Matrix } from '../core/common/matrix.ts';
 import type { ModelState } from '../core/classify/model-state.ts';
 import { loadModelDir, saveModelDir, type ModelManifest } from './model-store.ts';
+import type { WriteDirOptions } from './atomic.ts';
 
 /** What a model directory says about how the model was made and how good it is. */
 export interface MoodModelInfo {
@@ -52,10 +53,11 @@ export async function saveMoodModel(
   model: FittedMoodClassifier,
   info: MoodModelInfo,
   extraStages: Record<string, ModelState> = {},
-  options: { createdAt?: string } = {},
+  options: WriteDirOptions & { createdAt?: string } = {},
 ): Promise<void> {
   const { config, stages } = model.toStates();
-  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages }, ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
+  const { createdAt, ...write } = options;
+  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages }, ...(createdAt ? { createdAt } : {}) }, write);
 }
 
 export async function loadMoodModel(dir: string): Promise<LoadedMoodModel> {

@@ -4,7 +4,7 @@ import { writeErrorResponses } from '../../schemas/common.ts';
 
 export default async function modelRoutes(app: FastifyInstance): Promise<void> {
   app.post('/models/adapt', {
-    preHandler: app.requireWrite,
+    onRequest: app.requireWrite,
     schema: {
       summary: "Adapt the model to the catalogue's mood corrections",
       description: 'Needs `Authorization: Bearer <token>`. Fits the adaptation (the serving model as the prior) to every relabel in the store '
