@@ -19,7 +19,8 @@ import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
 import { finite, integer, resolveOptions, type Check } from '../common/options.ts';
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
-import { checkRowOptions, denseForward, denseGradWeights, type EpochRecord, type FitOptions } from './mlp.ts';
+import { denseForward, denseGradWeights, type EpochRecord, type FitOptions } from './mlp.ts';
+import { checkRowOptions, expOverSet, maxOverSet } from './partial-labels.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
 
 let wasmEnabled = true;
@@ -160,16 +161,12 @@ function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: 
       for (let c = 1; c < K; c++) if (z[c] > m) { m = z[c]; arg = c; }
       const yi = y[from + r];
       if (arg === yi) ok++;
-      let se = 0;
-      const so = (from + r) * K;
       // Partial labels: the softmax over the row's label set only; other classes get no gradient.
-      if (sets) {
-        m = z[yi];
-        for (let c = 0; c < K; c++) if (sets[so + c] && z[c] > m) m = z[c];
-        for (let c = 0; c < K; c++) { const ec = sets[so + c] ? Math.exp(z[c] - m) : 0; e[c] = ec; se += ec; }
-      } else for (let c = 0; c < K; c++) { const ec = Math.exp(z[c] - m); e[c] = ec; se += ec; }
+      const so = (from + r) * K;
+      const mS = maxOverSet(z, K, yi, sets, so, m);
+      const se = expOverSet(z, e, K, sets, so, mS);
       const wi = (w ? w[yi] : 1) * (sw ? sw[from + r] : 1);
-      loss += wi * (m + Math.log(se) - z[yi]);
+      loss += wi * (mS + Math.log(se) - z[yi]);
       const scale = wi / se;
       for (let q = 0; q < R; q++) {
         const c = q + shift;

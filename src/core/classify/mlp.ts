@@ -42,6 +42,7 @@ import { createRng, shuffleInPlace, type Rng } from '../common/random.ts';
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { stratifiedTrainTestSplit } from '../evaluate/split.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
+import { checkRowOptions, softmaxRowDelta, takeRowOptions, type RowFitOptions } from './partial-labels.ts';
 
 let wasmEnabled = true;
 /**
@@ -136,31 +137,9 @@ export interface EpochRecord {
   readonly valAccuracy?: number;
 }
 
-export interface FitOptions {
+export interface FitOptions extends RowFitOptions {
   validation?: { X: Matrix; y: Int32Array };
   onEpoch?: (e: EpochRecord) => void;
-  /** Per-row loss weights (they multiply the class weights), e.g. set weights when pooling labelled sets. */
-  sampleWeight?: Float64Array;
-  /**
-   * Partial labels: row i's label set as nClasses flags at i·nClasses (1 = the row's source labels
-   * that class). Row i's loss is then the cross-entropy of the softmax renormalised over its label
-   * set, −log(p_y / Σ_{c∈S_i} p_c), whose gradient is zero for every class outside S_i: a source
-   * that does not label a mood never pushes probability towards or away from it.
-   */
-  labelSets?: Uint8Array;
-}
-
-/** Checks the per-row fit options against n rows and K classes (shared by mlp and logreg). */
-export function checkRowOptions(opts: FitOptions, n: number, K: number, y: Int32Array, who: string): void {
-  const sw = opts.sampleWeight, ls = opts.labelSets;
-  if (sw) {
-    if (sw.length !== n) throw new RangeError(`${who}: sampleWeight has ${sw.length} entries for ${n} rows`);
-    for (let i = 0; i < n; i++) if (!(Number.isFinite(sw[i]) && sw[i] >= 0)) throw new RangeError(`${who}: sampleWeight[${i}] must be a finite number ≥ 0`);
-  }
-  if (ls) {
-    if (ls.length !== n * K) throw new RangeError(`${who}: labelSets has ${ls.length} flags for ${n} rows × ${K} classes`);
-    for (let i = 0; i < n; i++) if (!ls[i * K + y[i]]) throw new RangeError(`${who}: row ${i}'s label ${y[i]} is outside its label set`);
-  }
 }
 
 const MLP_CHECKS = {
@@ -609,7 +588,7 @@ export class MlpClassifier {
     const splitRng = rng.fork();
 
     let Xt = X, yt = y;
-    let rowW = opts.sampleWeight, rowSets = opts.labelSets;
+    let rows: RowFitOptions = opts;
     let val = opts.validation;
     if (val) {
       assertWidth(val.X, X.cols, `${who} (validation)`);
@@ -618,12 +597,7 @@ export class MlpClassifier {
       const split = stratifiedTrainTestSplit(y, { testSize: o.earlyStopping.validationFraction ?? 0.1, seed: splitRng.int(2 ** 31) });
       Xt = takeRows(X, split.train);
       yt = Int32Array.from(split.train, (i) => y[i]);
-      if (rowW) rowW = Float64Array.from(split.train, (i) => rowW![i]);
-      if (rowSets) {
-        const full = rowSets, sub = new Uint8Array(split.train.length * nClasses);
-        split.train.forEach((i, r) => sub.set(full.subarray(i * nClasses, (i + 1) * nClasses), r * nClasses));
-        rowSets = sub;
-      }
+      rows = takeRowOptions(opts, split.train, nClasses);
       val = { X: takeRows(X, split.test), y: Int32Array.from(split.test, (i) => y[i]) };
     }
 
@@ -631,7 +605,7 @@ export class MlpClassifier {
     const lay = layout(sizes);
     const theta = new Float64Array(lay.total);
     glorotInit(theta, lay, initRng);
-    const state = trainLoop(theta, lay, Xt, yt, classW, o, shuffleRng, dropState, val, opts.onEpoch, rowW, rowSets);
+    const state = trainLoop(theta, lay, Xt, yt, classW, o, shuffleRng, dropState, val, opts.onEpoch, rows);
 
     return new FittedMlp(o, sizes, roundToF32(state.theta), state.history, state.bestEpoch);
   }
@@ -660,8 +634,9 @@ interface TrainResult {
 function trainLoop(
   theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, classW: Float64Array | undefined, o: ResolvedMlpOptions,
   shuffleRng: Rng, dropState: Int32Array, val: { X: Matrix; y: Int32Array } | undefined, onEpoch: ((e: EpochRecord) => void) | undefined,
-  rowW?: Float64Array, rowSets?: Uint8Array,
+  rows: RowFitOptions = {},
 ): TrainResult {
+  const rowW = rows.sampleWeight, rowSets = rows.labelSets;
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
   const n = X.rows, B = Math.min(o.batchSize, n);
   const xd = X.data;
@@ -740,28 +715,9 @@ function trainLoop(
         const o2 = r * k, yr = y[row];
         const w = (classW ? classW[yr] : 1) * (rowW ? rowW[row] : 1);
         let bestC = 0;
-        if (rowSets) {
-          // Partial labels: the softmax renormalised over the row's label set (see FitOptions).
-          const so = row * k;
-          let inSet = 0;
-          for (let c = 0; c < k; c++) if (rowSets[so + c]) inSet += probs[o2 + c];
-          const norm = 1 / Math.max(inSet, 1e-300);
-          for (let c = 0; c < k; c++) {
-            const pc = probs[o2 + c];
-            if (pc > probs[o2 + bestC]) bestC = c;
-            dOut[o2 + c] = rowSets[so + c] ? w * pc * norm * invB : 0;
-          }
-          batchLoss -= w * Math.log(Math.max(probs[o2 + yr] * norm, 1e-300));
-        } else {
-          for (let c = 0; c < k; c++) {
-            const pc = probs[o2 + c];
-            if (pc > probs[o2 + bestC]) bestC = c;
-            dOut[o2 + c] = w * pc * invB;
-          }
-          batchLoss -= w * Math.log(Math.max(probs[o2 + yr], 1e-300));
-        }
+        for (let c = 1; c < k; c++) if (probs[o2 + c] > probs[o2 + bestC]) bestC = c;
         if (bestC === yr) correct++;
-        dOut[o2 + yr] -= w * invB;
+        batchLoss += softmaxRowDelta(probs, dOut, o2, k, yr, w, invB, rowSets, row * k);
       }
       lossSum += batchLoss + rows * l2Penalty(th, lay, l2);
       // Backward.

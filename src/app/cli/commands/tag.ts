@@ -46,8 +46,10 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? first, { ...flags, priorShift });
       return;
     }
+    const usage = 'tag tracks.csv [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR]); without --model, the built-in model';
     const { modelDir: given, input: csv } = modelAndInput('tag', flags.model, first, second);
-    if (!csv || !flags.out) throw new InputError('usage: moodscape tag <csv> [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
+    if (csv === undefined) throw new InputError(`moodscape tag needs a track CSV (usage: moodscape ${usage})`);
+    if (!flags.out) throw new InputError(`moodscape tag needs --out FILE (usage: moodscape ${usage})`);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
