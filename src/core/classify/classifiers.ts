@@ -4,6 +4,7 @@
  */
 import type { Matrix } from '../common/matrix.ts';
 import type { ModelState } from './model-state.ts';
+import type { RowFitOptions } from './partial-labels.ts';
 import { FittedMlp, MlpClassifier, type EpochRecord, type MlpOptions } from './mlp.ts';
 import { FittedLogisticRegression, LogisticRegression, type LogRegOptions } from './logreg.ts';
 import { fitEnsemble, FittedEnsemble, type EnsembleOptions } from './ensemble.ts';
@@ -20,7 +21,8 @@ export interface FittedClassifier {
   readonly history?: readonly EpochRecord[];
 }
 
-export interface ClassifierFitOptions {
+/** Sample weights and partial labels: see partial-labels.ts. */
+export interface ClassifierFitOptions extends RowFitOptions {
   validation?: { X: Matrix; y: Int32Array };
   onEpoch?: (e: EpochRecord) => void;
 }

@@ -42,6 +42,7 @@ import { createRng, shuffleInPlace, type Rng } from '../common/random.ts';
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { stratifiedTrainTestSplit } from '../evaluate/split.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
+import { checkRowOptions, softmaxRowDelta, takeRowOptions, type RowFitOptions } from './partial-labels.ts';
 
 let wasmEnabled = true;
 /**
@@ -136,7 +137,7 @@ export interface EpochRecord {
   readonly valAccuracy?: number;
 }
 
-export interface FitOptions {
+export interface FitOptions extends RowFitOptions {
   validation?: { X: Matrix; y: Int32Array };
   onEpoch?: (e: EpochRecord) => void;
 }
@@ -578,6 +579,7 @@ export class MlpClassifier {
     assertLabels(y, nClasses, who, X.rows);
     assertFinite(X, who);
     const classW = resolveClassWeights(o.classWeights, y, nClasses, who);
+    checkRowOptions(opts, X.rows, nClasses, y, who);
 
     const rng = createRng(o.seed);
     const initRng = rng.fork(), shuffleRng = rng.fork();
@@ -586,6 +588,7 @@ export class MlpClassifier {
     const splitRng = rng.fork();
 
     let Xt = X, yt = y;
+    let rows: RowFitOptions = opts;
     let val = opts.validation;
     if (val) {
       assertWidth(val.X, X.cols, `${who} (validation)`);
@@ -594,6 +597,7 @@ export class MlpClassifier {
       const split = stratifiedTrainTestSplit(y, { testSize: o.earlyStopping.validationFraction ?? 0.1, seed: splitRng.int(2 ** 31) });
       Xt = takeRows(X, split.train);
       yt = Int32Array.from(split.train, (i) => y[i]);
+      rows = takeRowOptions(opts, split.train, nClasses);
       val = { X: takeRows(X, split.test), y: Int32Array.from(split.test, (i) => y[i]) };
     }
 
@@ -601,7 +605,7 @@ export class MlpClassifier {
     const lay = layout(sizes);
     const theta = new Float64Array(lay.total);
     glorotInit(theta, lay, initRng);
-    const state = trainLoop(theta, lay, Xt, yt, classW, o, shuffleRng, dropState, val, opts.onEpoch);
+    const state = trainLoop(theta, lay, Xt, yt, classW, o, shuffleRng, dropState, val, opts.onEpoch, rows);
 
     return new FittedMlp(o, sizes, roundToF32(state.theta), state.history, state.bestEpoch);
   }
@@ -630,7 +634,9 @@ interface TrainResult {
 function trainLoop(
   theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, classW: Float64Array | undefined, o: ResolvedMlpOptions,
   shuffleRng: Rng, dropState: Int32Array, val: { X: Matrix; y: Int32Array } | undefined, onEpoch: ((e: EpochRecord) => void) | undefined,
+  rows: RowFitOptions = {},
 ): TrainResult {
+  const rowW = rows.sampleWeight, rowSets = rows.labelSets;
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
   const n = X.rows, B = Math.min(o.batchSize, n);
   const xd = X.data;
@@ -705,17 +711,13 @@ function trainLoop(
       let batchLoss = 0;
       const invB = 1 / rows;
       for (let r = 0; r < rows; r++) {
-        const o2 = r * k, yr = y[order[start + r]];
-        const w = classW ? classW[yr] : 1;
+        const row = order[start + r];
+        const o2 = r * k, yr = y[row];
+        const w = (classW ? classW[yr] : 1) * (rowW ? rowW[row] : 1);
         let bestC = 0;
-        for (let c = 0; c < k; c++) {
-          const pc = probs[o2 + c];
-          if (pc > probs[o2 + bestC]) bestC = c;
-          dOut[o2 + c] = w * pc * invB;
-        }
+        for (let c = 1; c < k; c++) if (probs[o2 + c] > probs[o2 + bestC]) bestC = c;
         if (bestC === yr) correct++;
-        dOut[o2 + yr] -= w * invB;
-        batchLoss -= w * Math.log(Math.max(probs[o2 + yr], 1e-300));
+        batchLoss += softmaxRowDelta(probs, dOut, o2, k, yr, w, invB, rowSets, row * k);
       }
       lossSum += batchLoss + rows * l2Penalty(th, lay, l2);
       // Backward.
