@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { DATA, runCli } from '../../../../test/support/cli.ts';
+import { runInProcess } from '../../../../test/support/in-process-cli.ts';
+import { registerEvaluateTransfer } from './evaluate-transfer.ts';
+import { registerMoods } from './moods.ts';
 
 const SETS = ['data_moods.csv', 'skerjanec_moods_5class.csv', 'pranav_playlist_moods_8class.csv', 'bdizon_playlist_moods_angry_happy_sad.csv']
   .map((f) => join(DATA, 'mood_labelled', f));
@@ -22,20 +25,20 @@ test('evaluate-transfer --json: one fold per set, scored over its own moods, bes
 });
 
 test('moods --taxonomy prints the map, with the labels kept out', async () => {
-  const r = await runCli(['moods', '--taxonomy']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /active\s+→ Energetic/);
-  assert.match(r.stdout, /chill\s+→ Calm/);
-  assert.match(r.stdout, /instrument\s+→ \(kept out/);
-  const j = JSON.parse((await runCli(['moods', '--taxonomy', '--json'])).stdout);
+  const r = await runInProcess([registerMoods], ['moods', '--taxonomy']);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, /active\s+→ Energetic/);
+  assert.match(r.out, /chill\s+→ Calm/);
+  assert.match(r.out, /instrument\s+→ \(kept out/);
+  const j = JSON.parse((await runInProcess([registerMoods], ['moods', '--taxonomy', '--json'])).out);
   assert.equal(j.sets.find((s: { name: string }) => s.name === 'pranav').labels.party, 'Energetic');
 });
 
 test('evaluate-transfer rejects a single file and an unknown mood', async () => {
-  const one = await runCli(['evaluate-transfer', SETS[0], '--label', 'mood']);
+  const one = await runInProcess([registerEvaluateTransfer], ['evaluate-transfer', SETS[0], '--label', 'mood']);
   assert.equal(one.code, 2);
-  assert.match(one.stderr, /at least two/);
-  const bad = await runCli(['evaluate-transfer', ...SETS.slice(0, 2), '--label', 'mood', '--moods', 'Calm,Joyful']);
+  assert.match(one.out, /at least two/);
+  const bad = await runInProcess([registerEvaluateTransfer], ['evaluate-transfer', ...SETS.slice(0, 2), '--label', 'mood', '--moods', 'Calm,Joyful']);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /Joyful is not a mood/);
+  assert.match(bad.out, /Joyful is not a mood/);
 });

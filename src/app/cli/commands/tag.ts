@@ -26,7 +26,7 @@ interface TagFlags extends IngestFlags {
 export function registerTag(program: Command): void {
   const cmd = program
     .command('tag')
-    .description('tag tracks with moods using a saved model (a CSV, or every untagged track of a catalogue with --db)')
+    .description('tag tracks with moods using a saved model or the built-in one (a CSV, or every untagged track of a catalogue with --db)')
     .argument('[csv]', 'track CSV with audio features')
     .argument('[legacyCsv]', '(deprecated: the old "tag MODEL CSV" order)')
     .option('--model <dir>', 'model directory written by train (default: the built-in model; with --db, the catalogue\'s current model)')

@@ -4,6 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA, runCli } from '../../../../test/support/cli.ts';
+import { runInProcess } from '../../../../test/support/in-process-cli.ts';
+import { registerTrain } from './train.ts';
 
 const set = (f: string) => join(DATA, 'mood_labelled', f);
 
@@ -32,10 +34,10 @@ test('train a.csv b.csv --label mood: one model on both sets, deduplicated, with
 });
 
 test('train with several CSVs refuses --from-clusters, and one CSV refuses the multi-set flags', async () => {
-  const a = await runCli(['train', set('data_moods.csv'), set('bdizon_playlist_moods_angry_happy_sad.csv'), '--from-clusters', '--out', '/nonexistent/x']);
+  const a = await runInProcess([registerTrain], ['train', set('data_moods.csv'), set('bdizon_playlist_moods_angry_happy_sad.csv'), '--from-clusters', '--out', '/nonexistent/x']);
   assert.equal(a.code, 2);
-  assert.match(a.stderr, /needs --label/);
-  const b = await runCli(['train', set('data_moods.csv'), '--label', 'mood', '--set-weights', 'size', '--out', '/nonexistent/x']);
+  assert.match(a.out, /needs --label/);
+  const b = await runInProcess([registerTrain], ['train', set('data_moods.csv'), '--label', 'mood', '--set-weights', 'size', '--out', '/nonexistent/x']);
   assert.equal(b.code, 2);
-  assert.match(b.stderr, /apply when training on several/);
+  assert.match(b.out, /apply when training on several/);
 });
