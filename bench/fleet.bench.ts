@@ -26,7 +26,7 @@ import { BIN, ROOT, runCli } from '../test/support/cli.ts';
 import { generateCatalogueChunks } from '../src/core/generator/generate.ts';
 import { PostgresStore } from '../src/io/store/postgres-store.ts';
 import { FleetQueue } from '../src/io/queue/fleet-queue.ts';
-import { enqueueAnalysis, enqueueTagging } from '../src/app/cli/commands/enqueue.ts';
+import { enqueueAnalysis, enqueueTagging } from '../src/io/queue/enqueue-work.ts';
 import { buildMusicFolder } from '../test/support/music-folder.ts';
 import { markdownTable, writeAtomic } from './lib/markdown.ts';
 import { machineLine } from './lib/stats.ts';

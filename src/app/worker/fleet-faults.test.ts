@@ -11,7 +11,7 @@ import type { PgServer } from '../../../test/support/postgres.ts';
 import { FAST_QUEUE, exited, ledger, restartPostgres, seedCatalogue, spawnWorker, waitFor, startFleetEnvironment, type FleetEnvironment } from '../../../test/support/fleet-fixtures.ts';
 import { writeFile } from 'node:fs/promises';
 import { buildMusicFolder } from '../../../test/support/music-folder.ts';
-import { enqueueAnalysis, enqueueTagging } from '../cli/commands/enqueue.ts';
+import { enqueueAnalysis, enqueueTagging } from '../../io/queue/enqueue-work.ts';
 import { FleetQueue } from '../../io/queue/fleet-queue.ts';
 import { startWorker } from './run-worker.ts';
 

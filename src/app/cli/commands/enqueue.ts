@@ -5,16 +5,12 @@
  * ledger does not know, so an interrupted enqueue resumes and a finished one adds nothing.
  */
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { InputError } from '../../../core/common/errors.ts';
-import { loadMoodModel } from '../../../io/mood-model-dir.ts';
-import { FleetQueue, type EnqueueSummary, type FleetBatch, type FleetQueueOptions, type JobKind } from '../../../io/queue/fleet-queue.ts';
-import { tagBatches, DEFAULT_BATCH_TRACKS } from '../../../io/queue/tag-batches.ts';
-import { analyzeBatches, DEFAULT_BATCH_FILES } from '../../../io/queue/analyze-batches.ts';
-import { PostgresStore } from '../../../io/store/postgres-store.ts';
+import { DEFAULT_BATCH_TRACKS } from '../../../io/queue/tag-batches.ts';
+import { DEFAULT_BATCH_FILES } from '../../../io/queue/analyze-batches.ts';
+import { enqueueAnalysis, enqueueTagging } from '../../../io/queue/enqueue-work.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
-import { registerLoadedModel } from '../../../io/store/tag-catalogue.ts';
 import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { fleetOptionsFromEnv, requirePostgres } from './fleet-options.ts';
 
@@ -50,66 +46,13 @@ export function registerEnqueue(program: Command): void {
       const log = createLogger(Boolean(flags.quiet || flags.json));
       const db = redactStoreSpec(flags.db);
       if (flags.analyze) {
-        const summary = await enqueueAnalysis(flags.db, flags.analyze, { batchSize, maxWaiting, log });
+        const summary = await enqueueAnalysis(flags.db, flags.analyze, { batchSize, maxWaiting, log, queue: fleetOptionsFromEnv() });
         if (flags.json) printJson({ db, kind: 'analyze', ...summary });
         else log(`${db}: ${summary.enqueued} analysis jobs queued, ${summary.skipped} already known (${summary.items} files)`);
         return;
       }
-      const summary = await enqueueTagging(flags.db, flags.model, { batchSize, maxWaiting, log });
+      const summary = await enqueueTagging(flags.db, flags.model, { batchSize, maxWaiting, log, queue: fleetOptionsFromEnv() });
       if (flags.json) printJson({ db, kind: 'tag', ...summary });
       else log(`${db}: ${summary.enqueued} tag jobs queued, ${summary.skipped} already known (${summary.items} tracks, model ${summary.modelId})`);
     }));
-}
-
-export async function enqueueTagging(
-  db: string,
-  modelDir: string | undefined,
-  o: { batchSize?: number; maxWaiting?: number; queue?: FleetQueueOptions; log?: (line: string) => void } = {},
-): Promise<EnqueueSummary & { modelId: string }> {
-  const store = await PostgresStore.open(db, { max: 2 });
-  let modelId: string, modelPath: string;
-  try {
-    if (modelDir === undefined) {
-      const current = await store.getCurrentModel();
-      if (!current) throw new InputError('the catalogue has no current model yet: name one with --model <dir>');
-      modelDir = current.path;
-    }
-    const record = await registerLoadedModel(store, modelDir, await loadMoodModel(modelDir));
-    modelId = record.id;
-    modelPath = resolve(modelDir);
-  } finally {
-    await store.close();
-  }
-  const summary = await enqueueBatches(db, 'tag', (pool) => tagBatches(pool, { modelId, modelPath, batchSize: o.batchSize }), o);
-  return { ...summary, modelId };
-}
-
-/** Queues every audio file under `inputs` for analysis; the workers upsert the tracks into the catalogue. */
-export async function enqueueAnalysis(
-  db: string,
-  inputs: readonly string[],
-  o: { batchSize?: number; maxWaiting?: number; queue?: FleetQueueOptions; log?: (line: string) => void } = {},
-): Promise<EnqueueSummary> {
-  // The catalogue's schema must exist before the first worker upserts into it.
-  await (await PostgresStore.open(db, { max: 1 })).close();
-  const batches = analyzeBatches(inputs.map((p) => resolve(p)), { batchSize: o.batchSize });
-  return enqueueBatches(db, 'analyze', () => batches, o);
-}
-
-async function enqueueBatches(
-  db: string,
-  kind: JobKind,
-  batches: (pool: FleetQueue['pool']) => AsyncIterable<FleetBatch>,
-  o: { maxWaiting?: number; queue?: FleetQueueOptions; log?: (line: string) => void },
-): Promise<EnqueueSummary> {
-  const queue = await FleetQueue.open(db, { ...fleetOptionsFromEnv(), ...o.queue, ...(o.maxWaiting ? { maxWaiting: o.maxWaiting } : {}) });
-  try {
-    let last = 0;
-    return await queue.enqueue(kind, batches(queue.pool), (s) => {
-      if (Date.now() - last > 2000) o.log?.(`enqueue: ${s.batches} batches seen, ${s.enqueued} queued${s.waits ? `, waited ${s.waits} times for the queue to drain` : ''}`);
-      last = Date.now();
-    });
-  } finally {
-    await queue.close();
-  }
 }

@@ -20,6 +20,7 @@ import { registerAnalyze } from './analyze.ts';
 import { registerEnqueue } from './enqueue.ts';
 import { registerWorker } from './worker.ts';
 import { registerFleet } from './fleet.ts';
+import { registerAdapt } from './adapt.ts';
 import { spotifySurface, spotifyDepsFromState } from '../../spotify/index.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
@@ -29,4 +30,4 @@ export type RegisterCommand = (program: Command) => void;
 const registerServeWithSpotify: RegisterCommand = (program) =>
   registerServe(program, [(ctx) => [spotifySurface(spotifyDepsFromState(ctx.state, ctx.auth)), {}]]);
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerEvaluateTransfer, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs, registerMoods, registerExport, registerAnalyze, registerServeWithSpotify, registerEnqueue, registerWorker, registerFleet, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerEvaluateTransfer, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerAdapt, registerEvaluateRecs, registerMoods, registerExport, registerAnalyze, registerServeWithSpotify, registerEnqueue, registerWorker, registerFleet, registerDemo];

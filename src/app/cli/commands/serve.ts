@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import type { FastifyPluginAsync } from 'fastify';
 import { InputError } from '../../../core/common/errors.ts';
+import { parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import cluster from 'node:cluster';
 import fp from 'fastify-plugin';
@@ -44,6 +45,8 @@ interface ServeFlags {
   json?: boolean;
   log?: string;
   workers: string;
+  priorShift?: string;
+  adaptDir?: string;
   [limitFlag: string]: unknown;
 }
 
@@ -70,6 +73,8 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--no-auth', 'allow writes without a token (local use only)')
     .option('--report <file>', 'serve this HTML report at /report instead of generating one')
     .option('--presets <file>', 'JSON file of user context presets')
+    .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
+    .option('--adapt-dir <dir>', 'where POST /models/adapt writes the model adapted to the corrections (default: <model>-adapted; with the built-in model ./moodscape-adapted)')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
     .option('--workers <n>', 'processes on this machine sharing the port (node:cluster; PostgreSQL only when more than 1)', '1')
@@ -82,6 +87,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new InputError(`--log must be fatal, error, warn, info or debug, got "${level}"`);
+      const priorShift = parsePriorShift(flags.priorShift);
       const workers = parseNumberFlag('workers', flags.workers, { integer: true, min: 1, max: 64 });
       if (workers > 1 && !isPostgresSpec(flags.db)) throw new InputError('--workers above 1 needs a postgres:// --db: the processes learn of each other\'s writes through PostgreSQL');
       if (workers > 1 && cluster.isPrimary) return superviseWorkers(workers, createLogger(Boolean(flags.quiet)));
@@ -92,7 +98,10 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
-      const modelDir = resolveModelDir(flags.model, log).dir;
+      const resolved = resolveModelDir(flags.model, log);
+      const modelDir = resolved.dir;
+      // The built-in model lives inside the package: an adapted copy goes to the working directory.
+      const adaptDir = flags.adaptDir ?? (resolved.builtin ? 'moodscape-adapted' : undefined);
       const loaded = await loadMoodModel(modelDir);
       const store = await openStore(flags.db);
       let state: CatalogueState;
@@ -100,7 +109,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       try {
         // On PostgreSQL every serve process is a replica: writes anywhere reach the others' snapshots.
         if (isPostgresSpec(flags.db)) changes = await PgChangeFeed.open(flags.db, { log });
-        state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log, changes, tagOnOpen: first });
+        state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log, changes, tagOnOpen: first, priorShift, adaptDir });
       } catch (e) {
         await changes?.close();
         await store.close();

@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import type { PgServer } from '../../../test/support/postgres.ts';
 import { FAST_QUEUE, FAST_QUEUE_ENV, ledger, seedCatalogue, waitFor, startFleetEnvironment, type FleetEnvironment } from '../../../test/support/fleet-fixtures.ts';
 import { runCli } from '../../../test/support/cli.ts';
-import { enqueueTagging } from '../../app/cli/commands/enqueue.ts';
-import { startWorker } from '../../app/worker/run-worker.ts';
-import { FleetQueue, batchKey } from './fleet-queue.ts';
+import { enqueueTagging } from '../../io/queue/enqueue-work.ts';
+import { startWorker } from './run-worker.ts';
+import { FleetQueue, batchKey } from '../../io/queue/fleet-queue.ts';
 
 let env: FleetEnvironment;
 let server: PgServer;
