@@ -31,14 +31,15 @@ interface AnalyzeFlags {
 function analysisBar(enabled: boolean) {
   if (!enabled) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: 'analysing [{bar}] {value}/{total} files | {speed}× realtime | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
+    { stream: process.stderr, format: 'analysing [{bar}] {value}/{total} files | {speed}× realtime | ETA {left}', hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
   return {
-    update(done: number, total: number, speed: number) {
-      if (!started) { bar.start(total, done, { speed: '–' }); started = true; }
-      bar.update(done, { speed: speed > 0 ? speed.toFixed(0) : '–' });
+    update(done: number, total: number, speed: number, left: number) {
+      const payload = { speed: speed > 0 ? speed.toFixed(0) : '–', left: Number.isFinite(left) ? `${Math.ceil(left)} s` : '–' };
+      if (!started) { bar.start(total, done, payload); started = true; }
+      bar.update(done, payload);
     },
     stop() { if (started) bar.stop(); },
   };
@@ -66,6 +67,7 @@ export function registerAnalyze(program: Command): void {
       const log = createLogger(quiet);
       const bar = analysisBar(!quiet && Boolean(process.stderr.isTTY) && !process.env.CI);
       const started = performance.now();
+      let fresh = 0;
       let summary: AnalyzeMusicSummary;
       try {
         summary = await analyzeMusic(paths, {
@@ -73,7 +75,12 @@ export function registerAnalyze(program: Command): void {
           db: flags.db,
           jobs,
           file: { maxSeconds },
-          onProgress: (done, total, audioSeconds) => bar.update(done, total, audioSeconds / Math.max(1e-3, (performance.now() - started) / 1000)),
+          onProgress: (done, total, audioSeconds, last) => {
+            const elapsed = Math.max(1e-3, (performance.now() - started) / 1000);
+            fresh += last ? 1 : 0;
+            // ETA from the files analysed in this run (skipped ones cost nothing).
+            bar.update(done, total, audioSeconds / elapsed, fresh ? (elapsed / fresh) * (total - done) : NaN);
+          },
         });
       } finally {
         bar.stop();

@@ -16,11 +16,11 @@ import { registerFeedback } from './feedback.ts';
 import { registerEvaluateRecs } from './evaluate-recs.ts';
 import { registerServe } from './serve.ts';
 import { registerExport } from './export.ts';
+import { registerAdapt } from './adapt.ts';
 import { registerAnalyze } from './analyze.ts';
 import { registerEnqueue } from './enqueue.ts';
 import { registerWorker } from './worker.ts';
 import { registerFleet } from './fleet.ts';
-import { registerAdapt } from './adapt.ts';
 import { spotifySurface, spotifyDepsFromState } from '../../spotify/index.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
