@@ -21,6 +21,7 @@ import { hostname } from 'node:os';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 import { ensureLedger, type ItemFailure } from './fleet-ledger.ts';
+import { inTransaction } from '../store/postgres-store.ts';
 
 export type JobKind = 'tag' | 'analyze';
 export const JOB_KINDS: readonly JobKind[] = ['tag', 'analyze'];
@@ -217,20 +218,8 @@ export class FleetQueue {
     return summary;
   }
 
-  /** Runs `fn` in one transaction on a pooled client, rolled back on any error. */
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn);
   }
 
   private async sendChunk(kind: JobKind, chunk: readonly FleetBatch[]): Promise<number> {

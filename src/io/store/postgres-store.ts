@@ -164,6 +164,22 @@ export async function upsertTrackTable(c: pg.ClientBase, table: TrackTable): Pro
   return { inserted, updated: p.ids.length - inserted };
 }
 
+/** Runs `fn` in one transaction on a pooled client; any error rolls it back. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query(begin);
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
 export class PostgresStore implements CatalogueStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
@@ -192,19 +208,8 @@ export class PostgresStore implements CatalogueStore {
     return store;
   }
 
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query(begin);
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return inTransaction(this.pool, fn, begin);
   }
 
   private async migrate(): Promise<void> {
