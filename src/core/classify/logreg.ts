@@ -21,18 +21,7 @@ import { finite, integer, resolveOptions, type Check } from '../common/options.t
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { denseForward, denseGradWeights, type EpochRecord, type FitOptions } from './mlp.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
-
-let wasmEnabled = true;
-/**
- * Whether fitting may run the dense products in the WebAssembly SIMD kernels (default true; used
- * only where WebAssembly SIMD is available). Both paths give bit-identical coefficients; the
- * switch exists for tests and benchmarks. Returns the previous setting.
- */
-export function setLogRegWasm(enabled: boolean): boolean {
-  const prev = wasmEnabled;
-  wasmEnabled = enabled;
-  return prev;
-}
+import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 
 export interface LogRegOptions {
   /** Inverse regularisation strength (sklearn C). */
@@ -46,6 +35,8 @@ export interface LogRegOptions {
   classWeights: ClassWeightSpec;
   /** L-BFGS memory (number of correction pairs). */
   memory: number;
+  /** 'wasm': the dense products of fitting on the WebAssembly SIMD kernels where available; 'ts': TypeScript only (bit-identical). */
+  kernels: Kernels;
 }
 
 export const LOGREG_DEFAULTS: LogRegOptions = {
@@ -55,6 +46,7 @@ export const LOGREG_DEFAULTS: LogRegOptions = {
   fitIntercept: true,
   classWeights: null,
   memory: 10,
+  kernels: DEFAULT_KERNELS,
 };
 
 const LOGREG_CHECKS = {
@@ -67,6 +59,7 @@ const LOGREG_CHECKS = {
       ? undefined
       : "null, 'balanced' or an array of finite weights ≥ 0") as Check<ClassWeightSpec>,
   memory: integer(1, 100),
+  kernels: kernelsCheck,
 };
 
 export type LogRegHistoryRecord = EpochRecord;
@@ -205,8 +198,8 @@ interface WasmLoss {
   readonly ws: number;
 }
 
-function wasmLoss(d: number, R: number): WasmLoss | null {
-  if (!wasmEnabled) return null;
+function wasmLoss(d: number, R: number, kernels: Kernels): WasmLoss | null {
+  if (kernels !== 'wasm') return null;
   const P = R * (d + 1), Rp = R + (R & 1);
   const lengths = [LOSS_CHUNK * d, LOSS_CHUNK * R, LOSS_CHUNK * R, P, P, d * Rp];
   const wk = instantiateKernels(F64Arena.bytesFor(lengths));
@@ -251,7 +244,7 @@ export class LogisticRegression {
     const w = resolveClassWeights(o.classWeights, y, nClasses, who);
     const d = X.cols, K = nClasses, R = rowsFor(K), P = R * (d + 1);
     const prob: Problem = { X, y, w, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K),
-      zc: new Float64Array(LOSS_CHUNK * R), dzc: new Float64Array(LOSS_CHUNK * R), wasm: wasmLoss(d, R) };
+      zc: new Float64Array(LOSS_CHUNK * R), dzc: new Float64Array(LOSS_CHUNK * R), wasm: wasmLoss(d, R, o.kernels) };
 
     const history: EpochRecord[] = [];
     const record = (iter: number, theta: Float64Array, ev: { loss: number; accuracy: number }): void => {
@@ -385,7 +378,7 @@ export class FittedLogisticRegression {
       kind: 'logreg',
       formatVersion: 1,
       config: {
-        options: { ...this.options, classWeights: Array.isArray(this.options.classWeights) ? [...this.options.classWeights] : this.options.classWeights },
+        options: { ...savedOptions(this.options), classWeights: Array.isArray(this.options.classWeights) ? [...this.options.classWeights] : this.options.classWeights },
         nFeatures: this.nFeatures,
         nClasses: this.nClasses,
         nIter: this.nIter,

@@ -24,7 +24,7 @@
  * weight and input gradients, Adam — vectorise across independent outputs only and round each
  * `*`/`+` as the TypeScript code does, so both paths give bit-identical weights and histories
  * (tested). ≈2.3× less CPU for training at batch 256 and ≈5× for prediction over many rows
- * (forwardAll uses the same forward kernel from 64 rows up). setMlpWasm(false) forces TypeScript.
+ * (forwardAll uses the same forward kernel from 64 rows up). The option kernels: 'ts' forces TypeScript.
  *
  * Loss reduction follows Keras: a batch's loss is Σ_i w_{y_i}·CE_i / batchSize (class weights
  * multiply, the divisor stays the batch size), plus l2·Σ‖kernel‖² when l2 > 0 (Keras
@@ -42,18 +42,7 @@ import { createRng, shuffleInPlace, type Rng } from '../common/random.ts';
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { stratifiedTrainTestSplit } from '../evaluate/split.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
-
-let wasmEnabled = true;
-/**
- * Whether training may use the WebAssembly SIMD kernels (default true; they are used only where
- * WebAssembly SIMD is available). Both paths give bit-identical weights; the switch exists for
- * tests and benchmarks. Returns the previous setting.
- */
-export function setMlpWasm(enabled: boolean): boolean {
-  const prev = wasmEnabled;
-  wasmEnabled = enabled;
-  return prev;
-}
+import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 
 export interface EarlyStopping {
   /** Epochs without an improvement of the validation loss before training stops. */
@@ -91,6 +80,8 @@ export interface MlpOptions {
   /** Reshuffle the training rows every epoch. */
   shuffle: boolean;
   seed: number;
+  /** 'wasm': training and large predictions on the WebAssembly SIMD kernels where available; 'ts': TypeScript only (bit-identical). */
+  kernels: Kernels;
 }
 
 /**
@@ -122,6 +113,7 @@ export const MLP_DEFAULTS: MlpOptions = {
   earlyStopping: 'auto',
   shuffle: true,
   seed: 0,
+  kernels: DEFAULT_KERNELS,
 };
 
 /** Options with early stopping decided (what a fit uses and a fitted model records). */
@@ -167,6 +159,7 @@ const MLP_CHECKS = {
   }) as Check<EarlyStopping | null | 'auto'>,
   shuffle: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check<boolean>,
   seed: seedCheck,
+  kernels: kernelsCheck,
 };
 
 function assertFinite(X: Matrix, who: string): void {
@@ -472,10 +465,10 @@ function softmaxRows(z: Float64Array, k: number, rows: number): void {
 }
 
 /** Inference forward pass over X in chunks; writes logits (softmax=false) or probabilities. */
-function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean, wasm?: WasmForward | null): Matrix {
+function forwardAll(theta: Float64Array, lay: Layout, X: Matrix, softmax: boolean, kernels: Kernels, wasm?: WasmForward | null): Matrix {
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
   const n = X.rows;
-  if (wasmEnabled && n >= WASM_MIN_PREDICT_ROWS) {
+  if (kernels === 'wasm' && n >= WASM_MIN_PREDICT_ROWS) {
     const w = wasm ?? wasmForward(theta, lay);
     if (w) return w(X, softmax);
   }
@@ -548,8 +541,8 @@ function l2Penalty(theta: Float64Array, lay: Layout, l2: number): number {
 }
 
 /** Mean cross-entropy and accuracy of the current weights on (X, y), inference mode. */
-function evaluate(theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, l2: number): { loss: number; accuracy: number } {
-  const p = forwardAll(theta, lay, X, true);
+function evaluate(theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, l2: number, kernels: Kernels): { loss: number; accuracy: number } {
+  const p = forwardAll(theta, lay, X, true, kernels);
   const k = p.cols, n = p.rows;
   let loss = 0, ok = 0;
   for (let i = 0; i < n; i++) {
@@ -639,7 +632,7 @@ function trainLoop(
   // kernels' linear memory (TypeScript works on views of it), plus each kernel transposed
   // ([in][out], rows padded to an even width) for the forward kernel, refreshed after every step.
   const outP = sizes.map((s) => s + (s & 1));
-  const wk: WasmKernels | null = wasmEnabled
+  const wk: WasmKernels | null = o.kernels === 'wasm'
     ? instantiateKernels(F64Arena.bytesFor([...sizes.map((s) => B * s), ...sizes.map((s) => B * s), lay.total, lay.total,
       lay.total, lay.total, 2, n * d, (n + 1) >> 1, (B * Math.max(...sizes) + 2) >> 1, ...sizes.slice(1).map((s, l) => sizes[l] * outP[l + 1])]))
     : null;
@@ -754,7 +747,7 @@ function trainLoop(
     }
     let rec: EpochRecord = { epoch, loss: lossSum / n, accuracy: correct / n };
     if (val) {
-      const ev = evaluate(th, lay, val.X, val.y, l2);
+      const ev = evaluate(th, lay, val.X, val.y, l2, o.kernels);
       rec = { ...rec, valLoss: ev.loss, valAccuracy: ev.accuracy };
     }
     history.push(rec);
@@ -795,7 +788,7 @@ export class FittedMlp {
   /** The WebAssembly forward pass over these weights, built on the first large enough prediction. */
   private wasmFwd: WasmForward | null | undefined;
   private wasm(rows: number): WasmForward | null | undefined {
-    if (this.wasmFwd === undefined && wasmEnabled && rows >= WASM_MIN_PREDICT_ROWS) this.wasmFwd = wasmForward(this.theta, this.lay);
+    if (this.wasmFwd === undefined && this.options.kernels === 'wasm' && rows >= WASM_MIN_PREDICT_ROWS) this.wasmFwd = wasmForward(this.theta, this.lay);
     return this.wasmFwd;
   }
 
@@ -812,12 +805,12 @@ export class FittedMlp {
   /** Pre-softmax scores (n × nClasses), e.g. for temperature scaling. */
   predictLogits(X: Matrix): Matrix {
     assertWidth(X, this.nFeatures, 'MlpClassifier');
-    return forwardAll(this.theta, this.lay, X, false, this.wasm(X.rows));
+    return forwardAll(this.theta, this.lay, X, false, this.options.kernels, this.wasm(X.rows));
   }
 
   predictProba(X: Matrix): Matrix {
     assertWidth(X, this.nFeatures, 'MlpClassifier');
-    return forwardAll(this.theta, this.lay, X, true, this.wasm(X.rows));
+    return forwardAll(this.theta, this.lay, X, true, this.options.kernels, this.wasm(X.rows));
   }
 
   predict(X: Matrix): Int32Array {
@@ -834,7 +827,7 @@ export class FittedMlp {
       kind: 'mlp',
       formatVersion: 1,
       config: {
-        options: { ...this.options, hiddenSizes: [...this.options.hiddenSizes] },
+        options: { ...savedOptions(this.options), hiddenSizes: [...this.options.hiddenSizes] },
         layerSizes: [...this.layerSizes],
         kernelLayout: 'out-in',
         history: this.history.map((h) => ({ ...h })),

@@ -79,6 +79,11 @@ export interface RecOptions {
   readonly contexts?: readonly ContextSpec[];
   /** Use the catalogue's index for seeds above this many rows (default EXACT_SCAN_LIMIT). */
   readonly exactLimit?: number;
+  /**
+   * One-mood queries scan rows by descending probability and stop early (default true). The
+   * results are identical either way; false is for tests and benchmarks.
+   */
+  readonly orderedScan?: boolean;
 }
 
 export interface RecTrack {
@@ -103,18 +108,6 @@ export interface RecResult {
 }
 
 const W_MOOD = 1, W_CONTEXT = 0.5, W_TARGETS = 1, W_SEEDS = 1.5;
-
-let orderedScan = true;
-/**
- * Whether one-mood queries scan rows by descending probability and stop early (default true). The
- * results are identical either way; the switch exists for tests and benchmarks. Returns the
- * previous setting.
- */
-export function setOrderedScan(enabled: boolean): boolean {
-  const prev = orderedScan;
-  orderedScan = enabled;
-  return prev;
-}
 
 export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions = {}): RecResult {
   const { table, classes, proba, scaled, dims } = catalog;
@@ -219,6 +212,7 @@ export function recommend(catalog: RecCatalog, query: RecQuery, opts: RecOptions
       column: (j) => probaColumn(st, proba, j),
       group: (j) => groupByProbability(st, proba, classes.length, j),
       mask: scratch.inPool,
+      ordered: opts.orderedScan ?? true,
     }));
     if (rows.length < rq.limit && m < pool.length) { scoreAll(); rows = pick(topByScore(pool, score, pool.length)); }
   }
@@ -353,7 +347,7 @@ function scoreTerms(proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob,
 function topScored(
   pool: Int32Array, proba: Matrix, rq: ResolvedQuery, targets: ReadonlyMap<Knob, TargetSpec>, table: TrackTable,
   seedDist: Float64Array | undefined, dims: number, score: Float64Array, tdist: Float64Array, k: number,
-  by: { column: (j: number) => Float64Array; group: (j: number) => MoodGroup; mask: Uint8Array },
+  by: { column: (j: number) => Float64Array; group: (j: number) => MoodGroup; mask: Uint8Array; ordered: boolean },
 ): Int32Array {
   const t = scoreTerms(proba, rq, targets, table, seedDist !== undefined, dims);
   const moodCols = Array.from(t.moodIdx, by.column), prefCols = Array.from(t.pref, by.column);
@@ -361,7 +355,7 @@ function topScored(
   // The bound relies on the target term being finite; it is unless a weight or target is not.
   let prune = Number.isFinite(t.tw);
   for (let q = 0; q < t.tW.length; q++) if (!Number.isFinite(t.tW[q]) || !Number.isFinite(t.tVal[q]) || !(t.tScale[q] > 0)) prune = false;
-  if (orderedScan && prune && moodCols.length === 1 && !prefCols.length && !seedDist) {
+  if (by.ordered && prune && moodCols.length === 1 && !prefCols.length && !seedDist) {
     // One mood and nothing else row-dependent in the bound: rows in descending order of that mood's
     // probability, so the scan stops at the first row whose bound cannot enter the heap. The heap
     // keeps the smallest (key, row) pairs whatever the order, so the result is the pool-order one.
