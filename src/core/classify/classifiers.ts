@@ -9,7 +9,6 @@ import { FittedLogisticRegression, LogisticRegression, type LogRegOptions } from
 import { fitEnsemble, FittedEnsemble, type EnsembleOptions } from './ensemble.ts';
 
 export type ClassifierKind = 'mlp' | 'logreg' | 'ensemble';
-export const CLASSIFIER_KINDS: readonly ClassifierKind[] = ['mlp', 'logreg', 'ensemble'];
 
 export interface FittedClassifier {
   readonly nFeatures: number;

@@ -62,8 +62,6 @@ const LOGREG_CHECKS = {
   kernels: kernelsCheck,
 };
 
-export type LogRegHistoryRecord = EpochRecord;
-
 /** Number of coefficient rows: 1 for binary, K otherwise. */
 function rowsFor(nClasses: number): number {
   return nClasses === 2 ? 1 : nClasses;

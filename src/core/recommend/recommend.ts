@@ -305,7 +305,8 @@ function poolMean(col: Float64Array, pool: Int32Array): number | undefined {
 
 /**
  * score[r] (and tdist[r] when there are targets) for every pool row: the same arithmetic, in the
- * same order, as combine(partsOf(r)) and targetDistance, without per-row objects or closures.
+ * same order, as combine(partsOf(r)) and the target distance (targetDistanceOf), without per-row
+ * objects or closures.
  */
 interface ScoreTerms {
   readonly P: Float64Array;
@@ -316,7 +317,7 @@ interface ScoreTerms {
   readonly tVal: readonly number[];
   readonly tW: readonly number[];
   readonly tScale: readonly number[];
-  /** Sum of the target weights (targetDistance's denominator, the same for every row). */
+  /** Sum of the target weights (the target distance's denominator, the same for every row). */
   readonly tw: number;
   readonly seedDen: number;
   /** Sum of the weights of the terms present (combine()'s denominator). */
@@ -411,7 +412,7 @@ function scoreIntoHeapOrdered(
 }
 
 /**
- * targetDistance for row r: √(Σ w·((v − target) / scale)² / Σ w), a missing value counting its
+ * The target distance of row r: √(Σ w·((v − target) / scale)² / Σ w), a missing value counting its
  * full weight.
  */
 function targetDistanceOf(t: ScoreTerms, r: number): number {
@@ -486,7 +487,7 @@ function scorePool(
   else zeroPass(pool, score);
   if (nPref) prefPass(pool, P, cols, pref, score);
   if (nT) {
-    // targetDistance: s += weight · ((v − target) / scale)² (s += weight when v is missing); the
+    // Target distance: s += weight · ((v − target) / scale)² (s += weight when v is missing); the
     // weights' sum is the same for every row.
     zeroPass(pool, tdist);
     for (let q = 0; q < nT; q++) {
