@@ -38,7 +38,7 @@
 import { argmaxRows, assertWidth, matrix, takeRows, type Matrix } from '../common/matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
 import { finite, integer, resolveOptions, seedCheck, type Check } from '../common/options.ts';
-import { createRng, shuffleInPlace, type Rng } from '../common/random.ts';
+import { createRng, shuffleInPlace, xoshiroSeed, type Rng } from '../common/random.ts';
 import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { stratifiedTrainTestSplit } from '../evaluate/split.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
@@ -409,15 +409,7 @@ function gradInputScalar(
  * returning a double boxes it; at ~12k draws per batch of 256 that was ≈10 % of training time).
  */
 function xoshiroState(seed: number): Int32Array {
-  let s = seed >>> 0;
-  const splitmix = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  return Int32Array.of(splitmix(), splitmix(), splitmix(), splitmix());
+  return Int32Array.from(xoshiroSeed(seed));
 }
 
 /**

@@ -5,10 +5,9 @@
 import type { CatalogueStore } from './catalogue-store.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { PostgresStore } from './postgres-store.ts';
+import { isPostgresSpec } from './store-spec.ts';
 
-export function isPostgresSpec(spec: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(spec);
-}
+export { isPostgresSpec, redactStoreSpec } from './store-spec.ts';
 
 export async function openStore(spec: string): Promise<CatalogueStore> {
   if (isPostgresSpec(spec)) return PostgresStore.open(spec);

@@ -24,6 +24,7 @@ import type {
 } from './catalogue-store.ts';
 import { MIGRATIONS, SCHEMA_VERSION, newerSchemaMessage, schemaVersionTable } from './schema.ts';
 import { CatalogBuilder, CATALOG_LIST, SELECT_LIST, extraJson, featureValue, isoTime, prepareTracks, q, textValue, toTrackRecord } from './track-rows.ts';
+import { redactStoreSpec } from './store-spec.ts';
 import { buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
 
 /** Rows per INSERT … unnest statement. */
@@ -71,17 +72,6 @@ export function pgTextArray(values: readonly (string | null)[]): string {
   return out + '}';
 }
 
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
-
 export class PostgresStore implements CatalogueStore {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
@@ -103,7 +93,7 @@ export class PostgresStore implements CatalogueStore {
       await pool.end().catch(() => {});
       const code = (e as { code?: string }).code;
       if (code && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|3D000|28P01|28000)$/.test(code)) {
-        throw new InputError(`cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
+        throw new InputError(`cannot connect to PostgreSQL at ${redactStoreSpec(url)}: ${(e as Error).message}`);
       }
       throw e;
     }

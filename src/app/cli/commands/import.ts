@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readTracksCsv, type IngestReport, type MissingStrategy } from '../../../io/csv/read-tracks.ts';
-import { openStore, isPostgresSpec } from '../../../io/store/open-store.ts';
+import { openStore, redactStoreSpec } from '../../../io/store/open-store.ts';
 import { action, printJson } from '../run-action.ts';
 import { InputError } from '../../../core/common/errors.ts';
 import { createLogger, createProgress } from '../progress.ts';
@@ -33,17 +33,6 @@ export interface ImportSummary {
   seconds: number;
 }
 
-export function redactDb(spec: string): string {
-  if (!isPostgresSpec(spec)) return spec;
-  try {
-    const u = new URL(spec);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
-}
-
 /**
  * Reads the whole CSV first (a bad file throws InputError before the store is even opened), then
  * upserts every track by id in one transaction.
@@ -62,7 +51,7 @@ export async function importCsv(file: string, db: string, opts: ImportOptions = 
       report,
       summary: {
         file,
-        db: redactDb(db),
+        db: redactStoreSpec(db),
         rowsRead: report.rowsRead,
         rowsKept: report.rowsKept,
         duplicates: report.duplicates,

@@ -17,7 +17,7 @@ import { startServer } from '../../server/server.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 export interface ServeContext {
   state: CatalogueState;
@@ -81,7 +81,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         logger: flags.quiet ? false : { level },
         plugins: extensions.map((ext) => ext(ctx)),
       });
-      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactDb(flags.db)}, model ${state.modelRecord.id}`);
+      log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactStoreSpec(flags.db)}, model ${state.modelRecord.id}`);
       log(`moodscape: web app ${url}/  ·  API docs ${url}/docs`);
       if (auth.kind === 'read-only') log('moodscape: writes are disabled (set MOODSCAPE_TOKEN, or --no-auth for local use)');
       else if (auth.kind === 'open') log('moodscape: writes are open (--no-auth)');

@@ -16,7 +16,7 @@ import { InputError } from '../../../core/common/errors.ts';
 import { openStore, type CatalogueStore, type ModelRecord, type TagRow } from '../../../io/store/open-store.ts';
 import { createLogger } from '../progress.ts';
 import { printJson } from '../run-action.ts';
-import { redactDb } from './import.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 /** Tracks tagged per write transaction. */
 export const TAG_BATCH = 20_000;
@@ -117,9 +117,9 @@ export async function tagDatabase(
 export async function tagDbCommand(db: string, modelDir: string | undefined, flags: { json?: boolean; quiet?: boolean } = {}): Promise<TagDbSummary> {
   const log = createLogger(Boolean(flags.quiet || flags.json));
   const r = await tagDatabase(db, modelDir, { log });
-  if (flags.json) printJson({ db: redactDb(db), ...r });
+  if (flags.json) printJson({ db: redactStoreSpec(db), ...r });
   else {
-    log(`${redactDb(db)}: tagged ${r.tagged} of ${r.total} tracks with model ${r.modelId}${r.tagged ? '' : ' (every track already had a tag from it)'}`);
+    log(`${redactStoreSpec(db)}: tagged ${r.tagged} of ${r.total} tracks with model ${r.modelId}${r.tagged ? '' : ' (every track already had a tag from it)'}`);
     if (r.tagged) process.stdout.write(Object.entries(r.moods).map(([m, n]) => `${m.padEnd(24)} ${n}`).join('\n') + '\n');
   }
   return r;
