@@ -17,8 +17,8 @@
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
-import { finite, integer, resolveOptions, type Check } from '../common/options.ts';
-import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
+import { assertFiniteMatrix, booleanCheck, finite, integer, resolveOptions } from '../common/options.ts';
+import { assertLabels, classWeightsCheck, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { denseForward, denseGradWeights, type EpochRecord, type FitOptions } from './mlp.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
 import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
@@ -53,11 +53,8 @@ const LOGREG_CHECKS = {
   C: finite({ min: 0, exclusiveMin: true }),
   maxIter: integer(1),
   tol: finite({ min: 0, exclusiveMin: true }),
-  fitIntercept: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check<boolean>,
-  classWeights: ((v) =>
-    v === null || v === 'balanced' || (Array.isArray(v) && v.every((w) => Number.isFinite(w) && w >= 0))
-      ? undefined
-      : "null, 'balanced' or an array of finite weights ≥ 0") as Check<ClassWeightSpec>,
+  fitIntercept: booleanCheck,
+  classWeights: classWeightsCheck,
   memory: integer(1, 100),
   kernels: kernelsCheck,
 };
@@ -231,9 +228,7 @@ export class LogisticRegression {
     if (!Number.isInteger(nClasses) || nClasses < 2) throw new RangeError(`${who}: nClasses must be an integer ≥ 2, got ${nClasses}`);
     if (X.rows < 1) throw new RangeError(`${who}: cannot fit on 0 rows`);
     assertLabels(y, nClasses, who, X.rows);
-    for (let i = 0; i < X.data.length; i++) {
-      if (!Number.isFinite(X.data[i])) throw new RangeError(`${who}: X has a non-finite value at row ${Math.floor(i / X.cols)}, column ${i % X.cols}`);
-    }
+    assertFiniteMatrix(X, who);
     const val = opts.validation;
     if (val) {
       assertWidth(val.X, X.cols, `${who} (validation)`);

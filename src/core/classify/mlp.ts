@@ -37,9 +37,9 @@
  */
 import { argmaxRows, assertWidth, matrix, takeRows, type Matrix } from '../common/matrix.ts';
 import { checkState, requireArray, type ModelState } from './model-state.ts';
-import { finite, integer, resolveOptions, seedCheck, type Check } from '../common/options.ts';
+import { assertFiniteMatrix, booleanCheck, finite, integer, resolveOptions, seedCheck, unitIntervalCheck, type Check } from '../common/options.ts';
 import { createRng, shuffleInPlace, xoshiroSeed, type Rng } from '../common/random.ts';
-import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
+import { assertLabels, classWeightsCheck, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { stratifiedTrainTestSplit } from '../evaluate/split.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
 import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
@@ -136,18 +136,15 @@ export interface FitOptions {
 const MLP_CHECKS = {
   hiddenSizes: ((v) =>
     Array.isArray(v) && v.every((h) => Number.isInteger(h) && h >= 1) ? undefined : 'an array of integers ≥ 1') as Check<readonly number[]>,
-  dropout: ((v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number in [0, 1)')) as Check<number>,
+  dropout: unitIntervalCheck,
   learningRate: finite({ min: 0, exclusiveMin: true }),
-  beta1: ((v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number in [0, 1)')) as Check<number>,
-  beta2: ((v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number in [0, 1)')) as Check<number>,
+  beta1: unitIntervalCheck,
+  beta2: unitIntervalCheck,
   epsilon: finite({ min: 0, exclusiveMin: true }),
   epochs: integer(1),
   batchSize: integer(1),
   l2: finite({ min: 0 }),
-  classWeights: ((v) =>
-    v === null || v === 'balanced' || (Array.isArray(v) && v.every((w) => Number.isFinite(w) && w >= 0))
-      ? undefined
-      : "null, 'balanced' or an array of finite weights ≥ 0") as Check<ClassWeightSpec>,
+  classWeights: classWeightsCheck,
   earlyStopping: ((v) => {
     if (v === null || v === 'auto') return undefined;
     const ok =
@@ -157,17 +154,10 @@ const MLP_CHECKS = {
       (v.validationFraction === undefined || (v.validationFraction > 0 && v.validationFraction < 1));
     return ok ? undefined : "null, 'auto' or { patience: integer ≥ 1, minDelta?: ≥ 0, validationFraction?: in (0, 1) }";
   }) as Check<EarlyStopping | null | 'auto'>,
-  shuffle: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check<boolean>,
+  shuffle: booleanCheck,
   seed: seedCheck,
   kernels: kernelsCheck,
 };
-
-function assertFinite(X: Matrix, who: string): void {
-  const d = X.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) throw new RangeError(`${who}: X has a non-finite value at row ${Math.floor(i / X.cols)}, column ${i % X.cols}`);
-  }
-}
 
 /** Offsets of each layer's kernel and bias inside the flat parameter vector. */
 interface Layout {
@@ -561,7 +551,7 @@ export class MlpClassifier {
     if (!Number.isInteger(nClasses) || nClasses < 2) throw new RangeError(`${who}: nClasses must be an integer ≥ 2, got ${nClasses}`);
     if (X.rows < 1) throw new RangeError(`${who}: cannot fit on 0 rows`);
     assertLabels(y, nClasses, who, X.rows);
-    assertFinite(X, who);
+    assertFiniteMatrix(X, who);
     const classW = resolveClassWeights(o.classWeights, y, nClasses, who);
 
     const rng = createRng(o.seed);

@@ -6,7 +6,7 @@
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
 import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
-import { finite, resolveOptions } from '../common/options.ts';
+import { booleanCheck, finite, resolveOptions } from '../common/options.ts';
 
 // ---- StandardScaler --------------------------------------------------------------------------
 
@@ -19,7 +19,6 @@ export interface StandardScalerOptions {
 
 export const STANDARD_SCALER_DEFAULTS: StandardScalerOptions = { withMean: true, withStd: true };
 
-const boolCheck = (v: boolean): string | undefined => (typeof v === 'boolean' ? undefined : 'a boolean');
 
 export class StandardScaler {
   readonly options: Partial<StandardScalerOptions>;
@@ -28,7 +27,7 @@ export class StandardScaler {
   }
 
   fit(X: Matrix): FittedStandardScaler {
-    const o = resolveOptions(STANDARD_SCALER_DEFAULTS, this.options, { withMean: boolCheck, withStd: boolCheck }, 'StandardScaler');
+    const o = resolveOptions(STANDARD_SCALER_DEFAULTS, this.options, { withMean: booleanCheck, withStd: booleanCheck }, 'StandardScaler');
     if (X.rows < 1) throw new RangeError('StandardScaler: cannot fit on 0 rows');
     const { mean, variance } = columnMeanVariance(X);
     const d = X.cols;
