@@ -31,6 +31,11 @@ export interface ClassifierFactory {
 
 const REGISTRY = new Map<string, ClassifierFactory>();
 
+/** Whether `kind` is registered (checked before classifierFactory, whose unknown kind is an internal error). */
+export function isClassifierKind(kind: string): boolean {
+  return REGISTRY.has(kind);
+}
+
 /** Adds a classifier kind; a kind can be registered once (tfjs' registerClass rule). */
 export function registerClassifier(kind: ClassifierKind, factory: ClassifierFactory): void {
   if (REGISTRY.has(kind)) throw new Error(`classifier kind "${kind}" is already registered`);

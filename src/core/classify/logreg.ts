@@ -16,10 +16,10 @@
  * model is tiny, and float32 rounding would move probabilities by ~1e-7 relative).
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from './model-state.ts';
+import { readState, type ModelState } from './model-state.ts';
 import { assertFiniteMatrix, booleanCheck, finite, integer, resolveOptions } from '../common/options.ts';
 import { assertLabels, classWeightsCheck, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
-import { denseForward, denseGradWeights, type EpochRecord, type FitOptions } from './mlp.ts';
+import { denseForward, denseGradWeights, readHistory, type EpochRecord, type FitOptions } from './mlp.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
 import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 
@@ -383,17 +383,14 @@ export class FittedLogisticRegression {
   }
 
   static fromState(s: ModelState): FittedLogisticRegression {
-    checkState(s, 'logreg', 1);
-    const options = resolveOptions(LOGREG_DEFAULTS, s.config.options as Partial<LogRegOptions>, LOGREG_CHECKS, 'logreg state');
-    const nFeatures = s.config.nFeatures as number, nClasses = s.config.nClasses as number;
-    if (!Number.isInteger(nFeatures) || nFeatures < 1 || !Number.isInteger(nClasses) || nClasses < 2) {
-      throw new Error('logreg state: config.nFeatures / config.nClasses are missing or invalid');
-    }
+    const r = readState(s, 'logreg', 1);
+    const options = r.options<LogRegOptions>((p) => resolveOptions(LOGREG_DEFAULTS, p, LOGREG_CHECKS, 'logreg state'));
+    const nFeatures = r.int('nFeatures', 1), nClasses = r.int('nClasses', 2);
+    const R = rowsFor(nClasses);
     return new FittedLogisticRegression(
       options, nFeatures, nClasses,
-      Float64Array.from(requireArray(s, 'coef')), Float64Array.from(requireArray(s, 'intercept')),
-      (s.config.nIter as number | undefined) ?? 0, (s.config.converged as boolean | undefined) ?? true,
-      (s.config.history as EpochRecord[] | undefined) ?? [],
+      Float64Array.from(r.array('coef', 'float64', R * nFeatures)), Float64Array.from(r.array('intercept', 'float64', R)),
+      r.int('nIter', 0, 0), r.boolean('converged', true), readHistory(r),
     );
   }
 }

@@ -36,7 +36,7 @@
  * model loaded from its state predicts bit-for-bit the same probabilities.
  */
 import { argmaxRows, assertWidth, matrix, takeRows, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from './model-state.ts';
+import { readState, type ModelState, type StateReader } from './model-state.ts';
 import { assertFiniteMatrix, booleanCheck, finite, integer, resolveOptions, seedCheck, unitIntervalCheck, type Check } from '../common/options.ts';
 import { createRng, shuffleInPlace, xoshiroSeed, type Rng } from '../common/random.ts';
 import { assertLabels, classWeightsCheck, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
@@ -126,6 +126,19 @@ export interface EpochRecord {
   readonly accuracy: number;
   readonly valLoss?: number;
   readonly valAccuracy?: number;
+}
+
+/**
+ * A saved training history (absent in older files: empty). A loss that overflowed was written as
+ * null by JSON and reads back as NaN.
+ */
+export function readHistory(r: StateReader, name = 'history'): EpochRecord[] {
+  if (!r.has(name)) return [];
+  return r.objects(name).map((e) => {
+    const num = (f: string): number => (e.raw(f) === null ? NaN : e.number(f));
+    const rec: EpochRecord = { epoch: e.int('epoch', 0), loss: num('loss'), accuracy: num('accuracy') };
+    return e.has('valLoss') || e.has('valAccuracy') ? { ...rec, valLoss: num('valLoss'), valAccuracy: num('valAccuracy') } : rec;
+  });
 }
 
 export interface FitOptions {
@@ -820,24 +833,18 @@ export class FittedMlp {
   }
 
   static fromState(s: ModelState): FittedMlp {
-    checkState(s, 'mlp', 1);
-    const options = resolveOptions(MLP_DEFAULTS, s.config.options as Partial<MlpOptions>, MLP_CHECKS, 'mlp state');
-    const sizes = s.config.layerSizes as number[];
-    if (!Array.isArray(sizes) || sizes.length < 2 || !sizes.every((v) => Number.isInteger(v) && v >= 1)) {
-      throw new Error('mlp state: config.layerSizes must be an array of at least two positive integers');
-    }
+    const r = readState(s, 'mlp', 1);
+    const options = r.options<MlpOptions>((p) => resolveOptions(MLP_DEFAULTS, p, MLP_CHECKS, 'mlp state'));
+    const sizes = r.ints('layerSizes', 1, 2);
+    if (r.has('kernelLayout') && r.string('kernelLayout') !== 'out-in') r.fail('kernelLayout', `must be "out-in", got ${JSON.stringify(r.raw('kernelLayout'))}`);
     const lay = layout(sizes);
     const theta = new Float64Array(lay.total);
     for (let l = 0; l + 1 < sizes.length; l++) {
-      const K = requireArray<Float32Array>(s, `kernel${l}`), b = requireArray<Float32Array>(s, `bias${l}`);
-      if (K.length !== sizes[l] * sizes[l + 1] || b.length !== sizes[l + 1]) {
-        throw new Error(`mlp state: layer ${l} arrays do not match layer sizes ${sizes.join('-')}`);
-      }
-      theta.set(K, lay.kOff[l]);
-      theta.set(b, lay.bOff[l]);
+      theta.set(r.array(`kernel${l}`, 'float32', sizes[l] * sizes[l + 1]), lay.kOff[l]);
+      theta.set(r.array(`bias${l}`, 'float32', sizes[l + 1]), lay.bOff[l]);
     }
-    const history = (s.config.history as EpochRecord[] | undefined) ?? [];
-    const bestEpoch = (s.config.bestEpoch as number | undefined) ?? history.length;
+    const history = readHistory(r);
+    const bestEpoch = r.int('bestEpoch', 0, history.length);
     return new FittedMlp(options, sizes, roundToF32(theta), history, bestEpoch);
   }
 }

@@ -15,7 +15,7 @@
  *   Free parameters: k·d means + (k − 1) weights + k·d(d+1)/2 ('full') or k·d ('diag') covariances.
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
+import { readState, type ModelState } from '../classify/model-state.ts';
 import { assertFiniteMatrix, finite, integer, oneOf, resolveOptions, seedCheck } from '../common/options.ts';
 import { createRng } from '../common/random.ts';
 import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
@@ -236,17 +236,21 @@ export class FittedGaussianMixture {
   }
 
   static fromState(s: ModelState): FittedGaussianMixture {
-    checkState(s, 'gmm', 1);
-    const o = resolveGMMOptions(s.config.options as Partial<GMMOptions>);
-    const d = s.config.nFeatures as number;
-    const weights = Float64Array.from(requireArray<Float64Array>(s, 'weights'));
-    const means = Float64Array.from(requireArray<Float64Array>(s, 'means'));
-    const cov = Float64Array.from(requireArray<Float64Array>(s, 'covariances'));
-    const covLen = o.covarianceType === 'full' ? o.k * d * d : o.k * d;
-    if (!Number.isInteger(d) || d < 1 || weights.length !== o.k || means.length !== o.k * d || cov.length !== covLen) {
-      throw new Error(`gmm state arrays do not match k=${o.k}, nFeatures=${d}, covarianceType=${o.covarianceType}`);
-    }
-    return new FittedGaussianMixture(o, d, weights, matrix(o.k, d, means), cov, structuredClone(s.config.fitInfo as GMMFitInfo));
+    const r = readState(s, 'gmm', 1);
+    const o = r.options(resolveGMMOptions);
+    const d = r.int('nFeatures', 1);
+    const weights = Float64Array.from(r.array('weights', 'float64', o.k));
+    const means = Float64Array.from(r.array('means', 'float64', o.k * d));
+    const cov = Float64Array.from(r.array('covariances', 'float64', o.covarianceType === 'full' ? o.k * d * d : o.k * d));
+    const f = r.object('fitInfo'), ll = f.object('logLikelihood');
+    const fitInfo: GMMFitInfo = {
+      logLikelihood: { total: ll.number('total'), mean: ll.number('mean') },
+      lowerBound: f.number('lowerBound'),
+      converged: f.boolean('converged'),
+      nIter: f.int('nIter', 0),
+      nSamples: f.int('nSamples', 1),
+    };
+    return new FittedGaussianMixture(o, d, weights, matrix(o.k, d, means), cov, fitInfo);
   }
 }
 

@@ -19,7 +19,7 @@
  * wasm/kmeans-kernel.ts) with no allocation inside the iteration loop.
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
+import { readState, type ModelState } from '../classify/model-state.ts';
 import { assertFiniteMatrix, finite, integer, resolveOptions, seedCheck } from '../common/options.ts';
 import { createRng, type Rng } from '../common/random.ts';
 import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
@@ -122,22 +122,12 @@ export class FittedKMeans {
   }
 
   static fromState(s: ModelState): FittedKMeans {
-    checkState(s, 'kmeans', 1);
-    const options = resolveKMeansOptions(s.config.options as Partial<KMeansOptions>);
-    const nFeatures = s.config.nFeatures as number;
-    const c = requireArray<Float64Array>(s, 'centroids');
-    if (!Number.isInteger(nFeatures) || nFeatures < 1 || c.length !== options.k * nFeatures) {
-      throw new Error(`kmeans state: centroids hold ${c.length} values, expected k=${options.k} × nFeatures=${nFeatures}`);
-    }
-    const labels = Int32Array.from(requireArray<Int32Array>(s, 'labels'));
-    return new FittedKMeans(
-      options,
-      nFeatures,
-      matrix(options.k, nFeatures, Float64Array.from(c)),
-      s.config.inertia as number,
-      s.config.nIter as number,
-      labels,
-    );
+    const r = readState(s, 'kmeans', 1);
+    const options = r.options(resolveKMeansOptions);
+    const nFeatures = r.int('nFeatures', 1);
+    const c = r.array('centroids', 'float64', options.k * nFeatures);
+    const labels = Int32Array.from(r.array('labels', 'int32'));
+    return new FittedKMeans(options, nFeatures, matrix(options.k, nFeatures, Float64Array.from(c)), r.number('inertia'), r.int('nIter', 0), labels);
   }
 }
 
