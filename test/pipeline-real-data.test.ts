@@ -24,7 +24,7 @@ const bdizon = join(DATA, 'mood_labelled/bdizon_playlist_moods_angry_happy_sad.c
 test("--from-clusters --k 4 on tidytuesday: the network reproduces the cluster ids with ≥ 0.99 cross-validated accuracy", async () => {
   // 3 folds rather than 10 keeps this test to a few CPU-minutes; README quotes the 5-fold run.
   const model = join(dir, 'from-clusters');
-  const r = await runCli(['train', tidy, '--from-clusters', '--k', '4', '--model', 'mlp', '--cv', '3', '--out', model, '--json']);
+  const r = await runCli(['train', tidy, '--from-clusters', '--k', '4', '--classifier', 'mlp', '--cv', '3', '--out', model, '--json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.cv.folds, 3);
@@ -64,20 +64,20 @@ test('cluster --k auto reports the sweep with inertia and silhouette for k = 2..
 
 test('train → evaluate → tag on real mood sets, with a model trained on another set', async () => {
   const model = join(dir, 'logreg');
-  const t = await runCli(['train', moods, '--label', 'mood', '--model', 'logreg', '--cv', '5', '--out', model, '--json']);
+  const t = await runCli(['train', moods, '--label', 'mood', '--classifier', 'logreg', '--cv', '5', '--out', model, '--json']);
   assert.equal(t.code, 0, t.stderr);
   const trained = JSON.parse(t.stdout);
   assert.deepEqual(trained.classes, ['Calm', 'Energetic', 'Happy', 'Sad']);
   assert.ok(trained.cv.accuracy.mean > 0.7);
 
-  const e = await runCli(['evaluate', model, moods, '--label', 'mood', '--json']);
+  const e = await runCli(['evaluate', moods, '--model', model, '--label', 'mood', '--json']);
   assert.equal(e.code, 0, e.stderr);
   const ev = JSON.parse(e.stdout);
   assert.ok(ev.accuracy > 0.7 && ev.macroF1 > 0.6);
   assert.equal(ev.confusion.length, 4);
 
   const tagged = join(dir, 'tagged.csv');
-  const g = await runCli(['tag', model, bdizon, '--out', tagged]);
+  const g = await runCli(['tag', bdizon, '--model', model, '--out', tagged]);
   assert.equal(g.code, 0, g.stderr);
   const lines = (await readFile(tagged, 'utf8')).trim().split('\n');
   assert.equal(lines[0], 'id,name,artist,mood,confidence,p_Calm,p_Energetic,p_Happy,p_Sad');

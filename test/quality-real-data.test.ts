@@ -41,7 +41,7 @@ test('default train on data_moods: 10-fold CV reaches its bar, beats both baseli
   assert.ok(r.circularity.treeAccuracy < 0.9);
   assert.deepEqual(r.warnings, []);
 
-  const e = await runCli(['evaluate', model, bdizon, '--label', 'mood', '--map', 'happy=Happy,sad=Sad', '--json']);
+  const e = await runCli(['evaluate', bdizon, '--model', model, '--label', 'mood', '--map', 'happy=Happy,sad=Sad', '--json']);
   assert.equal(e.code, 0, e.stderr);
   const ev = JSON.parse(e.stdout);
   assert.deepEqual(ev.unmappedLabels, { angry: 727 }, 'angry has no class in data_moods: reported, not scored');
@@ -53,12 +53,12 @@ test('default train on data_moods: 10-fold CV reaches its bar, beats both baseli
   assert.ok(ev.calibration.ece.calibrated >= 0 && typeof ev.uncertain.count === 'number');
   assert.equal(ev.confusion.length, 4);
 
-  const k = await runCli(['evaluate', model, bdizon, '--label', 'mood', '--map', 'happy=Happy,sad=Sad', '--keep-overlap', '--json']);
+  const k = await runCli(['evaluate', bdizon, '--model', model, '--label', 'mood', '--map', 'happy=Happy,sad=Sad', '--keep-overlap', '--json']);
   const kv = JSON.parse(k.stdout);
   assert.equal(kv.rows, ev.rows + ev.dedup.removed);
   assert.ok(kv.warnings.some((w: string) => /inflated/.test(w)));
 
-  const self = await runCli(['evaluate', model, moods, '--label', 'mood', '--json']);
+  const self = await runCli(['evaluate', moods, '--model', model, '--label', 'mood', '--json']);
   const sv = JSON.parse(self.stdout);
   assert.equal(sv.rows, 686, 'a training set evaluated on itself is still scored …');
   assert.ok(sv.warnings.some((w: string) => /training-set scores/.test(w)), '… with a warning that says so');
@@ -74,11 +74,11 @@ test('train warns when a depth-2 tree reproduces the labels (labels made from th
   }
   const csv = join(dir, 'threshold-labels.csv');
   await writeFile(csv, lines.join('\n') + '\n');
-  const r = await runCli(['train', csv, '--label', 'mood', '--model', 'logreg', '--cv', '5', '--out', join(dir, 'circular'), '--json']);
+  const r = await runCli(['train', csv, '--label', 'mood', '--classifier', 'logreg', '--cv', '5', '--out', join(dir, 'circular'), '--json']);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.circularity.circular, true);
   assert.ok(out.warnings.some((w: string) => /agreement with the labeller, not mood/.test(w)), JSON.stringify(out.warnings));
-  const text = await runCli(['train', csv, '--label', 'mood', '--model', 'logreg', '--cv', '5', '--out', join(dir, 'circular2')]);
+  const text = await runCli(['train', csv, '--label', 'mood', '--classifier', 'logreg', '--cv', '5', '--out', join(dir, 'circular2')]);
   assert.match(text.stdout, /warning: circular labels/);
 });

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SpotifyApi, type AudioFeatures, type Track } from '@spotify/web-api-ts-sdk';
 import type { RecCatalog } from '../src/core/recommend/index.ts';
-import { importCsv } from '../src/app/cli/commands/import.ts';
+import { importCsv } from '../src/io/store/import-csv.ts';
 import { openStore, type CatalogueStore, type TrackRecord } from '../src/io/store/open-store.ts';
 import { loadMoodModel } from '../src/io/mood-model-dir.ts';
 import { authMode, type AuthMode } from '../src/app/server/auth.ts';

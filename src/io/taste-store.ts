@@ -1,12 +1,80 @@
 /**
- * Taste profiles persisted as one JSON file: `{"format":"moodscape-taste/1","users":{"alice":{…}}}`.
- * Every update reads the file, applies the feedback and writes a temp file that is renamed over the
- * old one, so a crash never leaves a half-written store. Concurrent writers: the last one wins.
+ * Where likes and skips live. One interface, `TasteStore`, that the CLI (`feedback`,
+ * `recommend --user`) and the server share:
+ * - a catalogue store (`catalogueTasteStore`): the feedback table behind the CatalogueStore
+ *   interface, SQLite or PostgreSQL — what `--db` and the server use, so a like given in the web app
+ *   and one given on the command line land in the same place;
+ * - the file fallback (`fileTasteStore`), only when no store is given (a CSV catalogue): one JSON
+ *   file, `{"format":"moodscape-taste/1","users":{"alice":{…}}}`, read, updated and written to a
+ *   temp file renamed over the old one (a crash never leaves half a file; the last writer wins).
+ *   It keeps each track's attributes, so the profile works with any catalogue later.
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../core/common/errors.ts';
-import { addFeedback, emptyProfile, type FeedbackItem, type TasteProfile } from '../core/recommend/index.ts';
+import { addFeedback, emptyProfile, feedbackItemAt, type FeedbackItem, type TasteProfile } from '../core/recommend/index.ts';
+import type { TrackTable } from '../core/data/track-table.ts';
+import type { CatalogueStore, FeedbackKind } from './store/catalogue-store.ts';
 import { writeFileAtomic } from './atomic.ts';
+
+/** One piece of feedback on a track. */
+export interface TasteEvent {
+  readonly kind: FeedbackKind;
+  readonly item: FeedbackItem;
+}
+
+export interface TasteStore {
+  /** Where the profiles live, for messages. */
+  readonly where: string;
+  /** Records the events in order; returns the user's profile after them. */
+  record(user: string, events: readonly TasteEvent[]): Promise<TasteProfile>;
+  /** The user's profile; `known` is false when the user has no feedback yet. */
+  profile(user: string): Promise<TasteProfile & { known: boolean }>;
+}
+
+/** Applies events in order: likes and skips move the profile, other kinds leave the taste alone. */
+export function applyTasteEvents(profile: TasteProfile, events: readonly TasteEvent[]): TasteProfile {
+  let p = profile;
+  for (const e of events) {
+    if (e.kind === 'like') p = addFeedback(p, [e.item], []);
+    else if (e.kind === 'skip') p = addFeedback(p, [], [e.item]);
+  }
+  return p;
+}
+
+/**
+ * Feedback in a catalogue store. Track attributes come from `table` (the store's catalogue, as
+ * loadCatalog gives it); feedback on a track no longer in it keeps its place with no attributes.
+ */
+export function catalogueTasteStore(store: CatalogueStore, table: TrackTable, rowOf?: ReadonlyMap<string, number>): TasteStore {
+  const rows = rowOf ?? new Map((table.text.id ?? []).map((id, i) => [id, i]));
+  const itemOf = (id: string): FeedbackItem => {
+    const r = rows.get(id);
+    return r === undefined ? { id, features: {} } : feedbackItemAt(table, r);
+  };
+  const profile = async (user: string) => {
+    const feedback = await store.getFeedback(user);
+    const p = applyTasteEvents(emptyProfile(user), feedback.map((f) => ({ kind: f.kind, item: itemOf(f.trackId) })));
+    return { ...p, known: feedback.length > 0 };
+  };
+  return {
+    where: `the ${store.kind} catalogue`,
+    async record(user, events) {
+      checkUserName(user);
+      for (const e of events) await store.addFeedback(user, e.item.id, e.kind);
+      return profile(user);
+    },
+    profile,
+  };
+}
+
+/** Feedback in a JSON file (the fallback when there is no catalogue store). */
+export function fileTasteStore(path: string): TasteStore {
+  return {
+    where: path,
+    record: (user, events) => recordEvents(path, user, events),
+    profile: (user) => loadProfile(path, user),
+  };
+}
 
 export const TASTE_FORMAT = 'moodscape-taste/1';
 
@@ -62,10 +130,14 @@ export async function loadProfile(path: string, user: string): Promise<TasteProf
 
 /** Adds likes and skips to `user`'s profile and saves the store atomically; returns the new profile. */
 export async function recordFeedback(path: string, user: string, likes: readonly FeedbackItem[], skips: readonly FeedbackItem[]): Promise<TasteProfile> {
+  return recordEvents(path, user, [...likes.map((item) => ({ kind: 'like' as const, item })), ...skips.map((item) => ({ kind: 'skip' as const, item }))]);
+}
+
+async function recordEvents(path: string, user: string, events: readonly TasteEvent[]): Promise<TasteProfile> {
   checkUserName(user);
   const store = await readStore(path);
   const old = store.users[user];
-  const next = addFeedback(old ? { user, likes: old.likes, skips: old.skips } : emptyProfile(user), likes, skips);
+  const next = applyTasteEvents(old ? { user, likes: old.likes, skips: old.skips } : emptyProfile(user), events);
   store.users[user] = { likes: [...next.likes], skips: [...next.skips], updated: new Date().toISOString() };
   await writeFileAtomic(path, JSON.stringify(store, null, 1) + '\n');
   return next;

@@ -5,15 +5,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { correlations, describe } from '../../core/data/describe.ts';
-import { topMoods } from '../../core/classify/mood-model.ts';
+import { tagTracks } from '../../core/tag/tag-tracks.ts';
 import { clusterMoods, maxMembership } from '../../core/cluster/mood-clusters.ts';
-import { DEFAULT_CLASSIFIER, trainMetrics, trainMoodModel, type TrainOutcome } from '../../core/classify/train-mood-model.ts';
+import { DEFAULT_CLASSIFIER, trainMoodModel } from '../../core/classify/train-mood-model.ts';
 import { designMatrix } from '../../core/data/feature-matrix.ts';
 import { readTracksCsv } from '../../io/csv/read-tracks.ts';
 import { writeCsv, writeTableCsv, type CsvCell } from '../../io/csv/write-csv.ts';
 import { writeGeneratedCsv } from '../../io/generate-csv.ts';
-import { evaluationStages, fingerprint, saveMoodModel } from '../../io/mood-model-dir.ts';
-import { buildTrainingIndex } from '../../core/evaluate/leakage.ts';
+import { saveTrainedModel } from '../../io/save-trained-model.ts';
 import { clusterStability } from '../../core/cluster/cluster-stability.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { writeReport } from '../../io/report/write-report.ts';
@@ -72,15 +71,15 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
 
   log('training the mood model (the default: networks averaged with logistic regression) on human-style labels, 5-fold stratified CV');
   const honest = trainMoodModel(labelled.table, { target: { type: 'label', column: 'mood' }, classifier: DEFAULT_CLASSIFIER, cv: 5, seed: o.seed });
-  await save(path('model'), honest, files['labelled.csv'], { type: 'label', column: 'mood' });
+  await saveTrainedModel(path('model'), honest, { trainingFile: files['labelled.csv'] });
 
   log("training the original set-up: the network re-predicting K-Means moods (80/20 holdout)");
   const fromClusters = trainMoodModel(catalogue.table, { target: { type: 'clusters', k: clusters.k, method: 'kmeans' }, classifier: { model: 'mlp' }, cv: 0, seed: o.seed });
-  await save(path('model-from-clusters'), fromClusters, files['catalogue.csv'], { type: 'clusters', k: clusters.k, method: 'kmeans' });
+  await saveTrainedModel(path('model-from-clusters'), fromClusters, { trainingFile: files['catalogue.csv'] });
 
   log('tagging the catalogue with the mood model');
-  const proba = honest.model.predictProba(catalogue.table);
-  const top = topMoods(honest.model.classes, proba);
+  const tags = tagTracks(honest.model, catalogue.table, { uncertainBelow: honest.model.uncertainBelow });
+  const { proba, decisions: top } = tags;
   const k = honest.model.classes.length;
   const t = catalogue.table;
   await writeCsv(path('tagged.csv'), ['id', 'name', 'artist', 'mood', 'confidence', ...honest.model.classes.map((c) => `p_${c}`)], (function* () {
@@ -90,8 +89,7 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
       yield row;
     }
   })());
-  const tagged: Record<string, number> = Object.fromEntries(honest.model.classes.map((c) => [c, 0]));
-  for (const m of top) tagged[m.mood]++;
+  const tagged = { ...tags.counts };
 
   log('building example playlists (contexts, moods and a calm → energetic arc)');
   const recCatalog = buildRecCatalog(t, honest.model);
@@ -145,15 +143,6 @@ export async function runDemo(o: DemoOptions, log: (msg: string) => void): Promi
   };
   await writeFile(path('summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return summary;
-}
-
-async function save(dir: string, o: TrainOutcome, file: string, target: Parameters<typeof saveMoodModel>[2]['target']): Promise<void> {
-  await saveMoodModel(dir, o.model, {
-    target,
-    training: { file, rows: o.table.rowCount, fingerprint: fingerprint(designMatrix(o.table, o.model.selection), o.target.y) },
-    metrics: trainMetrics(o),
-    ...(o.clustering ? { clusters: { k: o.clustering.k, profiles: o.clustering.profiles } } : {}),
-  }, evaluationStages(o.baselineModel, buildTrainingIndex(o.table)));
 }
 
 function round(v: number): number {

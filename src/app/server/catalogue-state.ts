@@ -12,14 +12,15 @@ import { PCA, type FittedPCA } from '../../core/cluster/pca.ts';
 import { backgroundSample, explainTrack, type TrackExplanation } from '../../core/explain/shapley.ts';
 import { sortedContributions, formatContribution } from '../../core/explain/format.ts';
 import {
-  addFeedback, BUILTIN_CONTEXTS, buildScaledSpace, emptyProfile, recommend, topMoodIndex, TASTE_KNOBS,
-  type ContextSpec, type FeedbackItem, type RecCatalog, type RecQuery, type RecResult, type TasteProfile,
+  BUILTIN_CONTEXTS, buildScaledSpace, feedbackItemAt, recommend, topMoodIndex,
+  type ContextSpec, type RecCatalog, type RecQuery, type RecResult, type TasteProfile,
 } from '../../core/recommend/index.ts';
 import type { TrackTable } from '../../core/data/track-table.ts';
 import { InputError } from '../../core/common/errors.ts';
 import type { LoadedMoodModel } from '../../io/mood-model-dir.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
-import { registerLoadedModel, tagDatabase } from '../cli/commands/tag-db.ts';
+import { registerLoadedModel, tagDatabase } from '../../io/store/tag-catalogue.ts';
+import { catalogueTasteStore, type TasteStore } from '../../io/taste-store.ts';
 
 export interface Snapshot {
   /** Increases with every rebuild. */
@@ -177,26 +178,22 @@ export class CatalogueState {
     return out;
   }
 
+  /** Likes and skips, in the store's feedback table (the same one `moodscape feedback --db` writes). */
+  get taste(): TasteStore {
+    return catalogueTasteStore(this.store, this.snap.table, this.snap.rowOf);
+  }
+
   /** The taste profile of a user from the store's feedback, with feature snapshots from the catalogue. */
   async profile(user: string): Promise<TasteProfile> {
-    const fb = await this.store.getFeedback(user);
-    const { table, rowOf } = this.snap;
-    let p = emptyProfile(user);
-    for (const f of fb) {
-      const r = rowOf.get(f.trackId);
-      const features: Record<string, number> = {};
-      if (r !== undefined) for (const k of TASTE_KNOBS) { const v = table.numeric[k]?.[r]; if (v !== undefined && Number.isFinite(v)) features[k] = v; }
-      const item: FeedbackItem = { id: f.trackId, features };
-      p = f.kind === 'like' ? addFeedback(p, [item], []) : addFeedback(p, [], [item]);
-    }
-    return p;
+    return this.taste.profile(user);
   }
 
   async addFeedback(user: string, trackId: string, kind: FeedbackKind): Promise<TasteProfile> {
-    if (!this.snap.rowOf.has(trackId)) throw new InputError(`unknown track id "${trackId}"`);
-    await this.store.addFeedback(user, trackId, kind);
+    const r = this.snap.rowOf.get(trackId);
+    if (r === undefined) throw new InputError(`unknown track id "${trackId}"`);
+    const p = await this.taste.record(user, [{ kind, item: feedbackItemAt(this.snap.table, r) }]);
     this.feedbackVersion.set(user, (this.feedbackVersion.get(user) ?? 0) + 1);
-    return this.profile(user);
+    return p;
   }
 
   /** The recommender over the current snapshot, cached per (query, user feedback, snapshot). */

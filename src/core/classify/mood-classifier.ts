@@ -15,7 +15,7 @@ import { FittedStandardScaler, StandardScaler } from '../data/scaler.ts';
 import type { TrackTable } from '../data/track-table.ts';
 import { inputMatrix } from '../data/feature-matrix.ts';
 import { applyTemperature } from './calibration.ts';
-import { DEFAULT_UNCERTAIN_BELOW, checkThreshold, decideMoods, type MoodDecision } from './uncertain.ts';
+import { DEFAULT_UNCERTAIN_BELOW, checkThreshold } from './uncertain.ts';
 
 export interface MoodClassifierOptions {
   /** Features to use; null = the required features plus every optional one the data has. */
@@ -135,11 +135,6 @@ export class FittedMoodClassifier implements MoodTagger {
   predictProbaUncalibrated(X: Matrix): Matrix {
     assertWidth(X, this.selection.inputs.length, 'mood model');
     return this.classifier.predictProba(this.scaler.transform(withEngineered(X, this.selection)));
-  }
-
-  /** Top mood per track, "uncertain" below the threshold (the model's own unless given). */
-  decide(table: TrackTable, uncertainBelow: number = this.uncertainBelow): MoodDecision[] {
-    return decideMoods(this.classes, this.predictProba(table), uncertainBelow);
   }
 
   predictProba(table: TrackTable): Matrix {

@@ -20,19 +20,3 @@ export interface MoodTagger {
   /** Probabilities for every track of a table: featureMatrix + predictProbaRaw. */
   predictProba(table: TrackTable): Matrix;
 }
-
-export interface MoodAssignment {
-  readonly mood: string;
-  readonly confidence: number;
-}
-
-/** The most probable mood per row. */
-export function topMoods(classes: readonly string[], proba: Matrix): MoodAssignment[] {
-  const out: MoodAssignment[] = [];
-  for (let i = 0; i < proba.rows; i++) {
-    let best = 0;
-    for (let j = 1; j < proba.cols; j++) if (proba.data[i * proba.cols + j] > proba.data[i * proba.cols + best]) best = j;
-    out.push({ mood: classes[best], confidence: proba.data[i * proba.cols + best] });
-  }
-  return out;
-}

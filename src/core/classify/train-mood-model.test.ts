@@ -6,7 +6,8 @@ import { matrix } from '../common/matrix.ts';
 import { encodeLabels, MoodClassifier } from './mood-classifier.ts';
 import { crossFittedCalibration, crossValidateMoodClassifier } from '../evaluate/mood-cv.ts';
 import { trainMoodModel, DEFAULT_ENSEMBLE_MEMBERS } from './train-mood-model.ts';
-import { decideMoods, summarizeUncertain, UNCERTAIN } from './uncertain.ts';
+import { summarizeUncertain, UNCERTAIN } from './uncertain.ts';
+import { tagProbabilities, tagTracks } from '../tag/tag-tracks.ts';
 import { classifierFactory } from './classifiers.ts';
 
 const labelled = generateCatalogue({ tracks: 500, seed: 11, labelled: true });
@@ -27,7 +28,7 @@ test('train fits a temperature on the out-of-fold predictions, stores it in the 
   assert.ok(Number.isFinite(cv.calibration.brier.raw) && Number.isFinite(cv.calibration.brier.calibrated));
   // Uncertain outcomes are counted with the calibrated probabilities at the chosen threshold.
   assert.equal(cv.uncertain.threshold, 0.5);
-  const decisions = o.model.decide(labelled);
+  const { decisions } = tagTracks(o.model, labelled, { uncertainBelow: o.model.uncertainBelow });
   const nUnc = decisions.filter((d) => d.mood === UNCERTAIN).length;
   assert.equal(nUnc, summarizeUncertain(got, 0.5).count);
   assert.ok(decisions.every((d) => d.uncertain === d.confidence < 0.5));
@@ -40,14 +41,14 @@ test('train fits a temperature on the out-of-fold predictions, stores it in the 
 
 test('the uncertain threshold decides per row', () => {
   const p = matrix(3, 2, Float64Array.from([0.9, 0.1, 0.55, 0.45, 0.3, 0.7]));
-  const d = decideMoods(['A', 'B'], p, 0.6);
+  const d = tagProbabilities(['A', 'B'], p, { uncertainBelow: 0.6 }).decisions;
   assert.deepEqual(d.map((x) => x.mood), ['A', UNCERTAIN, 'B']);
   assert.deepEqual(d.map((x) => x.topMood), ['A', 'A', 'B']);
   const s = summarizeUncertain(p, 0.6, [0, 1, 1]);
   assert.equal(s.count, 1);
   assert.equal(s.accuracyWhenCertain, 1);
   assert.equal(s.accuracyWhenUncertain, 0);
-  assert.throws(() => decideMoods(['A', 'B'], p, 1.5), /threshold/);
+  assert.throws(() => tagProbabilities(['A', 'B'], p, { uncertainBelow: 1.5 }), /threshold/);
 });
 
 test('repeated CV pools repeats × folds and uses a different split per repeat', () => {

@@ -68,6 +68,8 @@ export interface HoldoutResult {
 }
 
 export interface TrainOutcome {
+  /** What was asked for (saved with the model: the target says what its moods mean). */
+  readonly spec: TrainSpec;
   readonly model: FittedMoodClassifier;
   readonly target: EncodedLabels;
   /** The rows the model was trained on (unlabelled rows removed). */
@@ -191,7 +193,7 @@ export function trainMoodModel(input: TrackTable, spec: TrainSpec, progress: Tra
 
   const counts = classCounts(target.y, target.classes.length);
   return {
-    model, target, table, droppedUnlabelled, cv, holdout, clustering, baselineModel: baselineModel!,
+    spec, model, target, table, droppedUnlabelled, cv, holdout, clustering, baselineModel: baselineModel!,
     majorityClass: target.classes[majorityClass(target.y, target.classes.length)],
     classCounts: Object.fromEntries(target.classes.map((c, k) => [c, counts[k]])),
     circularity: circularity!,

@@ -18,21 +18,6 @@ export interface MoodDecision {
   readonly uncertain: boolean;
 }
 
-/** Top mood per row with the uncertain outcome; for `tag` and every report. */
-export function decideMoods(classes: readonly string[], proba: Matrix, uncertainBelow: number = DEFAULT_UNCERTAIN_BELOW): MoodDecision[] {
-  checkThreshold(uncertainBelow);
-  const out: MoodDecision[] = [];
-  const k = proba.cols, d = proba.data;
-  for (let i = 0; i < proba.rows; i++) {
-    let best = 0;
-    for (let j = 1; j < k; j++) if (d[i * k + j] > d[i * k + best]) best = j;
-    const confidence = d[i * k + best];
-    const uncertain = confidence < uncertainBelow;
-    out.push({ mood: uncertain ? UNCERTAIN : classes[best], topMood: classes[best], confidence, uncertain });
-  }
-  return out;
-}
-
 export function checkThreshold(t: number): void {
   if (!(Number.isFinite(t) && t >= 0 && t <= 1)) throw new RangeError(`the uncertain threshold must be in [0, 1], got ${t}`);
 }

@@ -20,7 +20,7 @@ export type { IvfOptions } from './ivf.ts';
 export { mmrSelect, trackSimilarity, DEFAULT_LAMBDA } from './mmr.ts';
 export { DiversityGuard, diversityViolations, maxPerArtist, normaliseTitle, DEFAULT_ARTIST_CAP } from './diversity.ts';
 export type { ArtistCap } from './diversity.ts';
-export { addFeedback, emptyProfile, tasteShifts, describeShifts, TASTE_KNOBS, MAX_SHIFT } from './taste.ts';
+export { addFeedback, emptyProfile, feedbackItemAt, tasteShifts, describeShifts, TASTE_KNOBS, MAX_SHIFT } from './taste.ts';
 export type { TasteProfile, FeedbackItem, TasteShift } from './taste.ts';
 export { evaluateRecs } from './evaluate-recs.ts';
 export type { EvalOptions, EvalReport, EvalSummary, MoodEval } from './evaluate-recs.ts';

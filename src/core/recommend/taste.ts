@@ -11,6 +11,7 @@
  */
 import { FEATURE_SPEC } from '../data/features.ts';
 import { formatKnob, knobScale, type Knob } from './knobs.ts';
+import type { TrackTable } from '../data/track-table.ts';
 
 export const TASTE_KNOBS: readonly Knob[] = ['energy', 'valence', 'danceability', 'acousticness', 'instrumentalness', 'speechiness', 'tempo'];
 export const MAX_SHIFT = 0.15;
@@ -26,6 +27,16 @@ export interface TasteProfile {
   readonly user: string;
   readonly likes: readonly FeedbackItem[];
   readonly skips: readonly FeedbackItem[];
+}
+
+/** The feedback item of catalogue row `row`: its id and the taste knobs it has values for. */
+export function feedbackItemAt(table: TrackTable, row: number): FeedbackItem {
+  const features: Partial<Record<Knob, number>> = {};
+  for (const k of TASTE_KNOBS) {
+    const v = table.numeric[k]?.[row];
+    if (v !== undefined && Number.isFinite(v)) features[k] = v;
+  }
+  return { id: table.text.id[row], features };
 }
 
 export function emptyProfile(user: string): TasteProfile {

@@ -5,7 +5,7 @@
  */
 import { AUDIO_FEATURES } from '../data/features.ts';
 import { matrix, row, type Matrix } from '../common/matrix.ts';
-import { topMoods } from '../classify/mood-model.ts';
+import { tagProbabilities } from '../tag/tag-tracks.ts';
 import { PCA } from '../cluster/pca.ts';
 import type { TrackTable } from '../data/track-table.ts';
 import { backgroundSample, explainTrack, shapleyValues, type ExplainableModel } from '../explain/shapley.ts';
@@ -46,13 +46,16 @@ export interface ModelReportOptions {
   /** Tracks whose |Shapley| values are averaged for global importance (40 background rows). Default 24. */
   importanceTracks?: number;
   seed?: number;
+  /** Top probability below which a track's mood is `uncertain` (default: the model's, else 0.4). */
+  uncertainBelow?: number;
 }
 
 /** Predicted moods, PCA map, example explanations and importance for a model over a raw feature matrix. */
-export function modelReportParts(model: ExplainableModel, X: Matrix, o: ModelReportOptions = {}): Pick<ReportInput, 'moodMap' | 'explanations' | 'importance'> & { predicted: string[] } {
+export function modelReportParts(model: ExplainableModel & { readonly uncertainBelow?: number }, X: Matrix, o: ModelReportOptions = {}): Pick<ReportInput, 'moodMap' | 'explanations' | 'importance'> & { predicted: string[] } {
   const seed = o.seed ?? 0;
   const P = model.predictProbaRaw(X);
-  const top = topMoods(model.classes, P);
+  const uncertainBelow = o.uncertainBelow ?? model.uncertainBelow;
+  const top = tagProbabilities(model.classes, P, { uncertainBelow }).decisions;
   const predicted = top.map((t) => t.mood);
   const { std, ranges } = columnStats(X);
 

@@ -9,6 +9,7 @@ import type { Counterfactual } from '../explain/counterfactual.ts';
 import type { GlobalImportance } from '../explain/importance.ts';
 import { formatContribution, formatCounterfactual, formatFeatureValue, formatSigned, sortedContributions } from '../explain/format.ts';
 import { FEATURE_SPEC } from '../data/features.ts';
+import { UNCERTAIN } from '../classify/uncertain.ts';
 import { correlationMatrix, describeColumn, histogramWithDensity, sampleIndices, type DescribeRow } from './stats.ts';
 import {
   confusionSpec, contributionSpec, correlationSpec, distributionsSpec, foldAccuracySpec, gmmConfidenceSpec, importanceSpec,
@@ -253,6 +254,8 @@ export function buildReportData(input: ReportInput): ReportData {
     const moods = [...new Set(mm.moods)].sort();
     const ev = mm.explainedVariance;
     s.lead.push(`Every track projected onto the two directions along which the (scaled) features vary most${ev ? `, which together hold ${pct(ev[0] + ev[1])} of the variance` : ''}. Colours are moods; the labelled diamonds are the cluster centres${idx.length < mm.x.length ? `. A seeded sample of ${int(idx.length)} of ${int(mm.x.length)} tracks is drawn` : ''}.`);
+    const uncertain = mm.moods.filter((m) => m === UNCERTAIN).length;
+    if (uncertain) s.lead.push(`${int(uncertain)} of ${int(mm.moods.length)} tracks (${pct(uncertain / mm.moods.length)}) are "${UNCERTAIN}": no mood reached the model's threshold.`);
     s.charts.push(moodMapSpec(pts, moods, mm.centroids ?? [], ev));
     sections.push(s);
   } else sections.push(skipped('mood-map', 'Mood map', 'No PCA projection was given.'));

@@ -15,7 +15,7 @@ import { InputError } from '../../core/common/errors.ts';
 import { openStore, SCHEMA_VERSION, derivedTrackId, type CatalogueStore, type ModelRecord } from './open-store.ts';
 import { findPgBin, startPostgres, type PgServer } from '../../../test/support/postgres.ts';
 import { BATCH_ROWS } from './postgres-store.ts';
-import { importCsv } from '../../app/cli/commands/import.ts';
+import { importCsv } from './import-csv.ts';
 
 const REQ = ['valence', 'danceability', 'energy', 'acousticness', 'tempo', 'loudness'] as const;
 

@@ -1,5 +1,5 @@
 /**
- * `moodscape evaluate-recs --model DIR --catalog labelled.csv --label mood`: precision@k and
+ * `moodscape evaluate-recs labelled.csv --model DIR --label mood`: precision@k and
  * nDCG@k of mood playlists against held-out labels, intra-list diversity, coverage and artist
  * repetition, at k = 10 and 20.
  */
@@ -8,7 +8,8 @@ import { InputError } from '../../../core/common/errors.ts';
 import { evaluateRecs, type EvalReport } from '../../../core/recommend/index.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
-import { addCatalogOptions, loadRecCatalog, type CatalogFlags } from './recommend.ts';
+import { addCatalogOptions, loadRecCatalog, openCatalogue, type CatalogFlags } from './recommend.ts';
+import { catalogueSpec } from '../shared-flags.ts';
 
 interface EvalRecsFlags extends CatalogFlags {
   label: string;
@@ -27,7 +28,8 @@ export function registerEvaluateRecs(program: Command): void {
     .option('--map <pairs>', 'model mood → label, e.g. "Energetic=angry,Calm=chill" (vocabularies that differ)')
     .option('--lambda <x>', 'diversity trade-off in [0, 1]', '0.7')
     .option('--json', 'print the full report as JSON');
-  addCatalogOptions(cmd).action(action(async (flags: EvalRecsFlags) => {
+  addCatalogOptions(cmd).action(action(async (csv: string | undefined, flags: EvalRecsFlags) => {
+    const spec = catalogueSpec('evaluate-recs', csv, flags);
     const log = createLogger(Boolean(flags.quiet || flags.json));
     const ks = flags.k.split(',').map((s) => parseNumberFlag('k', s.trim(), { integer: true, min: 1, max: 100 }));
     const moodMap: Record<string, string> = {};
@@ -36,9 +38,11 @@ export function registerEvaluateRecs(program: Command): void {
       if (!a || !b) throw new InputError(`--map entries must be MODEL_MOOD=LABEL, got "${pair}"`);
       moodMap[a] = b;
     }
-    const catalog = await loadRecCatalog(flags, log);
+    const opened = await openCatalogue(spec, flags, log, Boolean(flags.quiet || flags.json));
+    await opened.close();
+    const catalog = await loadRecCatalog(flags, spec, opened.table, log);
     const labels = catalog.table.text[flags.label];
-    if (!labels) throw new InputError(`no label column "${flags.label}"`, { file: flags.catalog, expected: `one of ${Object.keys(catalog.table.text).join(', ')}` });
+    if (!labels) throw new InputError(`no label column "${flags.label}"`, { file: spec, expected: `one of ${Object.keys(catalog.table.text).join(', ')}` });
     const report = evaluateRecs(catalog, labels, { ks, moodMap, lambda: parseNumberFlag('lambda', flags.lambda ?? '0.7', { min: 0, max: 1 }) });
     if (flags.json) return printJson(report);
     process.stdout.write(formatReport(report));

@@ -12,8 +12,10 @@ import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
+import { requireModelAndCsv } from '../shared-flags.ts';
 
 interface EvaluateFlags extends IngestFlags {
+  model?: string;
   label: string;
   map?: string;
   keepOverlap?: boolean;
@@ -26,15 +28,17 @@ export function registerEvaluate(program: Command): void {
   const cmd = program
     .command('evaluate')
     .description('score a saved model against labelled tracks, beside the majority-class and logistic-regression baselines')
-    .argument('<modelDir>', 'model directory written by train')
-    .argument('<csv>', 'labelled track CSV')
+    .argument('[csv]', 'labelled track CSV')
+    .argument('[legacyCsv]', '(deprecated: the old "evaluate MODEL CSV" order)')
+    .option('--model <dir>', 'model directory written by train')
     .requiredOption('--label <column>', 'column holding the true moods')
     .option('--map <pairs>', "map this file's labels onto the model's classes: happy=Happy,sad=Sad,… (unmapped labels are reported, not scored)")
     .option('--keep-overlap', 'also score tracks that are in the training set (by id or identical features); default: leave them out')
     .option('--uncertain-below <p>', "top probability below which a track counts as uncertain (default: the model's)")
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no status on stderr');
-  addIngestOptions(cmd).action(action(async (modelDir: string, csv: string, flags: EvaluateFlags) => {
+  addIngestOptions(cmd).action(action(async (first: string | undefined, second: string | undefined, flags: EvaluateFlags) => {
+    const { modelDir, csv } = requireModelAndCsv('evaluate', 'evaluate labelled.csv --model DIR --label COLUMN', flags.model, first, second);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const { model, baseline, trainingIndex, info } = await loadMoodModel(modelDir);

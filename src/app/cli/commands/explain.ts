@@ -9,9 +9,11 @@ import { normaliseTrackId } from '../../../io/csv/header.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { addIngestOptions, ingest, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
+import { requireModelAndCsv } from '../shared-flags.ts';
 
 interface ExplainFlags extends IngestFlags {
   track: string;
+  model?: string;
   json?: boolean;
   background?: string;
   seed?: string;
@@ -21,13 +23,15 @@ export function registerExplain(program: Command): void {
   const cmd = program
     .command('explain')
     .description('why a track got its mood: Shapley values per feature and the smallest change that flips it')
-    .argument('<modelDir>', 'model directory written by train')
-    .argument('<csv>', 'track CSV holding the track (also the background sample)')
+    .argument('[csv]', 'track CSV holding the track (also the background sample)')
+    .argument('[legacyCsv]', '(deprecated: the old "explain MODEL CSV" order)')
+    .option('--model <dir>', 'model directory written by train')
     .requiredOption('--track <id>', 'track id (Spotify id, URI or URL)')
     .option('--background <n>', 'background tracks sampled from the CSV', '100')
     .option('--seed <n>', 'seed of the background sample', '0')
     .option('--json', 'print the explanation as JSON');
-  addIngestOptions(cmd).action(action(async (modelDir: string, csv: string, flags: ExplainFlags) => {
+  addIngestOptions(cmd).action(action(async (first: string | undefined, second: string | undefined, flags: ExplainFlags) => {
+    const { modelDir, csv } = requireModelAndCsv('explain', 'explain tracks.csv --model DIR --track ID', flags.model, first, second);
     const backgroundSize = parseNumberFlag('background', flags.background ?? '100', { integer: true, min: 1, max: 100_000 });
     const seed = parseNumberFlag('seed', flags.seed ?? '0', { integer: true, min: 0 });
     const { model } = await loadMoodModel(modelDir);

@@ -39,7 +39,7 @@ describe('export and tag engines', () => {
 
   it('export --onnx writes a graph that reproduces the saved model', { skip: !ORT && 'onnxruntime-node is not installed' }, async () => {
     const out = join(dir, 'model.onnx');
-    const r = await run(['export', modelDir, '--onnx', out, '--json']);
+    const r = await run(['export', '--model', modelDir, '--onnx', out, '--json']);
     assert.equal(r.code, 0, r.out);
     const summary = JSON.parse(r.out);
     assert.equal(summary.out, out);
@@ -55,14 +55,14 @@ describe('export and tag engines', () => {
   });
 
   it('export without a format or of a missing directory is a usage error', async () => {
-    assert.equal((await run(['export', modelDir])).code, 2);
-    assert.equal((await run(['export', join(dir, 'nope'), '--onnx', join(dir, 'x.onnx')])).code, 2);
+    assert.equal((await run(['export', '--model', modelDir])).code, 2);
+    assert.equal((await run(['export', '--model', join(dir, 'nope'), '--onnx', join(dir, 'x.onnx')])).code, 2);
   });
 
   it('tag --engine onnx and --engine ts write the same moods and probabilities', { skip: !ORT && 'onnxruntime-node is not installed' }, async () => {
     const outTs = join(dir, 'ts.csv'), outOnnx = join(dir, 'onnx.csv');
-    const a = await run(['tag', modelDir, tracks, '--out', outTs, '--engine', 'ts', '--json']);
-    const b = await run(['tag', modelDir, tracks, '--out', outOnnx, '--engine', 'onnx', '--json']);
+    const a = await run(['tag', tracks, '--model', modelDir, '--out', outTs, '--engine', 'ts', '--json']);
+    const b = await run(['tag', tracks, '--model', modelDir, '--out', outOnnx, '--engine', 'onnx', '--json']);
     assert.equal(a.code, 0, a.out);
     assert.equal(b.code, 0, b.out);
     assert.equal(JSON.parse(a.out).engine, 'ts');
@@ -115,7 +115,7 @@ describe('export and tag engines', () => {
   });
 
   it('rejects an unknown engine', async () => {
-    const r = await run(['tag', modelDir, tracks, '--out', join(dir, 'x.csv'), '--engine', 'gpu']);
+    const r = await run(['tag', tracks, '--model', modelDir, '--out', join(dir, 'x.csv'), '--engine', 'gpu']);
     assert.equal(r.code, 2);
     assert.match(r.out, /--engine must be one of auto, ts, onnx/);
   });

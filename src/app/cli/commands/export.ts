@@ -6,23 +6,29 @@ import { onnxExportDiscrepancy, PARITY_TOLERANCE } from '../../../io/onnx/engine
 import { moodModelToOnnx, OnnxExportError, onnxSpecOf } from '../../../io/onnx/export.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
+import { noteDeprecated, requireModel } from '../shared-flags.ts';
 
 interface ExportFlags {
+  model?: string;
   onnx?: string;
   json?: boolean;
   quiet?: boolean;
 }
 
-/** `moodscape export <modelDir> --onnx model.onnx`: the scaler and network as one ONNX graph. */
+/** `moodscape export --model DIR --onnx model.onnx`: the scaler and network as one ONNX graph. */
 export function registerExport(program: Command): void {
   program
     .command('export')
     .description('export a saved mood model to another format (ONNX: raw audio features in, mood probabilities out)')
-    .argument('<modelDir>', 'model directory written by train')
+    .argument('[legacyModelDir]', '(deprecated: the old "export MODEL" form)')
+    .option('--model <dir>', 'model directory written by train')
     .option('--onnx <file>', 'ONNX file to write (opset 13; input "input" float [N, inputs], output "probabilities" float [N, moods])')
     .option('--json', 'print a summary as JSON')
     .option('--quiet', 'no status on stderr')
-    .action(action(async (modelDir: string, flags: ExportFlags) => {
+    .action(action(async (legacyModelDir: string | undefined, flags: ExportFlags) => {
+      if (legacyModelDir !== undefined && flags.model !== undefined) throw new InputError('give the model once: --model DIR');
+      if (legacyModelDir !== undefined) noteDeprecated('"moodscape export MODEL"', '"moodscape export --model MODEL"');
+      const modelDir = requireModel('export', flags.model ?? legacyModelDir, 'export --model DIR --onnx model.onnx');
       if (!flags.onnx) throw new InputError('say what to export: --onnx <file>');
       const log = createLogger(Boolean(flags.quiet || flags.json));
       const { model } = await loadMoodModel(modelDir);

@@ -1,24 +1,28 @@
 /**
- * `moodscape feedback --user U --like ID --skip ID --catalog FILE`: records likes and skips in the
- * user's taste profile (a JSON store, written atomically). Each track's attributes are kept with
- * the feedback, so the profile works with any catalogue later.
+ * `moodscape feedback --user U --like ID --skip ID --db STORE` (or a track CSV instead of --db):
+ * records likes and skips. With a store they go to its feedback table — the same one the server's
+ * POST /feedback writes; with a CSV catalogue, to the taste profiles file (written atomically),
+ * which keeps each track's attributes so the profile works with any catalogue later.
  */
 import type { Command } from 'commander';
 import { InputError } from '../../../core/common/errors.ts';
-import { describeShifts, findTrack, TASTE_KNOBS, tasteShifts, type FeedbackItem } from '../../../core/recommend/index.ts';
+import { describeShifts, feedbackItemAt, findTrack, tasteShifts, type FeedbackItem } from '../../../core/recommend/index.ts';
 import type { TrackTable } from '../../../core/data/track-table.ts';
-import { recordFeedback } from '../../../io/taste-store.ts';
+import type { TasteEvent } from '../../../io/taste-store.ts';
 import { addIngestOptions, type IngestFlags } from '../common.ts';
+import { catalogueSpec } from '../shared-flags.ts';
 import { createLogger } from '../progress.ts';
 import { action, printJson } from '../run-action.ts';
-import { DEFAULT_TASTE_STORE, readCatalogTable } from './recommend.ts';
+import { addCatalogueSource, DEFAULT_TASTE_STORE, openCatalogue } from './recommend.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 
 interface FeedbackFlags extends IngestFlags {
   user: string;
   like?: string[];
   skip?: string[];
-  catalog: string;
-  tasteStore: string;
+  db?: string;
+  catalog?: string;
+  tasteStore?: string;
   json?: boolean;
   quiet?: boolean;
 }
@@ -26,34 +30,38 @@ interface FeedbackFlags extends IngestFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function feedbackItem(table: TrackTable, id: string): FeedbackItem {
-  const row = findTrack(table, id);
-  const features: Record<string, number> = {};
-  for (const k of TASTE_KNOBS) {
-    const v = table.numeric[k]?.[row];
-    if (v !== undefined && Number.isFinite(v)) features[k] = v;
-  }
-  return { id: table.text.id[row], features };
+  return feedbackItemAt(table, findTrack(table, id));
 }
 
 export function registerFeedback(program: Command): void {
-  const cmd = program
+  const cmd = addCatalogueSource(program
     .command('feedback')
-    .description("record likes and skips in a user's taste profile (used by recommend --user)")
+    .description("record likes and skips in a user's taste profile (used by recommend --user and the server)"))
     .requiredOption('--user <name>', 'user name')
     .option('--like <id>', 'a liked track id (repeatable)', collect)
     .option('--skip <id>', 'a skipped track id (repeatable)', collect)
-    .requiredOption('--catalog <file>', 'catalogue holding the tracks (CSV, .db or postgres://)')
-    .option('--taste-store <file>', 'taste profiles file', DEFAULT_TASTE_STORE)
+    .option('--taste-store <file>', `with a CSV catalogue: the taste profiles file (default ${DEFAULT_TASTE_STORE}); with --db they live in the store`)
     .option('--json', 'print the updated profile summary as JSON')
     .option('--quiet', 'no status on stderr');
-  addIngestOptions(cmd).action(action(async (flags: FeedbackFlags) => {
+  addIngestOptions(cmd).action(action(async (csv: string | undefined, flags: FeedbackFlags) => {
+    const spec = catalogueSpec('feedback', csv, flags);
     const likes = flags.like ?? [], skips = flags.skip ?? [];
     if (!likes.length && !skips.length) throw new InputError('give at least one --like ID or --skip ID');
     const both = likes.filter((id) => skips.includes(id));
     if (both.length) throw new InputError(`track ${both[0]} is both liked and skipped`);
     const log = createLogger(Boolean(flags.quiet || flags.json));
-    const table = await readCatalogTable(flags.catalog, flags, log, Boolean(flags.quiet || flags.json));
-    const profile = await recordFeedback(flags.tasteStore, flags.user, likes.map((id) => feedbackItem(table, id)), skips.map((id) => feedbackItem(table, id)));
+    const opened = await openCatalogue(spec, flags, log, Boolean(flags.quiet || flags.json));
+    const { table, taste } = opened;
+    let profile;
+    try {
+      const events: TasteEvent[] = [
+        ...likes.map((id) => ({ kind: 'like' as const, item: feedbackItem(table, id) })),
+        ...skips.map((id) => ({ kind: 'skip' as const, item: feedbackItem(table, id) })),
+      ];
+      profile = await taste.record(flags.user, events);
+    } finally {
+      await opened.close();
+    }
     // What the profile would do to a neutral query (targets at the catalogue mean).
     const mean = (k: string) => {
       const col = table.numeric[k];
@@ -63,8 +71,8 @@ export function registerFeedback(program: Command): void {
       return c ? s / c : undefined;
     };
     const shifts = tasteShifts(profile, mean);
-    if (flags.json) return printJson({ user: profile.user, likes: profile.likes.length, skips: profile.skips.length, store: flags.tasteStore, shiftsFromCatalogueMean: shifts });
-    log(`${profile.user}: ${profile.likes.length} likes, ${profile.skips.length} skips → ${flags.tasteStore}`);
+    if (flags.json) return printJson({ user: profile.user, likes: profile.likes.length, skips: profile.skips.length, store: redactStoreSpec(taste.where), shiftsFromCatalogueMean: shifts });
+    log(`${profile.user}: ${profile.likes.length} likes, ${profile.skips.length} skips → ${redactStoreSpec(taste.where)}`);
     process.stdout.write((describeShifts(profile, shifts) ?? `${profile.user}: not enough feedback to shift any target yet`) + '\n');
   }));
 }

@@ -77,7 +77,7 @@ describe('recommend commands', { skip: !haveData && 'shared data not found' }, (
   after(async () => { await rm(dir, { recursive: true, force: true }); });
 
   it('recommend --json has the documented shape; bad input exits 2', async () => {
-    const r = await run(['recommend', '--model', model, '--catalog', MOODS, '--context', 'study', '--limit', '8', '--json', '--quiet']);
+    const r = await run(['recommend', MOODS, '--model', model, '--context', 'study', '--limit', '8', '--json', '--quiet']);
     assert.equal(r.code, 0, r.out);
     const j = JSON.parse(r.out);
     assert.equal(j.tracks.length, 8);
@@ -85,7 +85,7 @@ describe('recommend commands', { skip: !haveData && 'shared data not found' }, (
     assert.equal(j.pool.initial, 686);
     assert.equal(j.query.context.name, 'focus');
     for (const bad of [['--mood', 'joyful'], ['--context', 'gym'], ['--seed', 'nope'], ['--mood', 'Sad', '--limit', '0'], ['--mood', 'Sad', '--min-energy', '0.9', '--max-energy', '0.1'], ['--target-energy', '3'], ['--mood', 'Calm', '--min-energy', '0.99']]) {
-      const b = await run(['recommend', '--model', model, '--catalog', MOODS, '--quiet', ...bad]);
+      const b = await run(['recommend', MOODS, '--model', model, '--quiet', ...bad]);
       assert.equal(b.code, 2, `${bad.join(' ')} → ${b.out}`);
       assert.match(b.out, /^moodscape: /);
     }
@@ -94,7 +94,7 @@ describe('recommend commands', { skip: !haveData && 'shared data not found' }, (
   it('--index ivf builds the index beside the catalogue once, then loads it; an unknown kind exits 2', async () => {
     const cat = join(dir, 'moods.csv');
     await copyFile(MOODS, cat);
-    const args = ['recommend', '--model', model, '--catalog', cat, '--mood', 'Happy', '--limit', '5', '--index', 'ivf'];
+    const args = ['recommend', cat, '--model', model, '--mood', 'Happy', '--limit', '5', '--index', 'ivf'];
     const first = await run(args);
     assert.equal(first.code, 0, first.out);
     assert.match(first.out, /built IVF index \(no index beside the catalogue\)/);
@@ -102,7 +102,7 @@ describe('recommend commands', { skip: !haveData && 'shared data not found' }, (
     const second = await run(args);
     assert.equal(second.code, 0, second.out);
     assert.match(second.out, /loaded IVF index/);
-    const bad = await run(['recommend', '--model', model, '--catalog', cat, '--mood', 'Happy', '--index', 'annoy']);
+    const bad = await run(['recommend', cat, '--model', model, '--mood', 'Happy', '--index', 'annoy']);
     assert.equal(bad.code, 2);
     assert.match(bad.out, /--index must be auto, exact, ivf or hnsw/);
   });
@@ -111,16 +111,16 @@ describe('recommend commands', { skip: !haveData && 'shared data not found' }, (
     const store = join(dir, 'taste.json');
     const { table } = await readTracksCsv(MOODS);
     const ids = table.text.id.slice(0, 2);
-    const fb = await run(['feedback', '--user', 'ana', '--like', ids[0], '--skip', ids[1], '--catalog', MOODS, '--taste-store', store, '--quiet', '--json']);
+    const fb = await run(['feedback', MOODS, '--user', 'ana', '--like', ids[0], '--skip', ids[1], '--taste-store', store, '--quiet', '--json']);
     assert.equal(fb.code, 0, fb.out);
     assert.equal(JSON.parse(fb.out).likes, 1);
     const out = join(dir, 'list.m3u');
-    const r = await run(['recommend', '--model', model, '--catalog', MOODS, '--mood', 'happy', '--user', 'ana', '--taste-store', store, '--format', 'm3u', '--out', out, '--quiet']);
+    const r = await run(['recommend', MOODS, '--model', model, '--mood', 'happy', '--user', 'ana', '--taste-store', store, '--format', 'm3u', '--out', out, '--quiet']);
     assert.equal(r.code, 0, r.out);
     const m3u = parseM3u(await readFile(out, 'utf8'));
     assert.equal(m3u.length, 20);
     assert.ok(!m3u.some((e) => e.location.endsWith(ids[1])), 'skipped track not returned');
-    const j = JSON.parse((await run(['recommend', '--model', model, '--catalog', MOODS, '--mood', 'happy', '--user', 'ana', '--taste-store', store, '--json', '--quiet'])).out);
+    const j = JSON.parse((await run(['recommend', MOODS, '--model', model, '--mood', 'happy', '--user', 'ana', '--taste-store', store, '--json', '--quiet'])).out);
     assert.equal(j.query.user, 'ana');
     if (j.query.tasteShifts.length) assert.ok(j.tracks[0].why.some((w: string) => w.startsWith('taste of ana')));
   });
@@ -128,7 +128,7 @@ describe('recommend commands', { skip: !haveData && 'shared data not found' }, (
   it('contexts lists the presets; evaluate-recs reports k = 10 and 20', async () => {
     const c = await run(['contexts']);
     for (const name of ['workout', 'running', 'focus', 'commute', 'relax', 'sleep', 'party', 'dinner', 'calm-to-energetic']) assert.ok(c.out.includes(name), name);
-    const e = await run(['evaluate-recs', '--model', model, '--catalog', BDIZON, '--label', 'mood', '--map', 'Energetic=angry', '--json', '--quiet']);
+    const e = await run(['evaluate-recs', BDIZON, '--model', model, '--label', 'mood', '--map', 'Energetic=angry', '--json', '--quiet']);
     assert.equal(e.code, 0, e.out);
     const rep = JSON.parse(e.out);
     assert.deepEqual(rep.summary.map((s: { k: number }) => s.k), [10, 20]);

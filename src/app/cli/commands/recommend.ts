@@ -16,72 +16,91 @@ import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
 import { writeFileAtomic } from '../../../io/atomic.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
-import { loadProfile } from '../../../io/taste-store.ts';
+import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../io/taste-store.ts';
+import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
+import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 
-/** Where taste profiles live unless --taste-store says otherwise. */
+/** Where taste profiles live with a CSV catalogue unless --taste-store says otherwise. */
 export const DEFAULT_TASTE_STORE = 'moodscape-taste.json';
 
 export interface CatalogFlags extends IngestFlags {
-  model: string;
-  catalog: string;
+  model?: string;
+  db?: string;
+  /** Deprecated: a CSV argument or --db. */
+  catalog?: string;
   index?: string;
   quiet?: boolean;
 }
 
-/** Adds --model, --catalog, --index and the ingest flags. */
+/** Adds the [csv] argument, --db and the deprecated --catalog: where the tracks come from. */
+export function addCatalogueSource(cmd: Command): Command {
+  return cmd
+    .argument('[csv]', 'track CSV with audio features (or give --db)')
+    .option('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
+    .option('--catalog <spec>', '(deprecated: give a CSV as the argument, a store as --db)');
+}
+
+/** Adds [csv], --db, --model, --index and the ingest flags. */
 export function addCatalogOptions(cmd: Command): Command {
-  cmd
-    .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--catalog <file>', 'track CSV, SQLite catalogue (.db/.sqlite) or postgres:// connection string')
+  addCatalogueSource(cmd)
+    .option('--model <dir>', 'model directory written by train')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
     .option('--quiet', 'no status on stderr');
   return addIngestOptions(cmd);
 }
 
-function isStoreSpec(spec: string): boolean {
-  return isPostgresSpec(spec) || /\.(db|sqlite|sqlite3)$/i.test(spec);
+/** A catalogue opened for a command: its tracks, and where its users' likes and skips live. */
+export interface OpenCatalogue {
+  readonly spec: string;
+  readonly table: TrackTable;
+  /** The store's feedback table; the JSON file (--taste-store) only for a CSV catalogue. */
+  readonly taste: TasteStore;
+  close(): Promise<void>;
 }
 
-/** Reads the catalogue (CSV or store). */
-export async function readCatalogTable(spec: string, flags: IngestFlags, log: (s: string) => void, quiet: boolean): Promise<TrackTable> {
+/** Opens the catalogue (a CSV, or a store with `--db`) as catalogueSpec resolved it. */
+export async function openCatalogue(spec: string, flags: IngestFlags & { tasteStore?: string }, log: (s: string) => void, quiet: boolean): Promise<OpenCatalogue> {
   if (isStoreSpec(spec)) {
+    if (flags.tasteStore !== undefined) throw new InputError('--taste-store is for a CSV catalogue: with --db, likes and skips live in the store');
     const store = await openStore(spec);
     try {
       const table = await store.loadCatalog();
-      log(`${spec}: ${table.rowCount} tracks from the ${store.kind} catalogue`);
-      if (!table.rowCount) throw new InputError('the catalogue store holds no tracks (run import first)', { file: spec });
-      return table;
-    } finally {
+      log(`${redactStoreSpec(spec)}: ${table.rowCount} tracks from the ${store.kind} catalogue`);
+      if (!table.rowCount) throw new InputError('the catalogue store holds no tracks (run import first)', { file: redactStoreSpec(spec) });
+      return { spec, table, taste: catalogueTasteStore(store, table), close: () => store.close() };
+    } catch (e) {
       await store.close();
+      throw e;
     }
   }
   const input = await ingest(spec, flags, { quiet });
   for (const line of describeIngest(input)) log(line);
-  return input.table;
+  return { spec, table: input.table, taste: fileTasteStore(flags.tasteStore ?? DEFAULT_TASTE_STORE), close: async () => {} };
 }
 
 /** Model + catalogue → a tagged RecCatalog, with an approximate index beside the catalogue when it is large. */
-export async function loadRecCatalog(flags: CatalogFlags, log: (s: string) => void): Promise<RecCatalog> {
+export async function loadRecCatalog(flags: CatalogFlags, spec: string, table: TrackTable, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
+  if (flags.model === undefined) throw new InputError('--model DIR is required: the model directory written by train');
   const { model } = await loadMoodModel(flags.model);
-  const table = await readCatalogTable(flags.catalog, flags, log, Boolean(flags.quiet));
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
   let catalog = buildRecCatalog(table, model);
   const kind = indexKind === 'auto' ? (table.rowCount > EXACT_SCAN_LIMIT ? 'ivf' : 'exact') : indexKind;
   if (kind === 'exact') return catalog;
   const name = kind === 'ivf' ? 'IVF' : 'HNSW';
-  if (isPostgresSpec(flags.catalog)) {
+  if (isPostgresSpec(spec)) {
     log(`note: no file to keep an ${name} index beside a PostgreSQL catalogue; using the exact scan`);
     return catalog;
   }
+  const file = spec.replace(/^sqlite:/i, '');
   const opened = kind === 'ivf'
-    ? await openIvfIndex(flags.catalog, catalog.scaled, catalog.dims)
-    : await openHnswIndex(flags.catalog, catalog.scaled, catalog.dims);
+    ? await openIvfIndex(file, catalog.scaled, catalog.dims)
+    : await openHnswIndex(file, catalog.scaled, catalog.dims);
   log(opened.rebuilt ? `built ${name} index (${opened.reason}) in ${((opened.buildMs ?? 0) / 1000).toFixed(1)} s → ${opened.path}` : `loaded ${name} index ${opened.path}`);
   return { ...catalog, index: opened.index };
 }
@@ -101,7 +120,7 @@ interface RecommendFlags extends CatalogFlags {
   lambda?: string;
   artistCap?: string;
   user?: string;
-  tasteStore: string;
+  tasteStore?: string;
   presets?: string;
   json?: boolean;
   format?: string;
@@ -150,7 +169,7 @@ export function registerRecommend(program: Command): void {
     .option('--lambda <x>', 'diversity trade-off in [0, 1] (1 = relevance only)', '0.7')
     .option('--artist-cap <n>', 'tracks per artist per 20 tracks', '2')
     .option('--user <name>', 'shift the targets by this user\'s taste profile (see feedback)')
-    .option('--taste-store <file>', 'taste profiles file', DEFAULT_TASTE_STORE)
+    .option('--taste-store <file>', `with a CSV catalogue: the taste profiles file (default ${DEFAULT_TASTE_STORE}); with --db they live in the store`)
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--json', 'print the result as JSON')
     .option('--format <fmt>', 'output format: json, csv or m3u')
@@ -162,21 +181,27 @@ export function registerRecommend(program: Command): void {
     cmd.option(`--min-${flag} <x>`, `minimum ${k}`);
     cmd.option(`--max-${flag} <x>`, `maximum ${k}`);
   }
-  addCatalogOptions(cmd).action(action(async (flags: RecommendFlags) => {
+  addCatalogOptions(cmd).action(action(async (csv: string | undefined, flags: RecommendFlags) => {
     const format = flags.json ? 'json' : flags.format;
     if (format !== undefined && !PLAYLIST_FORMATS.includes(format as PlaylistFormat)) {
       throw new InputError(`--format must be one of ${PLAYLIST_FORMATS.join(', ')}, got "${format}"`);
     }
+    const spec = catalogueSpec('recommend', csv, flags);
     const query = await queryFromFlags(flags);
     const presets = await readPresets(flags.presets);
     const log = createLogger(Boolean(flags.quiet || (format && !flags.out)));
+    const opened = await openCatalogue(spec, flags, log, Boolean(flags.quiet));
     let taste;
-    if (flags.user) {
-      const p = await loadProfile(flags.tasteStore, flags.user);
-      if (!p.known) log(`note: no feedback for user "${flags.user}" in ${flags.tasteStore} yet; targets unchanged`);
-      taste = { user: p.user, likes: p.likes, skips: p.skips };
+    try {
+      if (flags.user) {
+        const p = await opened.taste.profile(flags.user);
+        if (!p.known) log(`note: no feedback for user "${flags.user}" in ${opened.taste.where} yet; targets unchanged`);
+        taste = { user: p.user, likes: p.likes, skips: p.skips };
+      }
+    } finally {
+      await opened.close();
     }
-    const catalog = await loadRecCatalog(flags, log);
+    const catalog = await loadRecCatalog(flags, spec, opened.table, log);
     const result = recommend(catalog, { ...query, taste }, { contexts: presets, exactLimit: flags.index === 'hnsw' ? 0 : undefined });
     for (const w of result.warnings) log(`note: ${w}`);
     if (format) {

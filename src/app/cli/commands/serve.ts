@@ -1,5 +1,5 @@
 /**
- * `moodscape serve --db … --model … [--port 8080] [--host 127.0.0.1] [--no-auth]`: the HTTP API and
+ * `moodscape serve --db … --model … [--port 8080] [--host 127.0.0.1] [--no-auth] [--json]`: the HTTP API and
  * the web app over a catalogue store. Write routes (POST /tracks, POST /feedback) need the bearer
  * token in MOODSCAPE_TOKEN; without one they are disabled (403) unless --no-auth is given.
  *
@@ -36,6 +36,7 @@ interface ServeFlags {
   report?: string;
   presets?: string;
   quiet?: boolean;
+  json?: boolean;
   log?: string;
 }
 
@@ -54,6 +55,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
+    .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr')
     .action(action(async (flags: ServeFlags) => {
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
@@ -78,9 +80,14 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         reportPath: flags.report,
         host: flags.host,
         port,
-        logger: flags.quiet ? false : { level },
+        // With --json, stdout carries only the JSON line, so request logs move to stderr.
+        logger: flags.quiet ? false : flags.json ? { level, stream: process.stderr } : { level },
         plugins: extensions.map((ext) => ext(ctx)),
       });
+      if (flags.json) {
+        process.stdout.write(JSON.stringify({ url, tracks: state.snapshot.table.rowCount, model: state.modelRecord.id, db: redactStoreSpec(flags.db), writes: auth.kind }) + '\n');
+        return;
+      }
       log(`moodscape: ${state.snapshot.table.rowCount} tracks from ${redactStoreSpec(flags.db)}, model ${state.modelRecord.id}`);
       log(`moodscape: web app ${url}/  ·  API docs ${url}/docs`);
       if (auth.kind === 'read-only') log('moodscape: writes are disabled (set MOODSCAPE_TOKEN, or --no-auth for local use)');

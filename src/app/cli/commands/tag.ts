@@ -9,6 +9,7 @@ import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../c
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
+import { noteDeprecated, requireModelAndCsv } from '../shared-flags.ts';
 
 interface TagFlags extends IngestFlags {
   out?: string;
@@ -24,22 +25,26 @@ export function registerTag(program: Command): void {
   const cmd = program
     .command('tag')
     .description('tag tracks with moods using a saved model (a CSV, or every untagged track of a catalogue with --db)')
-    .argument('[modelDir]', 'model directory written by train')
     .argument('[csv]', 'track CSV with audio features')
+    .argument('[legacyCsv]', '(deprecated: the old "tag MODEL CSV" order)')
+    .option('--model <dir>', 'model directory written by train (with --db, default: the catalogue\'s current model)')
     .option('--out <file>', 'CSV to write: id, name, artist, mood, confidence and p_<mood> per class')
     .option('--db <spec>', 'tag every track of this catalogue (SQLite file or postgres:// URL) that has no tag from the model')
-    .option('--model <dir>', 'with --db: the model directory (default: the catalogue\'s current model)')
     .option('--uncertain-below <p>', 'call a track "uncertain" when its top probability is below p (default: the model\'s, 0.4)')
     .option('--json', 'print a summary as JSON')
     .option('--quiet', 'no status on stderr')
     .option('--engine <engine>', `auto | ts | onnx: auto runs the network on onnxruntime-node from ${ONNX_AUTO_MIN_ROWS.toLocaleString('en')} rows when it is installed (same probabilities), TypeScript otherwise`, 'auto');
-  addIngestOptions(cmd).action(action(async (modelDir: string | undefined, csv: string | undefined, flags: TagFlags) => {
+  addIngestOptions(cmd).action(action(async (first: string | undefined, second: string | undefined, flags: TagFlags) => {
     if (flags.db) {
-      if (csv) throw new InputError('give either a CSV or --db, not both');
-      await tagDbCommand(flags.db, flags.model ?? modelDir, flags);
+      if (second !== undefined) throw new InputError('give either a CSV or --db, not both');
+      if (first !== undefined) noteDeprecated('"moodscape tag MODEL --db STORE"', '"moodscape tag --db STORE --model MODEL"');
+      if (first !== undefined && flags.model !== undefined) throw new InputError('give the model once: --model DIR');
+      await tagDbCommand(flags.db, flags.model ?? first, flags);
       return;
     }
-    if (!modelDir || !csv || !flags.out) throw new InputError('usage: moodscape tag <modelDir> <csv> --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])');
+    const usage = 'tag tracks.csv --model DIR --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])';
+    const { modelDir, csv } = requireModelAndCsv('tag', usage, flags.model, first, second);
+    if (!flags.out) throw new InputError(`moodscape tag needs --out FILE (usage: moodscape ${usage})`);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);

@@ -1,13 +1,12 @@
 import type { Command } from 'commander';
 import { InputError } from '../../../core/common/errors.ts';
 import { parseFeatureList } from '../../../core/data/feature-matrix.ts';
-import { designMatrix } from '../../../core/data/feature-matrix.ts';
 import type { ClassifierKind } from '../../../core/classify/classifiers.ts';
-import { buildTrainingIndex } from '../../../core/evaluate/leakage.ts';
 import { DEFAULT_ENSEMBLE_MEMBERS, trainMetrics, trainMoodModel, type TrainOutcome, type TrainSpec } from '../../../core/classify/train-mood-model.ts';
-import { evaluationStages, fingerprint, saveMoodModel } from '../../../io/mood-model-dir.ts';
+import { saveTrainedModel } from '../../../io/save-trained-model.ts';
 import { addIngestOptions, describeIngest, ingest, ingestSummary, type IngestFlags } from '../common.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
+import { noteDeprecated } from '../shared-flags.ts';
 import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/evaluate/metrics.ts';
 import { defaultFoldThreads } from '../../parallel/fold-runner.ts';
@@ -18,7 +17,9 @@ interface TrainFlags extends IngestFlags {
   fromClusters?: boolean;
   k?: string;
   method?: string;
-  model: string;
+  classifier?: string;
+  /** Deprecated spelling of --classifier. */
+  model?: string;
   seeds?: string;
   cv: string;
   repeats?: string;
@@ -44,7 +45,8 @@ export function registerTrain(program: Command): void {
     .option('--from-clusters', "train on K-Means cluster moods (the original pipeline's set-up)")
     .option('--k <k>', 'clusters for --from-clusters: 2..10 or auto', '4')
     .option('--method <method>', 'clustering for --from-clusters: kmeans or gmm', 'kmeans')
-    .option('--model <kind>', 'classifier: ensemble (logistic regression + network seeds, averaged), mlp or logreg', 'ensemble')
+    .option('--classifier <kind>', 'ensemble (logistic regression + network seeds, averaged), mlp or logreg', 'ensemble')
+    .option('--model <kind>', '(deprecated: --classifier; --model names a model directory in every other command)')
     .option('--seeds <n>', 'networks in the ensemble (default 3)')
     .option('--cv <folds>', 'stratified k-fold cross-validation folds (0 = one 80/20 holdout)', '5')
     .option('--repeats <n>', 'repeat the cross-validation with different seeds; mean ± std over all folds', '1')
@@ -74,16 +76,7 @@ export function registerTrain(program: Command): void {
     }, workerRuntime(threads));
     progress.stop();
     const metrics = trainMetrics(outcome);
-    const X = designMatrix(outcome.table, outcome.model.selection);
-    await saveMoodModel(flags.out, outcome.model, {
-      target: spec.target.type === 'label'
-        ? { type: 'label', column: spec.target.column }
-        : { type: 'clusters', k: outcome.clustering!.k, method: spec.target.method },
-      training: { file: csv, rows: outcome.table.rowCount, fingerprint: fingerprint(X, outcome.target.y) },
-      metrics,
-      ingest: ingestSummary(input),
-      ...(outcome.clustering ? { clusters: { k: outcome.clustering.k, profiles: outcome.clustering.profiles } } : {}),
-    }, evaluationStages(outcome.baselineModel, buildTrainingIndex(outcome.table)));
+    await saveTrainedModel(flags.out, outcome, { trainingFile: csv, extra: { ingest: ingestSummary(input) } });
     if (flags.json) {
       printJson({ ...metrics, droppedUnlabelled: outcome.droppedUnlabelled, out: flags.out });
       return;
@@ -146,8 +139,10 @@ function parseEarlyStopping(value: string): 'auto' | null | { patience: number; 
 }
 
 export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
-  const model = flags.model as ClassifierKind;
-  if (model !== 'mlp' && model !== 'logreg' && model !== 'ensemble') throw new InputError(`--model must be ensemble, mlp or logreg, got "${flags.model}"`);
+  if (flags.model !== undefined) noteDeprecated(`train --model ${flags.model}`, `--classifier ${flags.model}`);
+  const kind = flags.model ?? flags.classifier ?? 'ensemble';
+  const model = kind as ClassifierKind;
+  if (model !== 'mlp' && model !== 'logreg' && model !== 'ensemble') throw new InputError(`--classifier must be ensemble, mlp or logreg, got "${kind}"`);
   const cv = parseNumberFlag('cv', flags.cv, { integer: true, min: 0, max: 100 });
   if (cv === 1) throw new InputError('--cv must be 0 (holdout) or at least 2 folds');
   const repeats = parseNumberFlag('repeats', flags.repeats ?? '1', { integer: true, min: 1, max: 100 });
@@ -158,8 +153,8 @@ export function trainSpecFromFlags(flags: TrainFlags): TrainSpec {
   if (flags.epochs !== undefined) mlpOptions.epochs = parseNumberFlag('epochs', flags.epochs, { integer: true, min: 1 });
   if (flags.batchSize !== undefined) mlpOptions.batchSize = parseNumberFlag('batch-size', flags.batchSize, { integer: true, min: 1 });
   if (flags.earlyStopping !== undefined) mlpOptions.earlyStopping = parseEarlyStopping(flags.earlyStopping);
-  if (model === 'logreg' && Object.keys(mlpOptions).length) throw new InputError('--epochs, --batch-size and --early-stopping apply to networks (--model mlp or ensemble) only');
-  if (flags.seeds !== undefined && model !== 'ensemble') throw new InputError('--seeds applies to --model ensemble only');
+  if (model === 'logreg' && Object.keys(mlpOptions).length) throw new InputError('--epochs, --batch-size and --early-stopping apply to networks (--classifier mlp or ensemble) only');
+  if (flags.seeds !== undefined && model !== 'ensemble') throw new InputError('--seeds applies to --classifier ensemble only');
   let classifierOptions: Record<string, unknown> = mlpOptions;
   if (model === 'ensemble') {
     const seeds = flags.seeds !== undefined ? parseNumberFlag('seeds', flags.seeds, { integer: true, min: 1, max: 50 }) : undefined;

@@ -1,6 +1,6 @@
 /** POST /feedback: a like or a skip; later recommendations for that user shift towards the likes. */
 import type { FastifyInstance } from 'fastify';
-import type { FeedbackKind } from '../../../../io/store/open-store.ts';
+import { FEEDBACK_KINDS, type FeedbackKind } from '../../../../io/store/open-store.ts';
 import { trackIdSchema, writeErrorResponses } from '../../schemas/common.ts';
 import { userSchema } from '../../schemas/recommend.ts';
 
@@ -15,7 +15,7 @@ export default async function feedbackRoutes(app: FastifyInstance): Promise<void
       body: {
         type: 'object',
         additionalProperties: false,
-        properties: { user: userSchema, trackId: trackIdSchema, kind: { type: 'string', enum: ['like', 'skip'] } },
+        properties: { user: userSchema, trackId: trackIdSchema, kind: { type: 'string', enum: [...FEEDBACK_KINDS] } },
         required: ['user', 'trackId', 'kind'],
       },
       response: {

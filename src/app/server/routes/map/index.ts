@@ -42,7 +42,7 @@ export default async function mapRoutes(app: FastifyInstance): Promise<void> {
     const points = [];
     for (let f = 0; Math.floor(f) < n && points.length < req.query.limit; f += step) {
       const r = Math.floor(f);
-      points.push({ id: ids[r], x: snap.mapX[r], y: snap.mapY[r], mood: s.classes[top[r]] });
+      points.push({ id: ids[r], x: snap.mapX[r], y: snap.mapY[r], mood: snap.tags.decisions[r].mood });
     }
     const sx = new Float64Array(s.classes.length), sy = new Float64Array(s.classes.length), c = new Float64Array(s.classes.length);
     for (let r = 0; r < n; r++) { sx[top[r]] += snap.mapX[r]; sy[top[r]] += snap.mapY[r]; c[top[r]]++; }

@@ -113,9 +113,8 @@ export default async function trackRoutes(app: FastifyInstance): Promise<void> {
     const r = snap.rowOf.get(track.id);
     let tagged;
     if (r !== undefined) {
-      const k = s.classes.length;
-      const top = snap.rec.topMood![r];
-      tagged = { mood: s.classes[top], confidence: snap.rec.proba.data[r * k + top], probabilities: s.probabilities(snap.rec.proba, r), map: snap.map ? { x: snap.mapX[r], y: snap.mapY[r] } : null };
+      const t = snap.tags.decisions[r];
+      tagged = { mood: t.mood, confidence: t.confidence, probabilities: s.probabilities(snap.tags.proba, r), map: snap.map ? { x: snap.mapX[r], y: snap.mapY[r] } : null };
     } else {
       tagged = s.tagFeatures([track.features])[0];
     }
@@ -177,14 +176,13 @@ export default async function trackRoutes(app: FastifyInstance): Promise<void> {
     }).then(async ({ inserted, updated }) => {
       const tagged = await s.writeTagsFor(ids);
       const snap = s.snapshot;
-      const k = s.classes.length;
       return {
         inserted, updated, tagged, total: snap.table.rowCount,
         tracks: ids.slice(0, 1000).flatMap((id) => {
           const r = snap.rowOf.get(id);
           if (r === undefined) return [];
-          const top = snap.rec.topMood![r];
-          return [{ id, mood: s.classes[top], confidence: snap.rec.proba.data[r * k + top] }];
+          const t = snap.tags.decisions[r];
+          return [{ id, mood: t.mood, confidence: t.confidence }];
         }),
       };
     });
