@@ -19,7 +19,8 @@ import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
 import { readState, type ModelState } from './model-state.ts';
 import { assertFiniteMatrix, booleanCheck, finite, integer, resolveOptions } from '../common/options.ts';
 import { assertLabels, classWeightsCheck, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
-import { denseForward, denseGradWeights, readHistory, type EpochRecord, type FitOptions } from './mlp.ts';
+import { denseForward, denseGradWeights } from './mlp/dense.ts';
+import { readHistory, type EpochRecord, type FitOptions } from './training-history.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
 import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 
@@ -122,7 +123,7 @@ function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: 
   }
   z[0] = 0;
   let loss = 0, ok = 0;
-  // The logits and the gradient are dense products (mlp.ts's kernels, in WebAssembly SIMD when
+  // The logits and the gradient are dense products (mlp/dense.ts's kernels, in WebAssembly SIMD when
   // available: the same sums in the same order either way), chunk by chunk; the softmax, loss and
   // deltas run per row in between, with one exp per class.
   for (let from = 0; from < n; from += LOSS_CHUNK) {
