@@ -4,25 +4,14 @@
  */
 import type { Matrix } from '../common/matrix.ts';
 import type { ModelState } from './model-state.ts';
-import { FittedMlp, MlpClassifier, type EpochRecord, type MlpOptions } from './mlp.ts';
+import { FittedMlp, MlpClassifier, type MlpOptions } from './mlp.ts';
+import type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 import { FittedLogisticRegression, LogisticRegression, type LogRegOptions } from './logreg.ts';
 import { fitEnsemble, FittedEnsemble, type EnsembleOptions } from './ensemble.ts';
 
 export type ClassifierKind = 'mlp' | 'logreg' | 'ensemble';
 
-export interface FittedClassifier {
-  readonly nFeatures: number;
-  readonly nClasses: number;
-  predictProba(X: Matrix): Matrix;
-  toState(): ModelState;
-  /** Per-epoch loss and accuracy, for models trained in epochs. */
-  readonly history?: readonly EpochRecord[];
-}
-
-export interface ClassifierFitOptions {
-  validation?: { X: Matrix; y: Int32Array };
-  onEpoch?: (e: EpochRecord) => void;
-}
+export type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 
 export interface ClassifierFactory {
   fit(X: Matrix, y: Int32Array, nClasses: number, options: Record<string, unknown>, fitOptions?: ClassifierFitOptions): FittedClassifier;

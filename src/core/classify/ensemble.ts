@@ -7,7 +7,7 @@
  * State: kind 'ensemble'; config.members lists each fitted member's kind, weight and state
  * config; arrays are the members' arrays prefixed with the member index ("3/kernel0").
  */
-import type { ClassifierFitOptions, FittedClassifier } from './classifiers.ts';
+import type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 import { matrix, type Matrix } from '../common/matrix.ts';
 import { ModelStateError, readState, type ModelState } from './model-state.ts';
 
