@@ -6,14 +6,14 @@
  *                metrics, and per stage {kind, formatVersion, config, arrays: {name → slice}}
  *   weights.bin  every stage's arrays, concatenated little-endian, 8-byte aligned
  *
- * Written atomically: the directory is filled under a temporary name and renamed into place, so a
- * crash never leaves a half-written model where a good one was.
+ * Written atomically (io/atomic.ts writeDirAtomic): the path links to a complete version, swapped
+ * with one rename, so a crash at any instant leaves the old model or the new one at the path.
  */
 import { readFile, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/common/errors.ts';
 import type { ModelState, NumericArray } from '../core/classify/model-state.ts';
-import { writeDirAtomic } from './atomic.ts';
+import { resolveDir, writeDirAtomic, type WriteDirOptions } from './atomic.ts';
 
 export const MODEL_FORMAT = 'moodscape-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -56,7 +56,7 @@ function dtypeOf(a: NumericArray): DType {
   return 'int32';
 }
 
-export async function saveModelDir(dir: string, contents: ModelDirContents): Promise<void> {
+export async function saveModelDir(dir: string, contents: ModelDirContents, options: WriteDirOptions = {}): Promise<void> {
   const chunks: Buffer[] = [];
   let offset = 0;
   const stages: Record<string, StoredStage> = {};
@@ -83,14 +83,19 @@ export async function saveModelDir(dir: string, contents: ModelDirContents): Pro
   await writeDirAtomic(dir, async (tmp) => {
     await writeFile(join(tmp, 'weights.bin'), Buffer.concat(chunks));
     await writeFile(join(tmp, 'model.json'), JSON.stringify(manifest, null, 2) + '\n');
-  });
+  }, options);
 }
 
 export async function readModelManifest(dir: string): Promise<ModelManifest> {
+  return readManifestAt(dir, await resolveDir(dir));
+}
+
+/** Reads `at`/model.json; messages name `dir`, the path the user gave. */
+async function readManifestAt(dir: string, at: string): Promise<ModelManifest> {
   const file = join(dir, 'model.json');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(join(at, 'model.json'), 'utf8');
   } catch {
     const exists = await stat(dir).then(() => true, () => false);
     throw new InputError(exists ? `${dir} is not a moodscape model directory (no model.json)` : `model directory ${dir} does not exist`);
@@ -113,8 +118,10 @@ export async function readModelManifest(dir: string): Promise<ModelManifest> {
 }
 
 export async function loadModelDir(dir: string): Promise<ModelDirContents & { manifest: ModelManifest }> {
-  const manifest = await readModelManifest(dir);
-  const weights = await readFile(join(dir, 'weights.bin'));
+  // Both files from one resolved version, so a swap during the load cannot mix two models.
+  const at = await resolveDir(dir);
+  const manifest = await readManifestAt(dir, at);
+  const weights = await readFile(join(at, 'weights.bin'));
   // Copy into an 8-byte aligned buffer so typed-array views over it are legal.
   const buf = new ArrayBuffer(weights.length);
   new Uint8Array(buf).set(weights);

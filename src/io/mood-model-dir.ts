@@ -10,6 +10,7 @@ import { ModelStateError, readState, type ModelState } from '../core/classify/mo
 import { InputError } from '../core/common/errors.ts';
 import { join } from 'node:path';
 import { loadModelDir, saveModelDir, type ModelManifest } from './model-store.ts';
+import type { WriteDirOptions } from './atomic.ts';
 
 /** What a model directory says about how the model was made and how good it is. */
 export interface MoodModelInfo {
@@ -54,9 +55,10 @@ export async function saveMoodModel(
   model: FittedMoodClassifier,
   info: MoodModelInfo,
   extraStages: Record<string, ModelState> = {},
+  options: WriteDirOptions = {},
 ): Promise<void> {
   const { config, stages } = model.toStates();
-  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages } });
+  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages } }, options);
 }
 
 /**

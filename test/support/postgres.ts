@@ -27,6 +27,10 @@ export interface PgServer {
   createDatabase(name?: string): Promise<string>;
   /** `pg_ctl -m fast stop`, then removes the directory. Safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the server but keeps its data (an outage), until resume(). */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
 }
 
 const INSTALL_HINT =
@@ -130,6 +134,7 @@ export async function startPostgres(): Promise<PgServer> {
   process.once('exit', onExit);
 
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const serverOpts = `-c listen_addresses=127.0.0.1 -p ${port} -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
   return {
     url,
     port,
@@ -145,6 +150,14 @@ export async function startPostgres(): Promise<PgServer> {
         await client.end();
       }
       return `postgres://postgres@127.0.0.1:${port}/${db}`;
+    },
+    async halt() {
+      const res = await run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], as, dir);
+      if (res.code !== 0) throw new Error(`pg_ctl stop failed (exit ${res.code}):\n${res.output}`);
+    },
+    async resume() {
+      const res = await run(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-o', serverOpts, '-w', '-t', '60', 'start'], as, dir);
+      if (res.code !== 0) throw new Error(`pg_ctl start failed (exit ${res.code}):\n${res.output}`);
     },
     async stop() {
       if (stopped) return;

@@ -11,7 +11,9 @@ import { loadMoodModel, saveMoodModel } from '../../src/io/mood-model-dir.ts';
 import { openStore } from '../../src/io/store/open-store.ts';
 import { authMode } from '../../src/app/server/auth.ts';
 import { CatalogueState } from '../../src/app/server/catalogue-state.ts';
-import { createServer } from '../../src/app/server/server.ts';
+import { createServer, type CreateServerOptions } from '../../src/app/server/server.ts';
+import { spotifySurface } from '../../src/app/spotify/plugin.ts';
+import { spotifyDepsFromState } from '../../src/app/spotify/from-state.ts';
 import type { FastifyInstance } from 'fastify';
 
 /** A real catalogue file with ids, names, artists and a mood column (686 tracks). */
@@ -41,11 +43,17 @@ export interface RunningServer {
 }
 
 /** Opens the store, loads the model, tags, and listens on 127.0.0.1 on a free port. */
-export async function startTestServer(o: { db: string; modelDir: string; token?: string; noAuth?: boolean; reportPath?: string; logger?: boolean }): Promise<RunningServer> {
+export async function startTestServer(o: {
+  db: string; modelDir: string; token?: string; noAuth?: boolean; reportPath?: string; logger?: boolean;
+  /** With the Spotify-compatible surface under /v1. */
+  spotify?: boolean;
+} & Pick<CreateServerOptions, 'limits'>): Promise<RunningServer> {
   const store = await openStore(o.db);
   try {
     const state = await CatalogueState.open({ store, modelDir: o.modelDir, loaded: await loadMoodModel(o.modelDir) });
-    const app = await createServer({ state, auth: authMode(o.token, Boolean(o.noAuth)), reportPath: o.reportPath, logger: o.logger ?? false });
+    const auth = authMode(o.token, Boolean(o.noAuth));
+    const plugins: CreateServerOptions['plugins'] = o.spotify ? [[spotifySurface(spotifyDepsFromState(state, auth))]] : [];
+    const app = await createServer({ state, auth, reportPath: o.reportPath, logger: o.logger ?? false, plugins, limits: o.limits });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as { port: number };
     let closed = false;

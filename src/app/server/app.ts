@@ -9,12 +9,15 @@
  *
  * The error handler and the 404 handler set here apply to every route that does not set its own.
  */
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import { requireWrite, type AuthMode } from './auth.ts';
 import type { CatalogueState } from './catalogue-state.ts';
 import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
+import { DEFAULT_LIMITS, type ServerLimits } from './limits.ts';
+import { useJsonBodyParser } from './json-body.ts';
+import { StoreHealth } from './store-health.ts';
 import { collectRoute, type CollectedRoute } from './openapi.ts';
 import healthRoutes from './routes/health/index.ts';
 import moodRoutes from './routes/moods/index.ts';
@@ -30,8 +33,8 @@ import webApp from '../web/serve-web.ts';
 import './types.ts';
 
 export const VERSION = '0.1.0';
-/** Default body limit; POST /tracks allows 16 MiB. */
-export const BODY_LIMIT = 1024 * 1024;
+/** Default body limit; POST /tracks allows 16 MiB (see limits.ts). */
+export const BODY_LIMIT = DEFAULT_LIMITS.bodyBytes;
 
 export interface AppOptions {
   state: CatalogueState;
@@ -40,6 +43,8 @@ export interface AppOptions {
   reportPath?: string;
   /** Serve the web app at / (default true). */
   web?: boolean;
+  /** Default: DEFAULT_LIMITS. */
+  limits?: ServerLimits;
 }
 
 const AJV_COMMON = { removeAdditional: false, useDefaults: true, allErrors: false } as const;
@@ -57,15 +62,23 @@ function buildValidator(external: unknown, ajvOpts: unknown) {
 }
 
 /** Fastify factory options the service expects: schema checks that reject unknown fields, limits, timeouts. */
-export function serverOptions(extra: FastifyServerOptions = {}): FastifyServerOptions {
+export function serverOptions(extra: FastifyServerOptions = {}, limits: ServerLimits = DEFAULT_LIMITS): FastifyServerOptions {
   return {
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
-    bodyLimit: BODY_LIMIT,
-    connectionTimeout: 60_000,
-    requestTimeout: 60_000,
-    keepAliveTimeout: 10_000,
+    bodyLimit: limits.bodyBytes,
+    connectionTimeout: limits.idleTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    maxRequestsPerSocket: limits.requestsPerConnection,
+    // Passed to http.createServer (not in FastifyServerOptions' type).
+    ...({ http: { maxHeaderSize: limits.headerBytes } } as object),
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
+    // Fastify's own URL errors (a bad %-escape …) in the service's shape, without echoing the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const status = typeof (error as { statusCode?: number }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 400;
+      void (reply as FastifyReply).code(status).send(errorBody(status, status === 414 ? 'a path parameter of the URL is too long' : 'the URL is not valid (bad %-escape or characters)'));
+    },
     ...extra,
   };
 }
@@ -92,21 +105,28 @@ export function isTraversal(rawUrl: string): boolean {
 
 async function moodscapeAppPlugin(app: FastifyInstance, opts: AppOptions): Promise<void> {
   const routes: CollectedRoute[] = [];
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   app.addHook('onRoute', (r) => collectRoute(routes, r));
   app.decorate('catalogue', opts.state);
-  app.decorate('serverConfig', { reportPath: opts.reportPath, auth: opts.auth.kind });
+  app.decorate('serverConfig', { reportPath: opts.reportPath, auth: opts.auth.kind, limits });
   app.decorate('requireWrite', requireWrite(opts.auth));
+  app.decorate('storeHealth', new StoreHealth(opts.state.store));
 
-  // Path traversal never reaches a route or the file system: 404, as for any unknown path.
+  const urlBytes = limits.urlBytes;
   app.addHook('onRequest', async (req, reply) => {
+    if (Buffer.byteLength(req.url) > urlBytes) return reply.code(414).send(errorBody(414, `the URL is longer than ${urlBytes} bytes`));
+    // Path traversal never reaches a route or the file system: 404, as for any unknown path.
     if (isTraversal(req.url)) return reply.code(404).send(errorBody(404, 'not found'));
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!reply.hasHeader(k)) reply.header(k, v);
+    // Say so while the store is down: what this answer came from.
+    if (app.storeHealth.down) reply.header('x-moodscape-degraded', `store unavailable; served from snapshot ${app.catalogue.snapshot.version}`);
     return payload;
   });
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  useJsonBodyParser(app);
 
   await app.register(healthRoutes);
   await app.register(moodRoutes);

@@ -5,10 +5,13 @@
  * - InputError from the library (unknown mood, unknown seed id …) → 400 with its message.
  * - Fastify's own client errors (413 body too large, 415 media type, malformed JSON) keep their
  *   status and their (safe, fixed) message.
+ * - The store not answering → 503 with Retry-After (store-health.ts).
  * - Anything else → 500 "internal error"; the stack goes to the log, never to the client.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError } from '../../core/common/errors.ts';
+import { isStoreUnavailable } from '../../io/store/store-errors.ts';
+import { RETRY_AFTER_SECONDS } from './store-health.ts';
 
 export class ApiError extends Error {
   constructor(readonly statusCode: number, message: string, readonly field?: string) {
@@ -26,8 +29,9 @@ export interface ErrorBody {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 413: 'Payload Too Large', 414: 'URI Too Long',
+  415: 'Unsupported Media Type', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 export function errorBody(statusCode: number, message: string, field?: string): ErrorBody {
@@ -80,6 +84,12 @@ export function errorHandler(this: unknown, error: FastifyError | Error, request
   }
   if (error instanceof InputError) {
     void reply.code(400).send(errorBody(400, error.message, error.column));
+    return;
+  }
+  if (isStoreUnavailable(error)) {
+    request.server.storeHealth?.markDown(error);
+    request.log.warn({ err: error }, 'catalogue store unavailable');
+    void reply.code(503).header('retry-after', String(RETRY_AFTER_SECONDS)).send(errorBody(503, 'the catalogue store is unavailable; try again shortly'));
     return;
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;

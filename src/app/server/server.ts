@@ -5,6 +5,8 @@
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
 import { moodscapeApp, serverOptions, type AppOptions } from './app.ts';
+import { guardConnections } from './connection-guard.ts';
+import { DEFAULT_LIMITS } from './limits.ts';
 
 export interface CreateServerOptions extends AppOptions {
   /** Fastify logger option (default false). */
@@ -14,8 +16,15 @@ export interface CreateServerOptions extends AppOptions {
 }
 
 export async function createServer(o: CreateServerOptions): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions({ logger: o.logger ?? false }));
-  await app.register(moodscapeApp, { state: o.state, auth: o.auth, reportPath: o.reportPath, web: o.web });
+  const limits = o.limits ?? DEFAULT_LIMITS;
+  const app = Fastify(serverOptions({ logger: o.logger ?? false }, limits));
+  const bodyLimits = new Map<string, number>();
+  app.addHook('onRoute', (r) => {
+    if (r.bodyLimit === undefined) return;
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) bodyLimits.set(`${m} ${r.url}`, r.bodyLimit);
+  });
+  guardConnections(app, limits, (method, path) => bodyLimits.get(`${method} ${path}`) ?? limits.bodyBytes);
+  await app.register(moodscapeApp, { state: o.state, auth: o.auth, reportPath: o.reportPath, web: o.web, limits });
   for (const [plugin, opts] of o.plugins ?? []) await app.register(plugin, opts ?? {});
   await app.ready();
   return app;

@@ -1,5 +1,5 @@
 /** The Spotify-compatible `/v1` surface (see plugin.ts). */
-export { spotifySurface, bearerCheck } from './plugin.ts';
+export { spotifySurface, spotifyBearerHook } from './plugin.ts';
 export type { SpotifySurfaceOptions } from './plugin.ts';
 export { catalogueDeps, catalogueIndex, recommendOver, subCatalog, surfaceTrack, genreKey, derivedId } from './catalogue-deps.ts';
 export type { CatalogueSource, CatalogueIndex } from './catalogue-deps.ts';

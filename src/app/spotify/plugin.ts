@@ -14,8 +14,8 @@
  * `/v1` prefix itself and keeps its own error shape (`{"error":{"status","message"}}`), auth hook
  * and 404 handler inside that prefix, so the native API is unaffected.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { bearerCheck } from '../server/auth.ts';
 import { SpotifyError, spotifyErrorHandler, spotifyNotFound } from './errors.ts';
 import { audioFeaturesObject, seedObject, trackObject } from './objects.ts';
 import { checkId, parseIds, parseRecommendationsQuery, recommendationsQuerySchema } from './params.ts';
@@ -28,20 +28,16 @@ export interface SpotifySurfaceOptions {
   prefix?: string;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 /** An onRequest hook checking `Authorization: Bearer <token>` the way Spotify answers (401 + its shape). */
-export function bearerCheck(auth: SpotifyAuth): (request: FastifyRequest) => Promise<void> {
-  const want = auth.kind === 'token' ? digest(auth.token) : undefined;
+export function spotifyBearerHook(auth: SpotifyAuth): (request: FastifyRequest) => Promise<void> {
+  const check = bearerCheck(auth);
   return async (request) => {
-    if (auth.kind === 'open') return;
-    if (auth.kind === 'read-only') {
+    const verdict = check(request.headers.authorization);
+    if (verdict === 'allowed') return;
+    if (verdict === 'disabled') {
       throw new SpotifyError(403, 'The Spotify-compatible routes need a token: start the server with MOODSCAPE_TOKEN set (or --no-auth for local use)');
     }
-    const header = request.headers.authorization;
-    if (typeof header !== 'string' || header.trim() === '') throw new SpotifyError(401, 'No token provided');
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m || !timingSafeEqual(digest(m[1]), want!)) throw new SpotifyError(401, 'Invalid access token');
+    throw new SpotifyError(401, verdict === 'missing' ? 'No token provided' : 'Invalid access token');
   };
 }
 
@@ -89,7 +85,7 @@ export function spotifySurface(deps: SpotifySurfaceDeps, options: SpotifySurface
   const routes = async (app: FastifyInstance) => {
     app.setErrorHandler(spotifyErrorHandler);
     app.setNotFoundHandler(spotifyNotFound);
-    app.addHook('onRequest', bearerCheck(deps.auth));
+    app.addHook('onRequest', spotifyBearerHook(deps.auth));
 
     /** GET on `path` and, unless the server already ignores trailing slashes, on `path/`. */
     const getBoth = (path: string, opts: { schema: FastifySchema }, handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => {

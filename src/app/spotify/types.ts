@@ -7,8 +7,10 @@
 
 // ── what the service provides ────────────────────────────────────────────────────────────────
 
-/** Authorisation of the /v1 routes: the server's bearer token, open (--no-auth), or none configured. */
-export type SpotifyAuth = { kind: 'token'; token: string } | { kind: 'open' } | { kind: 'read-only' };
+import type { AuthMode } from '../server/auth.ts';
+
+/** Authorisation of the /v1 routes: the server's own mode (bearer token, open with --no-auth, or none configured). */
+export type SpotifyAuth = AuthMode;
 
 export interface SurfaceArtist {
   id: string;

@@ -40,7 +40,8 @@ export function normaliseHeaderName(raw: string): string {
  */
 export function planHeader(header: readonly string[]): HeaderPlan {
   const names = header.map(normaliseHeaderName);
-  const canonicalOf = names.map((n) => COLUMN_ALIASES[n] ?? n);
+  // Own properties only: a column called "constructor" must not find Object.prototype's.
+  const canonicalOf = names.map((n) => (Object.hasOwn(COLUMN_ALIASES, n) ? COLUMN_ALIASES[n] : n));
   const columns: ColumnMapping[] = header.map((source) => ({ source, canonical: '', kind: 'ignored' as ColumnKind }));
 
   // Group columns by canonical name and pick a winner per group.
@@ -72,10 +73,14 @@ export function planHeader(header: readonly string[]): HeaderPlan {
     used.add(c);
     losers.push(...sorted.slice(1));
   }
-  // Losers keep their own (lower-cased) name as text, made unique if needed.
+  // Losers keep their own (lower-cased) name as text, made unique if needed. The next suffix to
+  // try is remembered per name, so n copies of one name cost n steps, not n²/2.
+  const nextSuffix = new Map<string, number>();
   for (const i of losers.sort((a, b) => a - b)) {
     let name = names[i];
-    for (let k = 2; used.has(name); k++) name = `${names[i]}_${k}`;
+    let k = nextSuffix.get(names[i]) ?? 2;
+    while (used.has(name)) name = `${names[i]}_${k++}`;
+    nextSuffix.set(names[i], k);
     used.add(name);
     columns[i].canonical = name;
     columns[i].kind = 'text';

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { NOT_A_NUMBER, parseNumberBytes, parseNumberText } from './number.ts';
 
 const parse = (s: string) => {
@@ -30,4 +31,13 @@ test('empty is missing, junk is NOT_A_NUMBER', () => {
     assert.equal(parse(s), NOT_A_NUMBER, s);
   }
   assert.equal(parseNumberText('1e400'), NOT_A_NUMBER);
+});
+
+// In a child process, because a timeout cannot interrupt a synchronous regex in this one.
+test('a cell of millions of digits is parsed or refused in linear time (no regex backtracking)', { timeout: 30_000 }, () => {
+  const script = `import { parseNumberText, NOT_A_NUMBER } from ${JSON.stringify(new URL('./number.ts', import.meta.url).href)};
+    process.stdout.write([parseNumberText('9'.repeat(3000000) + 'x') === NOT_A_NUMBER, parseNumberText('0'.repeat(1000000) + '.5')].join(' '));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 });
+  assert.equal(r.signal, null, 'finished before the bound');
+  assert.equal(r.stdout, 'true 0.5', r.stderr);
 });

@@ -14,6 +14,7 @@ import { openStore } from '../../../io/store/open-store.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
 import { CatalogueState } from '../../server/catalogue-state.ts';
 import { startServer } from '../../server/server.ts';
+import { DEFAULT_LIMITS, LIMIT_SETTINGS, resolveLimits, type ServerLimits } from '../../server/limits.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
@@ -38,12 +39,23 @@ interface ServeFlags {
   quiet?: boolean;
   json?: boolean;
   log?: string;
+  [limitFlag: string]: unknown;
+}
+
+/** The limit flags commander parsed (camel-cased flag names) by limit key. */
+function limitFlags(flags: ServeFlags): Partial<Record<keyof ServerLimits, string>> {
+  const out: Partial<Record<keyof ServerLimits, string>> = {};
+  for (const [key, { flag }] of Object.entries(LIMIT_SETTINGS)) {
+    const camel = flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+    if (typeof flags[camel] === 'string') out[key as keyof ServerLimits] = flags[camel] as string;
+  }
+  return out;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function registerServe(program: Command, extensions: readonly ServeExtension[] = []): void {
-  program
+  const command = program
     .command('serve')
     .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
     .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
@@ -55,12 +67,17 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
-    .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr')
+    .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr');
+  for (const [key, { flag, env }] of Object.entries(LIMIT_SETTINGS)) {
+    command.option(`--${flag} <n>`, `limit ${key} (default ${DEFAULT_LIMITS[key as keyof typeof DEFAULT_LIMITS]}, env ${env})`);
+  }
+  command
     .action(action(async (flags: ServeFlags) => {
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new InputError(`--log must be fatal, error, warn, info or debug, got "${level}"`);
       const log = createLogger(Boolean(flags.quiet));
+      const limits = resolveLimits(limitFlags(flags), process.env);
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
@@ -82,6 +99,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
         port,
         // With --json, stdout carries only the JSON line, so request logs move to stderr.
         logger: flags.quiet ? false : flags.json ? { level, stream: process.stderr } : { level },
+        limits,
         plugins: extensions.map((ext) => ext(ctx)),
       });
       if (flags.json) {

@@ -6,7 +6,7 @@ import { userSchema } from '../../schemas/recommend.ts';
 
 export default async function feedbackRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: { user: string; trackId: string; kind: FeedbackKind } }>('/feedback', {
-    preHandler: app.requireWrite,
+    onRequest: app.requireWrite,
     schema: {
       summary: 'Record a like or a skip of a catalogue track for a user',
       description: 'Needs `Authorization: Bearer <token>`. Pass the same `user` to /recommend to use the feedback.',

@@ -128,8 +128,8 @@ export default async function trackRoutes(app: FastifyInstance): Promise<void> {
   });
 
   app.post<{ Body: { tracks: TrackIn[] } }>('/tracks', {
-    bodyLimit: 16 * 1024 * 1024,
-    preHandler: app.requireWrite,
+    bodyLimit: app.serverConfig.limits.tracksBodyBytes,
+    onRequest: app.requireWrite,
     schema: {
       summary: `Add or replace up to ${MAX_BATCH} tracks (upserted by id), then tag them with the model`,
       description: 'Fields you leave out keep their stored values. Needs `Authorization: Bearer <token>`.',
