@@ -22,7 +22,7 @@ function markPool(pool: Int32Array, mask: Uint8Array, value: number): void {
  * same order, as combine(partsOf(r)) and the target distance (targetDistanceOf), without per-row
  * objects or closures.
  */
-export interface ScoreTerms {
+interface ScoreTerms {
   readonly P: Float64Array;
   readonly cols: number;
   readonly moodIdx: Int32Array;

@@ -2,9 +2,9 @@
  * The MLP's dense-layer kernels in WebAssembly SIMD (f64x2), hand-assembled with builder.ts.
  *
  * Every kernel computes exactly the sums of its TypeScript twin in classify/mlp/ (dense.ts,
- * dropout.ts, train.ts), in the same order per output value: the SIMD lanes run over independent outputs (units in the forward pass, inputs in
- * the two backward kernels), never inside one sum, and f64x2.mul/f64x2.add round like the scalar
- * `*`/`+` (WebAssembly has no implicit FMA). So the results are bit-for-bit those of the
+ * dropout.ts, train.ts), in the same order per output value: the SIMD lanes run over independent
+ * outputs (units in the forward pass, inputs in the two backward kernels), never inside one sum,
+ * and f64x2.mul/f64x2.add round like the scalar `*`/`+` (WebAssembly has no implicit FMA). So the results are bit-for-bit those of the
  * TypeScript kernels. Odd widths are handled by computing a full vector and storing only lane 0
  * (the other lane reads a neighbouring value of the same buffer, or its padding, and is dropped),
  * so every buffer handed to a kernel needs one spare float64 after its end: `F64Arena` adds it.

@@ -67,7 +67,7 @@ export function denseForward(
  * the inputs (measured ≈1.5× a unit-at-a-time loop, and ahead of a 4 × 4 register tile, whose
  * 36 live values spill).
  */
-export function denseGradBias(dz: Float64Array, nOut: number, rows: number, grad: Float64Array, bOff: number): void {
+function denseGradBias(dz: Float64Array, nOut: number, rows: number, grad: Float64Array, bOff: number): void {
   for (let r = 0; r < rows; r++) {
     const zo = r * nOut;
     for (let j = 0; j < nOut; j++) grad[bOff + j] += dz[zo + j];
