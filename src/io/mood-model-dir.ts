@@ -16,7 +16,7 @@ import type { WriteDirOptions } from './atomic.ts';
 export interface MoodModelInfo {
   /** 'label' (human/playlist moods from a column) or 'clusters' (the original's K-Means ids). */
   target: { type: 'label'; column: string } | { type: 'clusters'; k: number; method: string };
-  training: { file: string; rows: number; fingerprint: string };
+  training: { file: string; rows: number; fingerprint: string; files?: string[] };
   metrics: Record<string, unknown>;
   /** Cluster names and their evidence, when the model was trained from clusters. */
   clusters?: Record<string, unknown>;
@@ -55,10 +55,11 @@ export async function saveMoodModel(
   model: FittedMoodClassifier,
   info: MoodModelInfo,
   extraStages: Record<string, ModelState> = {},
-  options: WriteDirOptions = {},
+  options: WriteDirOptions & { createdAt?: string } = {},
 ): Promise<void> {
   const { config, stages } = model.toStates();
-  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages } }, options);
+  const { createdAt, ...write } = options;
+  await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages }, ...(createdAt ? { createdAt } : {}) }, write);
 }
 
 /**

@@ -52,7 +52,11 @@ export function fitEnsemble(
     for (let s = 0; s < n; s++) {
       // Distinct seeds per member and per copy: member mi, copy s → seed·1000 + mi·100 + s.
       const opts = { ...(m.options ?? {}), seed: seed * 1000 + mi * 100 + s };
-      fitted.push(fitMember(m.kind, X, y, nClasses, opts, { validation: fitOptions.validation }));
+      fitted.push(fitMember(m.kind, X, y, nClasses, opts, {
+        validation: fitOptions.validation,
+        ...(fitOptions.sampleWeight ? { sampleWeight: fitOptions.sampleWeight } : {}),
+        ...(fitOptions.labelSets ? { labelSets: fitOptions.labelSets } : {}),
+      }));
       weights.push((m.weight ?? 1) / n);
     }
   }

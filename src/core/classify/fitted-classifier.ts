@@ -6,6 +6,7 @@
 import type { Matrix } from '../common/matrix.ts';
 import type { ModelState } from './model-state.ts';
 import type { EpochRecord } from './training-history.ts';
+import type { RowFitOptions } from './partial-labels.ts';
 
 export interface FittedClassifier {
   readonly nFeatures: number;
@@ -16,7 +17,8 @@ export interface FittedClassifier {
   readonly history?: readonly EpochRecord[];
 }
 
-export interface ClassifierFitOptions {
+/** Sample weights and partial labels: see partial-labels.ts. */
+export interface ClassifierFitOptions extends RowFitOptions {
   validation?: { X: Matrix; y: Int32Array };
   onEpoch?: (e: EpochRecord) => void;
 }

@@ -21,6 +21,7 @@ import { assertFiniteMatrix, booleanCheck, finite, integer, resolveOptions } fro
 import { assertLabels, classWeightsCheck, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
 import { denseForward, denseGradWeights } from './mlp/dense.ts';
 import { readHistory, type EpochRecord, type FitOptions } from './training-history.ts';
+import { checkRowOptions, expOverSet, maxOverSet } from './partial-labels.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
 import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 
@@ -96,6 +97,10 @@ interface Problem {
   X: Matrix;
   y: Int32Array;
   w: Float64Array | undefined;
+  /** Per-row weights (multiplying w), or undefined. */
+  sw: Float64Array | undefined;
+  /** Partial labels, n × K flags (see FitOptions.labelSets), or undefined. */
+  sets: Uint8Array | undefined;
   K: number;
   R: number;
   alpha: number; // 1/(C·n)
@@ -112,7 +117,7 @@ interface Problem {
  * training accuracy at theta (free: the logits are already there).
  */
 function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: number; accuracy: number } {
-  const { X, y, w, K, R, z, e, wasm } = p;
+  const { X, y, w, sw, sets, K, R, z, e, wasm } = p;
   const n = X.rows, d = X.cols, x = X.data;
   const shift = R === 1 ? 1 : 0;
   grad.fill(0);
@@ -145,10 +150,12 @@ function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: 
       for (let c = 1; c < K; c++) if (z[c] > m) { m = z[c]; arg = c; }
       const yi = y[from + r];
       if (arg === yi) ok++;
-      let se = 0;
-      for (let c = 0; c < K; c++) { const ec = Math.exp(z[c] - m); e[c] = ec; se += ec; }
-      const wi = w ? w[yi] : 1;
-      loss += wi * (m + Math.log(se) - z[yi]);
+      // Partial labels: the softmax over the row's label set only; other classes get no gradient.
+      const so = (from + r) * K;
+      const mS = maxOverSet(z, K, yi, sets, so, m);
+      const se = expOverSet(z, e, K, sets, so, mS);
+      const wi = (w ? w[yi] : 1) * (sw ? sw[from + r] : 1);
+      loss += wi * (mS + Math.log(se) - z[yi]);
       const scale = wi / se;
       for (let q = 0; q < R; q++) {
         const c = q + shift;
@@ -236,8 +243,9 @@ export class LogisticRegression {
       assertLabels(val.y, nClasses, `${who} (validation)`, val.X.rows);
     }
     const w = resolveClassWeights(o.classWeights, y, nClasses, who);
+    checkRowOptions(opts, X.rows, nClasses, y, who);
     const d = X.cols, K = nClasses, R = rowsFor(K), P = R * (d + 1);
-    const prob: Problem = { X, y, w, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K),
+    const prob: Problem = { X, y, w, sw: opts.sampleWeight, sets: opts.labelSets, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K),
       zc: new Float64Array(LOSS_CHUNK * R), dzc: new Float64Array(LOSS_CHUNK * R), wasm: wasmLoss(d, R, o.kernels) };
 
     const history: EpochRecord[] = [];

@@ -71,6 +71,8 @@ export class MoodClassifier {
     const classifier = classifierFactory(o.model).fit(Xs, target.y, target.classes.length, { ...o.classifierOptions, seed: o.seed }, {
       validation,
       onEpoch: fitOptions.onEpoch,
+      ...(fitOptions.sampleWeight ? { sampleWeight: fitOptions.sampleWeight } : {}),
+      ...(fitOptions.labelSets ? { labelSets: fitOptions.labelSets } : {}),
     });
     return new FittedMoodClassifier(o, selection, target.classes, scaler, classifier);
   }

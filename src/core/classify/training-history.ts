@@ -4,6 +4,7 @@
  */
 import type { Matrix } from '../common/matrix.ts';
 import type { StateReader } from './model-state.ts';
+import type { RowFitOptions } from './partial-labels.ts';
 
 export interface EpochRecord {
   /** 1-based epoch number. */
@@ -27,7 +28,7 @@ export function readHistory(r: StateReader, name = 'history'): EpochRecord[] {
   });
 }
 
-export interface FitOptions {
+export interface FitOptions extends RowFitOptions {
   validation?: { X: Matrix; y: Int32Array };
   onEpoch?: (e: EpochRecord) => void;
 }

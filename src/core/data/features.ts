@@ -89,6 +89,14 @@ export const ENGINEERED_FEATURES: readonly EngineeredFeature[] = [
     formula: 'danceability · energy',
     compute: (g) => g('danceability') * g('energy'),
   },
+  // Log scales for features whose values pile up near 0 (most tracks have speechiness < 0.1,
+  // instrumentalness ≈ 0): monotone, so they keep the order, and they spread the low end.
+  ...(['speechiness', 'instrumentalness', 'acousticness'] as const).map((f): EngineeredFeature => ({
+    name: `${f}_log`,
+    inputs: [f],
+    formula: `ln(${f} + 0.001)`,
+    compute: (g) => Math.log(Math.max(g(f), 0) + 0.001),
+  })),
   {
     name: 'tempo_log',
     inputs: ['tempo'],

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerTrain } from './train.ts';
 import { registerEvaluate } from './evaluate.ts';
+import { registerEvaluateTransfer } from './evaluate-transfer.ts';
+import { registerMoods } from './moods.ts';
 import { registerTag } from './tag.ts';
 import { registerProfile } from './profile.ts';
 import { registerCluster } from './cluster.ts';
@@ -23,4 +25,4 @@ export type RegisterCommand = (program: Command) => void;
 const registerServeWithSpotify: RegisterCommand = (program) =>
   registerServe(program, [(ctx) => [spotifySurface(spotifyDepsFromState(ctx.state, ctx.auth)), {}]]);
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs, registerExport, registerServeWithSpotify, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerEvaluateTransfer, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerEvaluateRecs, registerMoods, registerExport, registerServeWithSpotify, registerDemo];

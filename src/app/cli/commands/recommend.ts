@@ -20,6 +20,7 @@ import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../i
 import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
 import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 
@@ -46,7 +47,7 @@ export function addCatalogueSource(cmd: Command): Command {
 /** Adds [csv], --db, --model, --index and the ingest flags. */
 export function addCatalogOptions(cmd: Command): Command {
   addCatalogueSource(cmd)
-    .option('--model <dir>', 'model directory written by train')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model)')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
     .option('--quiet', 'no status on stderr');
   return addIngestOptions(cmd);
@@ -85,8 +86,7 @@ export async function openCatalogue(spec: string, flags: IngestFlags & { tasteSt
 export async function loadRecCatalog(flags: CatalogFlags, spec: string, table: TrackTable, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
-  if (flags.model === undefined) throw new InputError('--model DIR is required: the model directory written by train');
-  const { model } = await loadMoodModel(flags.model);
+  const { model } = await loadMoodModel(resolveModelDir(flags.model, log).dir);
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
   let catalog = buildRecCatalog(table, model);

@@ -15,6 +15,7 @@ import { authMode, type AuthMode } from '../../server/auth.ts';
 import { CatalogueState } from '../../server/catalogue-state.ts';
 import { startServer } from '../../server/server.ts';
 import { DEFAULT_LIMITS, LIMIT_SETTINGS, resolveLimits, type ServerLimits } from '../../server/limits.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
@@ -30,7 +31,7 @@ export type ServeExtension = (ctx: ServeContext) => readonly [FastifyPluginAsync
 
 interface ServeFlags {
   db: string;
-  model: string;
+  model?: string;
   port: string;
   host: string;
   auth: boolean;
@@ -59,7 +60,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .command('serve')
     .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
     .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
-    .requiredOption('--model <dir>', 'model directory written by train (untagged tracks are tagged at start-up)')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model; untagged tracks are tagged at start-up)')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--no-auth', 'allow writes without a token (local use only)')
@@ -81,11 +82,12 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
-      const loaded = await loadMoodModel(flags.model);
+      const modelDir = resolveModelDir(flags.model, log).dir;
+      const loaded = await loadMoodModel(modelDir);
       const store = await openStore(flags.db);
       let state: CatalogueState;
       try {
-        state = await CatalogueState.open({ store, modelDir: flags.model, loaded, contexts: presets, log });
+        state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log });
       } catch (e) {
         await store.close();
         throw e;

@@ -6,10 +6,11 @@ import { writeCsv, type CsvCell } from '../../../io/csv/write-csv.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { ONNX_AUTO_MIN_ROWS, parseEngine, predictWithEngine } from '../../../io/onnx/engine.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 import { tagDbCommand } from './tag-db.ts';
-import { noteDeprecated, requireModelAndCsv } from '../shared-flags.ts';
+import { modelAndInput, noteDeprecated } from '../shared-flags.ts';
 
 interface TagFlags extends IngestFlags {
   out?: string;
@@ -24,10 +25,10 @@ interface TagFlags extends IngestFlags {
 export function registerTag(program: Command): void {
   const cmd = program
     .command('tag')
-    .description('tag tracks with moods using a saved model (a CSV, or every untagged track of a catalogue with --db)')
+    .description('tag tracks with moods using a saved model or the built-in one (a CSV, or every untagged track of a catalogue with --db)')
     .argument('[csv]', 'track CSV with audio features')
     .argument('[legacyCsv]', '(deprecated: the old "tag MODEL CSV" order)')
-    .option('--model <dir>', 'model directory written by train (with --db, default: the catalogue\'s current model)')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model; with --db, the catalogue\'s current model)')
     .option('--out <file>', 'CSV to write: id, name, artist, mood, confidence and p_<mood> per class')
     .option('--db <spec>', 'tag every track of this catalogue (SQLite file or postgres:// URL) that has no tag from the model')
     .option('--uncertain-below <p>', 'call a track "uncertain" when its top probability is below p (default: the model\'s, 0.4)')
@@ -42,13 +43,14 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? first, flags);
       return;
     }
-    const usage = 'tag tracks.csv --model DIR --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR])';
-    const { modelDir, csv } = requireModelAndCsv('tag', usage, flags.model, first, second);
+    const usage = 'tag tracks.csv [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR]); without --model, the built-in model';
+    const { modelDir: given, input: csv } = modelAndInput('tag', flags.model, first, second);
+    if (csv === undefined) throw new InputError(`moodscape tag needs a track CSV (usage: moodscape ${usage})`);
     if (!flags.out) throw new InputError(`moodscape tag needs --out FILE (usage: moodscape ${usage})`);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
-    const { model } = await loadMoodModel(modelDir);
+    const { model } = await loadMoodModel(resolveModelDir(given, log).dir);
     const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);

@@ -11,6 +11,7 @@ import { dropoutRelu, xoshiroState } from './dropout.ts';
 import { FittedMlp } from './fitted.ts';
 import { evaluate, l2Penalty } from './forward.ts';
 import { layout, roundToF32, type Layout } from './layout.ts';
+import { checkRowOptions, softmaxRowDelta, takeRowOptions, type RowFitOptions } from '../partial-labels.ts';
 import { MLP_CHECKS, MLP_DEFAULTS, resolveEarlyStopping, type MlpOptions, type ResolvedMlpOptions } from './options.ts';
 
 export class MlpClassifier {
@@ -29,6 +30,7 @@ export class MlpClassifier {
     assertLabels(y, nClasses, who, X.rows);
     assertFiniteMatrix(X, who);
     const classW = resolveClassWeights(o.classWeights, y, nClasses, who);
+    checkRowOptions(opts, X.rows, nClasses, y, who);
 
     const rng = createRng(o.seed);
     const initRng = rng.fork(), shuffleRng = rng.fork();
@@ -37,6 +39,7 @@ export class MlpClassifier {
     const splitRng = rng.fork();
 
     let Xt = X, yt = y;
+    let rows: RowFitOptions = opts;
     let val = opts.validation;
     if (val) {
       assertWidth(val.X, X.cols, `${who} (validation)`);
@@ -45,6 +48,7 @@ export class MlpClassifier {
       const split = stratifiedTrainTestSplit(y, { testSize: o.earlyStopping.validationFraction ?? 0.1, seed: splitRng.int(2 ** 31) });
       Xt = takeRows(X, split.train);
       yt = Int32Array.from(split.train, (i) => y[i]);
+      rows = takeRowOptions(opts, split.train, nClasses);
       val = { X: takeRows(X, split.test), y: Int32Array.from(split.test, (i) => y[i]) };
     }
 
@@ -52,7 +56,7 @@ export class MlpClassifier {
     const lay = layout(sizes);
     const theta = new Float64Array(lay.total);
     glorotInit(theta, lay, initRng);
-    const state = trainLoop(theta, lay, Xt, yt, classW, o, shuffleRng, dropState, val, opts.onEpoch);
+    const state = trainLoop(theta, lay, Xt, yt, classW, o, shuffleRng, dropState, val, opts.onEpoch, rows);
 
     return new FittedMlp(o, sizes, roundToF32(state.theta), state.history, state.bestEpoch);
   }
@@ -78,7 +82,9 @@ interface TrainResult {
 function trainLoop(
   theta: Float64Array, lay: Layout, X: Matrix, y: Int32Array, classW: Float64Array | undefined, o: ResolvedMlpOptions,
   shuffleRng: Rng, dropState: Int32Array, val: { X: Matrix; y: Int32Array } | undefined, onEpoch: ((e: EpochRecord) => void) | undefined,
+  rows: RowFitOptions = {},
 ): TrainResult {
+  const rowW = rows.sampleWeight, rowSets = rows.labelSets;
   const sizes = lay.sizes, L = sizes.length - 1, k = sizes[L], d = sizes[0];
   const n = X.rows, B = Math.min(o.batchSize, n);
   const xd = X.data;
@@ -153,17 +159,13 @@ function trainLoop(
       let batchLoss = 0;
       const invB = 1 / rows;
       for (let r = 0; r < rows; r++) {
-        const o2 = r * k, yr = y[order[start + r]];
-        const w = classW ? classW[yr] : 1;
+        const row = order[start + r];
+        const o2 = r * k, yr = y[row];
+        const w = (classW ? classW[yr] : 1) * (rowW ? rowW[row] : 1);
         let bestC = 0;
-        for (let c = 0; c < k; c++) {
-          const pc = probs[o2 + c];
-          if (pc > probs[o2 + bestC]) bestC = c;
-          dOut[o2 + c] = w * pc * invB;
-        }
+        for (let c = 1; c < k; c++) if (probs[o2 + c] > probs[o2 + bestC]) bestC = c;
         if (bestC === yr) correct++;
-        dOut[o2 + yr] -= w * invB;
-        batchLoss -= w * Math.log(Math.max(probs[o2 + yr], 1e-300));
+        batchLoss += softmaxRowDelta(probs, dOut, o2, k, yr, w, invB, rowSets, row * k);
       }
       lossSum += batchLoss + rows * l2Penalty(th, lay, l2);
       // Backward.
