@@ -154,3 +154,25 @@ test('a truncated or hand-edited model is refused with an InputError naming the 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('training priors are saved and loaded; older models fall back to their class counts, or have none', async () => {
+  const { dir, modelDir, fitted } = await trainedModelDir('logreg');
+  try {
+    const loaded = await loadMoodModel(modelDir);
+    assert.ok(fitted.trainingPriors);
+    assert.deepEqual(Array.from(loaded.model.trainingPriors!), Array.from(fitted.trainingPriors));
+    // An older model.json: no trainingPriors in the classifier config.
+    const path = join(modelDir, 'model.json');
+    const json = JSON.parse(await readFile(path, 'utf8'));
+    delete json.meta.classifier.trainingPriors;
+    await writeFile(path, JSON.stringify(json));
+    assert.equal((await loadMoodModel(modelDir)).model.trainingPriors, null);
+    json.meta.metrics.classCounts = Object.fromEntries(fitted.classes.map((c, k) => [c, k + 1]));
+    await writeFile(path, JSON.stringify(json));
+    const old = await loadMoodModel(modelDir);
+    const total = fitted.classes.length * (fitted.classes.length + 1) / 2;
+    assert.deepEqual(Array.from(old.model.trainingPriors!), fitted.classes.map((_, k) => (k + 1) / total));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -80,14 +80,15 @@ export async function loadMoodModel(dir: string): Promise<LoadedMoodModel> {
 function fromContents(manifest: ModelManifest, meta: Record<string, unknown>, stages: Record<string, ModelState>): LoadedMoodModel {
   if (meta === null || typeof meta !== 'object') throw new ModelStateError('mood-model', 'meta', 'must be an object');
   const { classifier, kind: _kind, ...info } = meta;
-  const model = FittedMoodClassifier.fromStates(classifier as Record<string, unknown>, stages);
+  let model = FittedMoodClassifier.fromStates(classifier as Record<string, unknown>, stages);
+  if (!model.trainingPriors) model = model.withTrainingPriors(priorsFromClassCounts(model.classes, (info as Partial<MoodModelInfo>).metrics));
   const { scaler: _s, classifier: _c, ...extraStages } = stages;
   let baseline: FittedMoodClassifier | undefined;
   const b = stages[BASELINE_STAGE];
   if (b) {
     if (b.kind !== 'logreg') throw new ModelStateError('mood-model', `stages.${BASELINE_STAGE}.kind`, `must be "logreg", got ${JSON.stringify(b.kind)}`);
     const options = { ...model.options, model: 'logreg' as const, classifierOptions: {} };
-    baseline = new FittedMoodClassifier(options, model.selection, model.classes, model.scaler, classifierFactory(b.kind).fromState(b), 1, model.uncertainBelow);
+    baseline = new FittedMoodClassifier(options, model.selection, model.classes, model.scaler, classifierFactory(b.kind).fromState(b), 1, model.uncertainBelow, model.trainingPriors);
   }
   const ti = stages[TRAINING_INDEX_STAGE];
   let trainingIndex: TrainingIndex | undefined;
@@ -96,6 +97,18 @@ function fromContents(manifest: ModelManifest, meta: Record<string, unknown>, st
     trainingIndex = { ids: Float64Array.from(r.array('ids', 'float64')), rows: Float64Array.from(r.array('rows', 'float64')) };
   }
   return { model, info: info as MoodModelInfo, manifest, extraStages, ...(baseline ? { baseline } : {}), ...(trainingIndex ? { trainingIndex } : {}) };
+}
+
+/**
+ * Models saved before the classifier stored its training priors still carry the training class
+ * counts in their metrics: the same numbers. Null when those are missing too (prior shift refuses).
+ */
+function priorsFromClassCounts(classes: readonly string[], metrics: Record<string, unknown> | undefined): Float64Array | null {
+  const counts = metrics?.classCounts as Record<string, unknown> | undefined;
+  if (!counts || typeof counts !== 'object') return null;
+  const p = classes.map((c) => counts[c]);
+  if (!p.every((v): v is number => typeof v === 'number' && v >= 0) || !p.some((v) => v > 0)) return null;
+  return Float64Array.from(p);
 }
 
 /** A fingerprint of training data: SHA-256 over the feature values and labels, in row order. */

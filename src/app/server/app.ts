@@ -27,6 +27,7 @@ import trackRoutes from './routes/tracks/index.ts';
 import tagRoutes from './routes/tag/index.ts';
 import recommendRoutes from './routes/recommend/index.ts';
 import feedbackRoutes from './routes/feedback/index.ts';
+import modelRoutes from './routes/models/index.ts';
 import mapRoutes from './routes/map/index.ts';
 import reportRoutes from './routes/report/index.ts';
 import docsRoutes from './routes/docs/index.ts';
@@ -139,6 +140,7 @@ async function moodscapeAppPlugin(app: FastifyInstance, opts: AppOptions): Promi
   await app.register(tagRoutes);
   await app.register(recommendRoutes);
   await app.register(feedbackRoutes);
+  await app.register(modelRoutes);
   await app.register(mapRoutes);
   await app.register(reportRoutes);
   await app.register(docsRoutes, { routes, version: VERSION });

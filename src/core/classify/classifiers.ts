@@ -8,8 +8,11 @@ import { FittedMlp, MlpClassifier, type MlpOptions } from './mlp.ts';
 import type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 import { FittedLogisticRegression, LogisticRegression, type LogRegOptions } from './logreg.ts';
 import { fitEnsemble, FittedEnsemble, type EnsembleOptions } from './ensemble.ts';
+import { AdaptedClassifier } from './catalogue-adapter.ts';
 
 export type ClassifierKind = 'mlp' | 'logreg' | 'ensemble';
+/** Kinds a saved classifier stage can have: the trainable ones plus `adapted` (made by CatalogueAdapter). */
+export type ClassifierStateKind = ClassifierKind | 'adapted';
 
 export type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 
@@ -26,7 +29,7 @@ export function isClassifierKind(kind: string): boolean {
 }
 
 /** Adds a classifier kind; a kind can be registered once (tfjs' registerClass rule). */
-export function registerClassifier(kind: ClassifierKind, factory: ClassifierFactory): void {
+export function registerClassifier(kind: ClassifierStateKind, factory: ClassifierFactory): void {
   if (REGISTRY.has(kind)) throw new Error(`classifier kind "${kind}" is already registered`);
   REGISTRY.set(kind, factory);
 }
@@ -54,4 +57,9 @@ registerClassifier('ensemble', {
   fit: (X, y, n, options, fitOptions) =>
     fitEnsemble(X, y, n, options as Partial<EnsembleOptions>, (kind, Xm, ym, nm, o, fo) => classifierFactory(kind).fit(Xm, ym, nm, o, fo), fitOptions),
   fromState: (s) => FittedEnsemble.fromState(s, (m) => classifierFactory(m.kind).fromState(m)),
+});
+
+registerClassifier('adapted', {
+  fit: () => { throw new Error('an adapted classifier is made by CatalogueAdapter from a trained model and corrections, not trained from scratch'); },
+  fromState: (s) => AdaptedClassifier.fromState(s, (b) => classifierFactory(b.kind).fromState(b)),
 });

@@ -16,6 +16,7 @@ import type { TrackTable } from '../data/track-table.ts';
 import { inputMatrix } from '../data/feature-matrix.ts';
 import { applyTemperature } from './calibration.ts';
 import { DEFAULT_UNCERTAIN_BELOW, checkThreshold } from './uncertain.ts';
+import { classPriors, normalisePriors } from '../tag/prior-shift.ts';
 
 export interface MoodClassifierOptions {
   /** Features to use; null = the required features plus every optional one the data has. */
@@ -74,7 +75,8 @@ export class MoodClassifier {
       ...(fitOptions.sampleWeight ? { sampleWeight: fitOptions.sampleWeight } : {}),
       ...(fitOptions.labelSets ? { labelSets: fitOptions.labelSets } : {}),
     });
-    return new FittedMoodClassifier(o, selection, target.classes, scaler, classifier);
+    const priors = classPriors(target.y, target.classes.length);
+    return new FittedMoodClassifier(o, selection, target.classes, scaler, classifier, 1, DEFAULT_UNCERTAIN_BELOW, priors);
   }
 }
 
@@ -93,15 +95,31 @@ export class FittedMoodClassifier implements MoodTagger {
     readonly temperature: number = 1,
     /** Top probability below which `decide` answers "uncertain". */
     readonly uncertainBelow: number = DEFAULT_UNCERTAIN_BELOW,
+    /**
+     * The class mix the probabilities assume (the training labels' frequencies), for the prior
+     * shift at tag time; null in models saved before moodscape stored it.
+     */
+    readonly trainingPriors: Float64Array | null = null,
   ) {
     if (!(temperature > 0 && Number.isFinite(temperature))) throw new RangeError(`temperature must be a finite number > 0, got ${temperature}`);
     checkThreshold(uncertainBelow);
+    if (trainingPriors) this.trainingPriors = normalisePriors(trainingPriors, classes.length);
     this.inputFeatures = selection.inputs;
   }
 
   /** The same model with another temperature (and optionally another uncertain threshold). */
   withTemperature(temperature: number, uncertainBelow: number = this.uncertainBelow): FittedMoodClassifier {
-    return new FittedMoodClassifier(this.options, this.selection, this.classes, this.scaler, this.classifier, temperature, uncertainBelow);
+    return new FittedMoodClassifier(this.options, this.selection, this.classes, this.scaler, this.classifier, temperature, uncertainBelow, this.trainingPriors);
+  }
+
+  /** The same model assuming another training class mix (e.g. weighted over several sets). */
+  withTrainingPriors(priors: ArrayLike<number> | null): FittedMoodClassifier {
+    return new FittedMoodClassifier(this.options, this.selection, this.classes, this.scaler, this.classifier, this.temperature, this.uncertainBelow, priors ? Float64Array.from(priors) : null);
+  }
+
+  /** The same model with another classifier stage (e.g. adapted to a catalogue), everything else kept. */
+  withClassifier(classifier: FittedClassifier): FittedMoodClassifier {
+    return new FittedMoodClassifier(this.options, this.selection, this.classes, this.scaler, classifier, this.temperature, this.uncertainBelow, this.trainingPriors);
   }
 
   /** Every column the classifier sees: inputs then engineered features. */
@@ -157,6 +175,7 @@ export class FittedMoodClassifier implements MoodTagger {
         classes: [...this.classes],
         temperature: this.temperature,
         uncertainBelow: this.uncertainBelow,
+        ...(this.trainingPriors ? { trainingPriors: Array.from(this.trainingPriors) } : {}),
       },
       stages: { scaler: this.scaler.toState(), classifier: this.classifier.toState() },
     };
@@ -203,7 +222,10 @@ export class FittedMoodClassifier implements MoodTagger {
     if (!(temperature > 0)) r.fail('temperature', `must be > 0, got ${temperature}`);
     const uncertainBelow = r.number('uncertainBelow', DEFAULT_UNCERTAIN_BELOW);
     if (!(uncertainBelow >= 0 && uncertainBelow <= 1)) r.fail('uncertainBelow', `must be in [0, 1], got ${uncertainBelow}`);
-    return new FittedMoodClassifier(options, features, classes, scaler, classifier, temperature, uncertainBelow);
+    const priors = r.raw('trainingPriors') === undefined || r.raw('trainingPriors') === null
+      ? null
+      : r.json<number[]>('trainingPriors', (v) => (Array.isArray(v) && v.length === classes.length && v.every((x) => typeof x === 'number' && x >= 0) ? undefined : `${classes.length} numbers ≥ 0, one per class`));
+    return new FittedMoodClassifier(options, features, classes, scaler, classifier, temperature, uncertainBelow, priors ? normalisePriors(priors, classes.length) : null);
   }
 }
 

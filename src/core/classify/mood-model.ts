@@ -17,6 +17,8 @@ export interface MoodTagger {
   predictProbaRaw(X: Matrix): Matrix;
   /** The raw `inputFeatures` matrix of a table (missing values must already be imputed). */
   featureMatrix(table: TrackTable): Matrix;
+  /** The class mix the probabilities assume, for the prior shift; null when the model does not know it. */
+  readonly trainingPriors?: ArrayLike<number> | null;
   /** Probabilities for every track of a table: featureMatrix + predictProbaRaw. */
   predictProba(table: TrackTable): Matrix;
 }

@@ -74,3 +74,9 @@ export function shuffleInPlace<T extends { length: number; [i: number]: any }>(a
   return arr;
 }
 
+/** 0..n-1 in random order. */
+export function permutation(n: number, rng: Rng): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  return shuffleInPlace(p, rng);
+}

@@ -85,7 +85,8 @@ export function fitOnSets(sets: readonly LabelledSet[], classes: readonly string
     for (let c = 0; c < K; c++) priors[c] += w * p.data[i * K + c];
   }
   for (let c = 0; c < K; c++) priors[c] /= total;
-  return { model, pooled, trainPriors: priors };
+  // The saved model carries the same priors, so tagging with --prior-shift auto starts from them.
+  return { model: model.withTrainingPriors(priors), pooled, trainPriors: priors };
 }
 
 export interface TransferScores {

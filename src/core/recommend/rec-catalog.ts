@@ -3,6 +3,7 @@ import type { Matrix } from '../common/matrix.ts';
 import type { MoodTagger } from '../classify/mood-model.ts';
 import type { TrackTable } from '../data/track-table.ts';
 import { buildScaledSpace, type NearestNeighbourIndex } from './similarity.ts';
+import { tagTracks, type TagOptions } from '../tag/tag-tracks.ts';
 
 export interface RecCatalog {
   readonly table: TrackTable;
@@ -21,13 +22,20 @@ export interface RecCatalog {
    * for seed and skip lookups instead of building another when every id is unique.
    */
   readonly rowOf?: ReadonlyMap<string, number>;
+  /** With the prior shift: the catalogue's estimated mood mix the probabilities were adjusted to. */
+  readonly estimatedMix?: Readonly<Record<string, number>> | null;
 }
 
-/** Tags a table with a model and prepares the similarity space. */
-export function buildRecCatalog(table: TrackTable, tagger: MoodTagger, index?: NearestNeighbourIndex): RecCatalog {
-  const proba = tagger.predictProba(table);
+/**
+ * Tags the catalogue through the one tagging path, so mood queries rank by the probabilities the
+ * tags came from (adjusted to the catalogue's mix when `tag.priorShift` is `auto`), and prepares
+ * the similarity space.
+ */
+export function buildRecCatalog(table: TrackTable, tagger: MoodTagger, index?: NearestNeighbourIndex, tag: TagOptions = {}): RecCatalog {
+  const tags = table.rowCount ? tagTracks(tagger, table, tag) : null;
+  const proba = tags ? tags.proba : tagger.predictProba(table);
   const space = buildScaledSpace(table);
-  return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index };
+  return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index, estimatedMix: tags?.estimatedPriors ?? null };
 }
 
 export function topMoodIndex(proba: Matrix): Int32Array {

@@ -11,6 +11,7 @@ import type {
   CatalogueStore,
   FeedbackKind,
   FeedbackRecord,
+  CorrectionRecord,
   ListTracksQuery,
   ListedTrack,
   ModelRecord,
@@ -25,7 +26,7 @@ import type {
 import { MIGRATIONS, SCHEMA_VERSION, newerSchemaMessage, schemaVersionTable } from './schema.ts';
 import { CatalogBuilder, CATALOG_LIST, SELECT_LIST, extraJson, featureValue, isoTime, prepareTracks, q, textValue, toTrackRecord } from './track-rows.ts';
 import { redactStoreSpec } from './store-spec.ts';
-import { buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
+import { latestCorrections, buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
 
 /** Rows per INSERT … unnest statement. */
 export const BATCH_ROWS = 5000;
@@ -311,12 +312,12 @@ export class PostgresStore implements CatalogueStore {
     await c.query('INSERT INTO users (id, created_at) VALUES ($1, now()) ON CONFLICT (id) DO NOTHING', [user]);
   }
 
-  async addFeedback(user: string, trackId: string, kind: FeedbackKind): Promise<void> {
-    checkFeedbackKind(kind);
+  async addFeedback(user: string, trackId: string, kind: FeedbackKind, mood?: string): Promise<void> {
+    checkFeedbackKind(kind, mood);
     await this.tx(async (c) => {
       await this.ensureUser(c, user);
       await c
-        .query('INSERT INTO feedback (user_id, track_id, kind, created_at) VALUES ($1, $2, $3, $4)', [user, trackId, kind, new Date().toISOString()])
+        .query('INSERT INTO feedback (user_id, track_id, kind, mood, created_at) VALUES ($1, $2, $3, $4, $5)', [user, trackId, kind, mood?.trim() ?? null, new Date().toISOString()])
         .catch((e) => {
           throw asInputError(e, 'feedback');
         });
@@ -325,7 +326,12 @@ export class PostgresStore implements CatalogueStore {
 
   async getFeedback(user: string): Promise<FeedbackRecord[]> {
     const { rows } = await this.pool.query('SELECT * FROM feedback WHERE user_id = $1 ORDER BY id', [user]);
-    return rows.map((r) => ({ user: r.user_id, trackId: r.track_id, kind: r.kind, createdAt: isoTime(r.created_at) }));
+    return rows.map((r) => ({ user: r.user_id, trackId: r.track_id, kind: r.kind, ...(r.mood ? { mood: r.mood } : {}), createdAt: isoTime(r.created_at) }));
+  }
+
+  async getCorrections(): Promise<CorrectionRecord[]> {
+    const { rows } = await this.pool.query("SELECT user_id, track_id, mood, created_at FROM feedback WHERE kind = 'relabel' ORDER BY id");
+    return latestCorrections(rows, isoTime);
   }
 
   // ── playlists ──────────────────────────────────────────────────────────────────────────────

@@ -5,10 +5,14 @@ import { formatClassificationReport } from '../../../core/evaluate/metrics.ts';
 import { addIngestOptions } from '../common.ts';
 import { addMultiSetOptions, loadLabelledSets, multiSetSpecFromFlags, type LabelledSetFlags, type MultiSetFlags } from '../labelled-sets.ts';
 import { createLogger } from '../progress.ts';
+import { correctionLearningCurve, leftOutFolds } from '../../../core/evaluate/transfer-adapt.ts';
+import { comparePriorShift, formatLearningCurve, formatPriorShift } from '../transfer-adapt-report.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 
 interface EvaluateTransferFlags extends LabelledSetFlags, MultiSetFlags {
   seed: string;
+  priorShift?: boolean;
+  learningCurve?: string | boolean;
   json?: boolean;
   quiet?: boolean;
   perClass?: boolean;
@@ -23,6 +27,8 @@ export function registerEvaluateTransfer(program: Command): void {
     .option('--classifier <kind>', 'logreg (default), mlp or ensemble')
     .option('--seed <n>', 'random seed', '0')
     .option('--per-class', 'print the per-class report of every left-out set')
+    .option('--prior-shift', 'also score each left-out set after the prior shift (EM on that set\'s probabilities), beside the plain scores')
+    .option('--learning-curve [sizes]', 'also adapt each fold\'s model to n corrections drawn from the left-out set (5 seeded draws per n; default sizes 10,25,50,100) and score the rest of the set')
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no status on stderr');
   addIngestOptions(addMultiSetOptions(cmd)).action(action(async (files: string[], flags: EvaluateTransferFlags) => {
@@ -33,9 +39,25 @@ export function registerEvaluateTransfer(program: Command): void {
     if (files.length < 2) throw new InputError('evaluate-transfer needs at least two labelled CSVs');
     const { sets, classes, lines } = await loadLabelledSets(files, flags, { quiet });
     for (const l of lines) log(l);
+    const sizes = flags.learningCurve === undefined ? undefined : parseSizes(flags.learningCurve);
     const result = evaluateTransfer(sets, { classes, spec, seed, onFold: (done, total, set) => log(`… left out ${set} (${done}/${total})`) });
-    if (flags.json) return printJson({ spec, ...result });
-    process.stdout.write(formatTransfer(result, Boolean(flags.perClass)).join('\n') + '\n');
+    const priorShift = flags.priorShift ? comparePriorShift(sets, { classes, spec, seed }, result) : undefined;
+    let learningCurve;
+    if (sizes) {
+      log('… learning curve: adapting each fold\'s model to corrections from its left-out set');
+      learningCurve = correctionLearningCurve(leftOutFolds(sets, classes, spec, seed), classes, { sizes, seed });
+    }
+    if (flags.json) {
+      return printJson({
+        spec, ...result,
+        ...(priorShift ? { priorShift: { auto: priorShift.auto, estimatedMix: priorShift.estimated } } : {}),
+        ...(learningCurve ? { learningCurve } : {}),
+      });
+    }
+    const table = formatTransfer(result, Boolean(flags.perClass));
+    if (priorShift) table.push(...formatPriorShift(priorShift));
+    if (learningCurve) table.push(...formatLearningCurve(learningCurve));
+    process.stdout.write(table.join('\n') + '\n');
   }));
 }
 
@@ -54,4 +76,10 @@ export function formatTransfer(r: TransferResult, perClass = false): string[] {
   out.push(line(head), ...rows.map(line));
   if (perClass) for (const f of r.folds) out.push('', `${f.set} (left out):`, formatClassificationReport(f.report));
   return out;
+}
+
+/** `--learning-curve` alone → the default sizes; `--learning-curve 10,50` → those. */
+function parseSizes(v: string | boolean): number[] | undefined {
+  if (v === true) return [10, 25, 50, 100];
+  return String(v).split(',').map((x) => parseNumberFlag('learning-curve', x.trim(), { integer: true, min: 1 }));
 }

@@ -15,6 +15,7 @@ import { openIvfIndex } from '../../../io/ivf-index.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
 import { writeFileAtomic } from '../../../io/atomic.ts';
+import { formatMix, parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../io/taste-store.ts';
 import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
@@ -33,6 +34,7 @@ export interface CatalogFlags extends IngestFlags {
   /** Deprecated: a CSV argument or --db. */
   catalog?: string;
   index?: string;
+  priorShift?: string;
   quiet?: boolean;
 }
 
@@ -49,6 +51,7 @@ export function addCatalogOptions(cmd: Command): Command {
   addCatalogueSource(cmd)
     .option('--model <dir>', 'model directory written by train (default: the built-in model)')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
+    .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
     .option('--quiet', 'no status on stderr');
   return addIngestOptions(cmd);
 }
@@ -86,10 +89,12 @@ export async function openCatalogue(spec: string, flags: IngestFlags & { tasteSt
 export async function loadRecCatalog(flags: CatalogFlags, spec: string, table: TrackTable, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
+  const priorShift = parsePriorShift(flags.priorShift);
   const { model } = await loadMoodModel(resolveModelDir(flags.model, log).dir);
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
-  let catalog = buildRecCatalog(table, model);
+  let catalog = buildRecCatalog(table, model, undefined, { priorShift });
+  if (catalog.estimatedMix) log(`prior shift: estimated mood mix ${formatMix(catalog.estimatedMix)}`);
   const kind = indexKind === 'auto' ? (table.rowCount > EXACT_SCAN_LIMIT ? 'ivf' : 'exact') : indexKind;
   if (kind === 'exact') return catalog;
   const name = kind === 'ivf' ? 'IVF' : 'HNSW';

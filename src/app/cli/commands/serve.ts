@@ -9,6 +9,7 @@
 import type { Command } from 'commander';
 import type { FastifyPluginAsync } from 'fastify';
 import { InputError } from '../../../core/common/errors.ts';
+import { parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import { openStore } from '../../../io/store/open-store.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
@@ -40,6 +41,8 @@ interface ServeFlags {
   quiet?: boolean;
   json?: boolean;
   log?: string;
+  priorShift?: string;
+  adaptDir?: string;
   [limitFlag: string]: unknown;
 }
 
@@ -66,6 +69,8 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .option('--no-auth', 'allow writes without a token (local use only)')
     .option('--report <file>', 'serve this HTML report at /report instead of generating one')
     .option('--presets <file>', 'JSON file of user context presets')
+    .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
+    .option('--adapt-dir <dir>', 'where POST /models/adapt writes the model adapted to the corrections (default: <model>-adapted; with the built-in model ./moodscape-adapted)')
     .option('--log <level>', 'log level: fatal, error, warn, info, debug', 'info')
     .option('--quiet', 'no status on stderr')
     .option('--json', 'print one JSON line when listening ({"url", "tracks", "model", "db", "writes"}); request logs go to stderr');
@@ -77,17 +82,21 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const port = parseNumberFlag('port', flags.port, { integer: true, min: 0, max: 65535 });
       const level = flags.log ?? 'info';
       if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level)) throw new InputError(`--log must be fatal, error, warn, info or debug, got "${level}"`);
+      const priorShift = parsePriorShift(flags.priorShift);
       const log = createLogger(Boolean(flags.quiet));
       const limits = resolveLimits(limitFlags(flags), process.env);
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
-      const modelDir = resolveModelDir(flags.model, log).dir;
+      const resolved = resolveModelDir(flags.model, log);
+      const modelDir = resolved.dir;
+      // The built-in model lives inside the package: an adapted copy goes to the working directory.
+      const adaptDir = flags.adaptDir ?? (resolved.builtin ? 'moodscape-adapted' : undefined);
       const loaded = await loadMoodModel(modelDir);
       const store = await openStore(flags.db);
       let state: CatalogueState;
       try {
-        state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log });
+        state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log, priorShift, adaptDir });
       } catch (e) {
         await store.close();
         throw e;
