@@ -12,13 +12,18 @@ export const BUILTIN_MODEL_PATH = 'models/builtin';
 
 /** The built-in model's directory, found from this module upwards (src/io/ in a checkout, dist/ in a build). */
 export function builtinModelDir(): string {
+  return packagedModelDir(BUILTIN_MODEL_PATH, 'the built-in model');
+}
+
+/** A model directory shipped in the package under `path` (e.g. models/audio-moods), found from this module upwards. */
+export function packagedModelDir(path: string, what: string): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    const candidate = join(dir, BUILTIN_MODEL_PATH);
+    const candidate = join(dir, path);
     if (existsSync(join(candidate, 'model.json'))) return candidate;
     const up = dirname(dir);
     if (up === dir) break;
     dir = up;
   }
-  throw new Error(`the built-in model (${BUILTIN_MODEL_PATH}/model.json) is missing from this moodscape installation`);
+  throw new Error(`${what} (${path}/model.json) is missing from this moodscape installation`);
 }

@@ -134,15 +134,19 @@ export class FittedMoodClassifier implements MoodTagger {
 
   featureMatrix(table: TrackTable): Matrix {
     const missing = this.missingInputs(table);
-    if (missing.length === 0) return inputMatrix(table, this.selection.inputs, 'data');
     // A catalogue without, say, duration_ms can still be tagged: the absent column takes the
-    // training mean, which scales to 0 and so contributes what an average track would.
+    // training mean, which scales to 0 and so contributes what an average track would. So does an
+    // empty cell (a store keeps them: `analyze` leaves the loudness of silence or the tempo of a
+    // pulseless track empty rather than invent one).
     const numeric = { ...table.numeric };
     for (const f of missing) {
       const j = this.selection.inputs.indexOf(f);
       numeric[f] = new Float64Array(table.rowCount).fill(this.scaler.mean[j]);
     }
-    return inputMatrix({ ...table, numeric }, this.selection.inputs, 'data');
+    const X = inputMatrix({ ...table, numeric }, this.selection.inputs, 'data');
+    const width = this.selection.inputs.length;
+    for (let i = 0; i < X.data.length; i++) if (X.data[i] !== X.data[i]) X.data[i] = this.scaler.mean[i % width];
+    return X;
   }
 
   /** Calibrated probabilities (the temperature applied). */

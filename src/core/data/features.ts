@@ -34,6 +34,18 @@ export const FEATURE_SPEC: ReadonlyMap<string, AudioFeatureSpec> = new Map(AUDIO
 
 /** Features every track must have for moodscape to tag it. */
 export const REQUIRED_FEATURES = ['valence', 'danceability', 'energy', 'acousticness', 'tempo', 'loudness'] as const;
+/**
+ * A catalogue written by `moodscape analyze` (it has this column) is measured from audio: it need
+ * only carry what the analyzer always measures; the other Spotify columns are absent, not missing.
+ */
+export const ANALYZER_VERSION_COLUMN = 'analyzer_version';
+export const ANALYSED_REQUIRED_FEATURES = ['tempo', 'loudness', 'duration_ms'] as const;
+
+/** The required feature columns for a file with these (canonical) column names. */
+export function requiredFeaturesFor(columns: readonly string[]): readonly string[] {
+  return columns.includes(ANALYZER_VERSION_COLUMN) ? ANALYSED_REQUIRED_FEATURES : REQUIRED_FEATURES;
+}
+
 /** Features used when present. */
 export const OPTIONAL_FEATURES = ['speechiness', 'instrumentalness', 'liveness', 'mode', 'duration_ms'] as const;
 

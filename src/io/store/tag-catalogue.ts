@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { UNCERTAIN } from '../../core/classify/uncertain.ts';
 import { estimateCataloguePriors, probabilitiesOf, tagProbabilities, type PriorShiftMode } from '../../core/tag/tag-tracks.ts';
 import { selectRows } from '../../core/data/track-table.ts';
+import { audioMoodModelFor } from '../audio/audio-mood-model.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { loadMoodModel, type LoadedMoodModel } from '../mood-model-dir.ts';
 import { openStore } from './open-store.ts';
@@ -75,8 +76,9 @@ export async function tagDatabase(
   try {
     if (modelDir === undefined) {
       const current = await store.getCurrentModel();
-      if (!current) throw new InputError('the catalogue has no current model yet: name one with --model <dir>');
-      modelDir = current.path;
+      // A catalogue measured by `analyze` gets the audio mood model (audioMoodModelFor says so).
+      modelDir = current?.path ?? audioMoodModelFor(await store.loadCatalog(), opts.log ?? (() => {}));
+      if (!modelDir) throw new InputError('the catalogue has no current model yet: name one with --model <dir>');
     }
     const loaded = opts.loaded ?? (await loadMoodModel(modelDir));
     const { model } = loaded;

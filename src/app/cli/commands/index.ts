@@ -17,6 +17,7 @@ import { registerEvaluateRecs } from './evaluate-recs.ts';
 import { registerServe } from './serve.ts';
 import { registerExport } from './export.ts';
 import { registerAdapt } from './adapt.ts';
+import { registerAnalyze } from './analyze.ts';
 import { spotifySurface, spotifyDepsFromState } from '../../spotify/index.ts';
 
 /** Every CLI command registers itself here: one module per command in this folder. */
@@ -26,4 +27,4 @@ export type RegisterCommand = (program: Command) => void;
 const registerServeWithSpotify: RegisterCommand = (program) =>
   registerServe(program, [(ctx) => [spotifySurface(spotifyDepsFromState(ctx.state, ctx.auth)), {}]]);
 
-export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerEvaluateTransfer, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerAdapt, registerEvaluateRecs, registerMoods, registerExport, registerServeWithSpotify, registerDemo];
+export const COMMANDS: RegisterCommand[] = [registerProfile, registerCluster, registerTrain, registerEvaluate, registerEvaluateTransfer, registerTag, registerReport, registerExplain, registerImport, registerRecommend, registerContexts, registerFeedback, registerAdapt, registerEvaluateRecs, registerMoods, registerExport, registerAnalyze, registerServeWithSpotify, registerDemo];

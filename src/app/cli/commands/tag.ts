@@ -46,18 +46,19 @@ export function registerTag(program: Command): void {
       await tagDbCommand(flags.db, flags.model ?? first, { ...flags, priorShift });
       return;
     }
-    const usage = 'tag tracks.csv [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR]); without --model, the built-in model';
+    const usage = 'tag tracks.csv [--model DIR] --out tagged.csv (or: moodscape tag --db catalogue.db [--model DIR]); without --model, the built-in model (the audio mood model for a catalogue written by analyze)';
     const { modelDir: given, input: csv } = modelAndInput('tag', flags.model, first, second);
     if (csv === undefined) throw new InputError(`moodscape tag needs a track CSV (usage: moodscape ${usage})`);
     if (!flags.out) throw new InputError(`moodscape tag needs --out FILE (usage: moodscape ${usage})`);
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const engine = parseEngine(flags.engine);
-    const { model } = await loadMoodModel(resolveModelDir(given, log).dir);
-    const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const table = input.table;
+    // No model named: a catalogue written by `analyze` gets the audio mood model, others the built-in one.
+    const { model } = await loadMoodModel(resolveModelDir(given, log, table).dir);
+    const threshold = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const missing = model.missingInputs(table);
     if (missing.length) log(`warning: ${csv} lacks ${missing.join(', ')}; the model uses the training average for ${missing.length === 1 ? 'it' : 'them'}`);
     const run = await predictWithEngine(model, model.featureMatrix(table), engine);
