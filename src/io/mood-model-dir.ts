@@ -6,7 +6,9 @@ import { FittedMoodClassifier } from '../core/classify/mood-classifier.ts';
 import { classifierFactory } from '../core/classify/classifiers.ts';
 import type { TrainingIndex } from '../core/evaluate/leakage.ts';
 import type { Matrix } from '../core/common/matrix.ts';
-import type { ModelState } from '../core/classify/model-state.ts';
+import { ModelStateError, readState, type ModelState } from '../core/classify/model-state.ts';
+import { InputError } from '../core/common/errors.ts';
+import { join } from 'node:path';
 import { loadModelDir, saveModelDir, type ModelManifest } from './model-store.ts';
 import type { WriteDirOptions } from './atomic.ts';
 
@@ -60,20 +62,40 @@ export async function saveMoodModel(
   await saveModelDir(dir, { meta: { kind: 'mood-model', classifier: config, ...info }, stages: { ...stages, ...extraStages }, ...(createdAt ? { createdAt } : {}) }, write);
 }
 
+/**
+ * Loads a model directory. Every stage is read through its estimator's validating reader; a
+ * malformed one (a field missing or of the wrong type, an array of the wrong length) fails with
+ * an InputError naming model.json and the field.
+ */
 export async function loadMoodModel(dir: string): Promise<LoadedMoodModel> {
   const { manifest, meta, stages } = await loadModelDir(dir);
-  const { classifier, kind: _kind, ...info } = meta as Record<string, unknown>;
+  try {
+    return fromContents(manifest, meta, stages);
+  } catch (e) {
+    if (e instanceof ModelStateError) throw new InputError(e.message, { file: join(dir, 'model.json') });
+    throw e;
+  }
+}
+
+function fromContents(manifest: ModelManifest, meta: Record<string, unknown>, stages: Record<string, ModelState>): LoadedMoodModel {
+  if (meta === null || typeof meta !== 'object') throw new ModelStateError('mood-model', 'meta', 'must be an object');
+  const { classifier, kind: _kind, ...info } = meta;
   let model = FittedMoodClassifier.fromStates(classifier as Record<string, unknown>, stages);
   if (!model.trainingPriors) model = model.withTrainingPriors(priorsFromClassCounts(model.classes, (info as Partial<MoodModelInfo>).metrics));
   const { scaler: _s, classifier: _c, ...extraStages } = stages;
   let baseline: FittedMoodClassifier | undefined;
   const b = stages[BASELINE_STAGE];
   if (b) {
-    const options = { ...model.options, model: b.kind as 'logreg', classifierOptions: {} };
+    if (b.kind !== 'logreg') throw new ModelStateError('mood-model', `stages.${BASELINE_STAGE}.kind`, `must be "logreg", got ${JSON.stringify(b.kind)}`);
+    const options = { ...model.options, model: 'logreg' as const, classifierOptions: {} };
     baseline = new FittedMoodClassifier(options, model.selection, model.classes, model.scaler, classifierFactory(b.kind).fromState(b), 1, model.uncertainBelow, model.trainingPriors);
   }
   const ti = stages[TRAINING_INDEX_STAGE];
-  const trainingIndex = ti ? { ids: Float64Array.from(ti.arrays.ids), rows: Float64Array.from(ti.arrays.rows) } : undefined;
+  let trainingIndex: TrainingIndex | undefined;
+  if (ti) {
+    const r = readState(ti, 'training-index', 1);
+    trainingIndex = { ids: Float64Array.from(r.array('ids', 'float64')), rows: Float64Array.from(r.array('rows', 'float64')) };
+  }
   return { model, info: info as MoodModelInfo, manifest, extraStages, ...(baseline ? { baseline } : {}), ...(trainingIndex ? { trainingIndex } : {}) };
 }
 

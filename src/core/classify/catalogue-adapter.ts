@@ -17,7 +17,7 @@
  * feature term can pay for itself. Nothing but the corrections is looked at.
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from './model-state.ts';
+import { ModelStateError, readState, type ModelState } from './model-state.ts';
 import { resolveOptions } from '../common/options.ts';
 import { createRng, permutation } from '../common/random.ts';
 import type { FittedClassifier } from './classifiers.ts';
@@ -190,13 +190,22 @@ export class AdaptedClassifier implements FittedClassifier {
   }
 
   static fromState(s: ModelState, load: (state: ModelState) => FittedClassifier): AdaptedClassifier {
-    checkState(s, 'adapted', 1);
-    const b = s.config.base as { kind: string; formatVersion: number; config: Record<string, unknown> } | undefined;
-    if (!b || typeof s.config.a !== 'number' || typeof s.config.a0 !== 'number') throw new Error('adapted state: config.base, a or a0 is missing');
+    const r = readState(s, 'adapted', 1);
+    const b = r.object('base');
+    const a0 = r.number('a0'), a = r.number('a');
     const arrays: ModelState['arrays'] = {};
-    for (const [name, v] of Object.entries(s.arrays)) if (name.startsWith('base/')) arrays[name.slice(5)] = v;
-    const base = load({ kind: b.kind, formatVersion: b.formatVersion, config: b.config, arrays });
-    return new AdaptedClassifier(base, s.config.a0, s.config.a, Float64Array.from(requireArray(s, 'bias')), Float64Array.from(requireArray(s, 'coef')));
+    for (const name of r.arrayNames()) if (name.startsWith('base/')) arrays[name.slice(5)] = s.arrays[name];
+    let base: FittedClassifier;
+    try {
+      base = load({ kind: b.string('kind'), formatVersion: b.int('formatVersion', 1), config: b.object('config').fields, arrays });
+    } catch (e) {
+      // The base's own reader names its field; say it is the base.
+      if (e instanceof ModelStateError) throw new ModelStateError('adapted', `base (${e.kind}) ${e.field}`, e.problem);
+      throw e;
+    }
+    const bias = Float64Array.from(r.array('bias', 'float64', base.nClasses));
+    const coef = Float64Array.from(r.array('coef', 'float64', base.nClasses * base.nFeatures));
+    return new AdaptedClassifier(base, a0, a, bias, coef);
   }
 }
 

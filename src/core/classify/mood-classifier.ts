@@ -3,11 +3,12 @@
  * classifier. Fitting the whole chain at once is what keeps cross-validation honest: each fold
  * fits its own scaler on its own training rows.
  */
-import { classifierFactory, type ClassifierKind, type ClassifierFitOptions, type FittedClassifier } from './classifiers.ts';
+import { classifierFactory, isClassifierKind, type ClassifierKind, type ClassifierFitOptions, type FittedClassifier } from './classifiers.ts';
 import { InputError } from '../common/errors.ts';
 import { availableInputs, designMatrix, featureNames, withEngineered, type FeatureSelection } from '../data/feature-matrix.ts';
 import { argmaxRows, assertWidth, type Matrix } from '../common/matrix.ts';
-import type { ModelState } from './model-state.ts';
+import { ModelStateError, StateReader, type ModelState } from './model-state.ts';
+import { ENGINEERED_BY_NAME, FEATURE_SPEC } from '../data/features.ts';
 import type { MoodTagger } from './mood-model.ts';
 import { resolveOptions } from '../common/options.ts';
 import { FittedStandardScaler, StandardScaler } from '../data/scaler.ts';
@@ -184,36 +185,54 @@ export class FittedMoodClassifier implements MoodTagger {
     };
   }
 
+  /**
+   * The model of a saved config (model.json's meta.classifier) and stages; a malformed one throws a
+   * ModelStateError naming the field ("meta.classifier.classes", "stages.classifier (mlp) …").
+   */
   static fromStates(config: Record<string, unknown>, stages: Record<string, ModelState>): FittedMoodClassifier {
-    const features = config.features as FeatureSelection;
-    const classes = config.classes as string[];
-    const model = config.model as ClassifierKind;
-    if (!stages.scaler || !stages.classifier) throw new Error('mood model is missing its scaler or classifier stage');
+    const r = new StateReader({ kind: 'mood-model', formatVersion: 1, config: config ?? {}, arrays: {} }, 'mood-model', 'meta.classifier');
+    const f = r.object('features');
+    const features: FeatureSelection = { inputs: f.strings('inputs', 1), engineered: f.strings('engineered') };
+    const unknown = [...features.inputs.filter((n) => !FEATURE_SPEC.has(n)), ...features.engineered.filter((n) => !ENGINEERED_BY_NAME.has(n))];
+    if (unknown.length) r.fail('features', `name unknown features: ${unknown.join(', ')}`);
+    const classes = r.strings('classes', 2);
+    const model = r.json<ClassifierKind>('model', (v) => (typeof v === 'string' ? undefined : 'a classifier kind'));
     const options: MoodClassifierOptions = {
       features,
       model,
-      classifierOptions: (config.classifierOptions as Record<string, unknown>) ?? {},
-      seed: (config.seed as number) ?? 0,
+      classifierOptions: r.has('classifierOptions') ? r.object('classifierOptions').fields : {},
+      seed: r.int('seed', -Infinity, 0),
     };
-    return new FittedMoodClassifier(
-      options,
-      features,
-      classes,
-      FittedStandardScaler.fromState(stages.scaler),
-      classifierFactory(stages.classifier.kind).fromState(stages.classifier),
-      (config.temperature as number | undefined) ?? 1,
-      (config.uncertainBelow as number | undefined) ?? DEFAULT_UNCERTAIN_BELOW,
-      trainingPriorsOf(config, classes.length),
-    );
+    const stage = <T>(role: string, load: (s: ModelState) => T): T => {
+      const s = stages[role];
+      if (!s) throw new ModelStateError('mood-model', `stages.${role}`, 'is missing');
+      try {
+        return load(s);
+      } catch (e) {
+        if (e instanceof ModelStateError) throw new ModelStateError('mood-model', `stages.${role} (${e.kind}) ${e.field}`, e.problem);
+        throw e;
+      }
+    };
+    const scaler = stage('scaler', (s) => FittedStandardScaler.fromState(s));
+    const classifier = stage('classifier', (s) => {
+      const factory = isClassifierKind(s.kind) ? classifierFactory(s.kind) : unknownKind(s.kind);
+      return factory.fromState(s);
+    });
+    const width = featureNames(features).length;
+    if (scaler.nFeatures !== width) r.fail('features', `list ${width} columns, but the scaler stage was fitted on ${scaler.nFeatures}`);
+    if (classifier.nFeatures !== width) r.fail('features', `list ${width} columns, but the classifier stage was fitted on ${classifier.nFeatures}`);
+    if (classifier.nClasses !== classes.length) r.fail('classes', `list ${classes.length} moods, but the classifier stage predicts ${classifier.nClasses}`);
+    const temperature = r.number('temperature', 1);
+    if (!(temperature > 0)) r.fail('temperature', `must be > 0, got ${temperature}`);
+    const uncertainBelow = r.number('uncertainBelow', DEFAULT_UNCERTAIN_BELOW);
+    if (!(uncertainBelow >= 0 && uncertainBelow <= 1)) r.fail('uncertainBelow', `must be in [0, 1], got ${uncertainBelow}`);
+    const priors = r.raw('trainingPriors') === undefined || r.raw('trainingPriors') === null
+      ? null
+      : r.json<number[]>('trainingPriors', (v) => (Array.isArray(v) && v.length === classes.length && v.every((x) => typeof x === 'number' && x >= 0) ? undefined : `${classes.length} numbers ≥ 0, one per class`));
+    return new FittedMoodClassifier(options, features, classes, scaler, classifier, temperature, uncertainBelow, priors ? normalisePriors(priors, classes.length) : null);
   }
 }
 
-/** `trainingPriors` of a saved config: absent in older models (null), else K numbers ≥ 0. */
-function trainingPriorsOf(config: Record<string, unknown>, K: number): Float64Array | null {
-  const p = config.trainingPriors;
-  if (p === undefined || p === null) return null;
-  if (!Array.isArray(p) || p.length !== K || !p.every((v) => typeof v === 'number')) {
-    throw new InputError(`the model's trainingPriors must be ${K} numbers, one per class`);
-  }
-  return normalisePriors(p, K);
+function unknownKind(kind: unknown): never {
+  throw new ModelStateError(String(kind), 'kind', `is not a classifier kind this moodscape knows (${JSON.stringify(kind)})`);
 }

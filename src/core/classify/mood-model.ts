@@ -3,13 +3,13 @@ import type { TrackTable } from '../data/track-table.ts';
 
 /**
  * What the rest of moodscape (recommender, explanations, server) needs from a trained mood model,
- * whatever classifier is inside it. Implemented by the pipeline's fitted model (pipeline.ts).
+ * whatever classifier is inside it. Implemented by FittedMoodClassifier (mood-classifier.ts).
  */
 export interface MoodTagger {
   /** Mood names, in the column order of every probability matrix. */
   readonly classes: readonly string[];
   /**
-   * The audio features the model reads from a track, in order (canonical names from features.ts,
+   * The audio features the model reads from a track, in order (canonical names from data/features.ts,
    * e.g. valence, energy …). Engineered features and scaling happen inside the model.
    */
   readonly inputFeatures: readonly string[];

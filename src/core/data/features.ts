@@ -121,6 +121,3 @@ export const ENGINEERED_BY_NAME: ReadonlyMap<string, EngineeredFeature> = new Ma
   ENGINEERED_FEATURES.map((f) => [f.name, f]),
 );
 
-export function isKnownFeature(name: string): boolean {
-  return FEATURE_SPEC.has(name) || ENGINEERED_BY_NAME.has(name);
-}

@@ -25,6 +25,7 @@ import type {
 } from './catalogue-store.ts';
 import { MIGRATIONS, SCHEMA_VERSION, newerSchemaMessage, schemaVersionTable } from './schema.ts';
 import { CatalogBuilder, CATALOG_LIST, SELECT_LIST, extraJson, featureValue, isoTime, prepareTracks, q, textValue, toTrackRecord } from './track-rows.ts';
+import { redactStoreSpec } from './store-spec.ts';
 import { latestCorrections, buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
 
 /** Rows per INSERT … unnest statement. */
@@ -70,17 +71,6 @@ export function pgTextArray(values: readonly (string | null)[]): string {
     out += v === null ? 'NULL' : '"' + v.replace(/[\\"]/g, '\\$&') + '"';
   }
   return out + '}';
-}
-
-/** The URL without its password, for messages. */
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
-  }
 }
 
 const UPSERT_TAGS_SQL = `INSERT INTO tags (model_id, track_id, label, confidence, probabilities, tagged_at)
@@ -201,7 +191,7 @@ export class PostgresStore implements CatalogueStore {
       await pool.end().catch(() => {});
       const code = (e as { code?: string }).code;
       if (code && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|3D000|28P01|28000)$/.test(code)) {
-        throw new InputError(`cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
+        throw new InputError(`cannot connect to PostgreSQL at ${redactStoreSpec(url)}: ${(e as Error).message}`);
       }
       throw e;
     }

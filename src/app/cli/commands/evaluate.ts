@@ -6,7 +6,7 @@ import { findOverlap, overlapWarning, type OverlapResult } from '../../../core/e
 import { formatLabelMap, mapLabels, parseLabelMap } from '../../../core/data/label-map.ts';
 import { taxonomyLabelMap, taxonomySetFor } from '../../../core/data/mood-taxonomy.ts';
 import { accuracy, classificationReport, formatClassificationReport, macroF1 } from '../../../core/evaluate/metrics.ts';
-import { argmaxRows } from '../../../core/classify/mlp.ts';
+import { argmaxRows } from '../../../core/common/matrix.ts';
 import { selectRows } from '../../../core/data/track-table.ts';
 import { summarizeUncertain } from '../../../core/classify/uncertain.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
