@@ -23,7 +23,7 @@ import { parseFeatureList } from '../src/core/data/feature-matrix.ts';
 import { findOverlap, buildTrainingIndex } from '../src/core/evaluate/leakage.ts';
 import { mapLabels, parseLabelMap } from '../src/core/data/label-map.ts';
 import { accuracy, macroF1 } from '../src/core/evaluate/metrics.ts';
-import { argmaxRows } from '../src/core/classify/mlp.ts';
+import { argmaxRows } from '../src/core/common/matrix.ts';
 import { encodeLabels, MoodClassifier, type MoodClassifierOptions } from '../src/core/classify/mood-classifier.ts';
 import { crossValidateMoodClassifier } from '../src/core/evaluate/mood-cv.ts';
 import { stratifiedKFold } from '../src/core/evaluate/split.ts';

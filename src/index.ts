@@ -6,8 +6,8 @@
  * 1. read tracks from a CSV into a TrackTable      readTracksCsv, readTracksCsvText
  * 2. features                                       AUDIO_FEATURES, ENGINEERED_FEATURES, designMatrix
  * 3. cluster and name moods from centroids          KMeans, GaussianMixture, sweepK, clusterMoods, nameMoods
- * 4. train a mood model                             trainMoodModel
- * 5. save and load a model directory                saveTrainedModel, saveMoodModel, loadMoodModel
+ * 4. train a mood model                             trainMoodModel; on several sets trainOnSets, evaluateTransfer
+ * 5. save and load a model directory                saveTrainedModel, saveMoodModel, loadMoodModel, builtinModelDir
  * 6. tag                                            tagTracks, tagProbabilities
  * 7. explain                                        explainTrack, findCounterfactual, formatExplanation
  * 8. recommend (moods, contexts, seeds, arcs)       buildRecCatalog, recommend, BUILTIN_CONTEXTS
@@ -55,11 +55,21 @@ export type { TrainSpec, TrainTarget, TrainOutcome, TrainProgress } from './core
 export { MoodClassifier, FittedMoodClassifier, MOOD_CLASSIFIER_DEFAULTS } from './core/classify/mood-classifier.ts';
 export type { MoodClassifierOptions } from './core/classify/mood-classifier.ts';
 export type { MoodTagger } from './core/classify/mood-model.ts';
+// Several labelled sets: the mood taxonomy, pooling with partial labels, leave-one-set-out.
+export { MOOD_TAXONOMY, taxonomyLabelMap, taxonomySetFor } from './core/data/mood-taxonomy.ts';
+export type { MoodTaxonomy, TaxonomySet } from './core/data/mood-taxonomy.ts';
+export { labelledSet, labelledSetFromFile, poolSets, sharedFeatures } from './core/data/labelled-sets.ts';
+export type { LabelledSet, PooledSets, SetWeighting, DedupeReport } from './core/data/labelled-sets.ts';
+export { fitOnSets, evaluateTransfer, DEFAULT_MULTI_SET_SPEC } from './core/evaluate/transfer.ts';
+export type { MultiSetSpec, MultiSetFit, TransferResult, TransferFold, EvaluateTransferOptions } from './core/evaluate/transfer.ts';
+export { trainOnSets } from './core/classify/train-on-sets.ts';
+export type { TrainOnSetsOutcome } from './core/classify/train-on-sets.ts';
 
 // ── 5. model directories ──────────────────────────────────────────────────────────────────────
 export { saveMoodModel, loadMoodModel } from './io/mood-model-dir.ts';
 export type { LoadedMoodModel, MoodModelInfo } from './io/mood-model-dir.ts';
-export { saveTrainedModel } from './io/save-trained-model.ts';
+export { saveTrainedModel, saveSetsModel } from './io/save-trained-model.ts';
+export { builtinModelDir } from './io/builtin-model.ts';
 
 // ── 6. tagging ────────────────────────────────────────────────────────────────────────────────
 export { tagTracks, tagProbabilities, probabilitiesOf, PRIOR_SHIFT_MODES } from './core/tag/tag-tracks.ts';

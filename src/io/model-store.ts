@@ -39,6 +39,8 @@ export interface ModelDirContents {
   readonly meta: Record<string, unknown>;
   /** Fitted stages by role ("scaler", "classifier", "kmeans" …). */
   readonly stages: Record<string, ModelState>;
+  /** The manifest's createdAt; default now. A fixed value makes a retrain byte-identical (the built-in model). */
+  readonly createdAt?: string;
 }
 
 export interface ModelManifest {
@@ -76,7 +78,7 @@ export async function saveModelDir(dir: string, contents: ModelDirContents, opti
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
     generatedBy: GENERATED_BY,
-    createdAt: new Date().toISOString(),
+    createdAt: contents.createdAt ?? new Date().toISOString(),
     meta: contents.meta,
     stages,
   };

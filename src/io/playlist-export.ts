@@ -4,7 +4,9 @@
  * parser so exported playlists round-trip.
  */
 import { writeFileAtomic } from './atomic.ts';
+import { relative, resolve, sep } from 'node:path';
 import type { RecResult } from '../core/recommend/index.ts';
+import type { TrackTable } from '../core/data/track-table.ts';
 
 export type PlaylistFormat = 'json' | 'csv' | 'm3u';
 export const PLAYLIST_FORMATS: readonly PlaylistFormat[] = ['json', 'csv', 'm3u'];
@@ -101,12 +103,30 @@ export function parseM3u(text: string): M3uEntry[] {
   return out;
 }
 
-export function formatPlaylist(result: RecResult, format: PlaylistFormat): string {
+export function formatPlaylist(result: RecResult, format: PlaylistFormat, options: { location?: (id: string) => string } = {}): string {
   switch (format) {
     case 'json': return toJson(result);
     case 'csv': return toCsv(result);
-    case 'm3u': return toM3u(result);
+    case 'm3u': return toM3u(result, options.location);
   }
+}
+
+/**
+ * M3U locations for a catalogue of files (one written by `analyze` has a `path` column): each
+ * track's path, relative to `musicDir` when given (what MPD and most players expect of a playlist
+ * in their playlist folder), else as stored. Undefined when the catalogue has no paths.
+ */
+export function fileLocations(result: RecResult, table: TrackTable, musicDir?: string): ((id: string) => string) | undefined {
+  const paths = table.text.path;
+  if (!paths) return undefined;
+  const byId = new Map<string, string>();
+  result.rows.forEach((row, i) => byId.set(result.tracks[i].id, paths[row]));
+  const base = musicDir ? resolve(musicDir) : undefined;
+  return (id) => {
+    const p = byId.get(id);
+    if (!p) return `spotify:track:${id}`;
+    return base ? relative(base, p).split(sep).join('/') : p;
+  };
 }
 
 /** Writes the playlist atomically. */

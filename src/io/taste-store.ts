@@ -20,6 +20,34 @@ import { writeFileAtomic } from './atomic.ts';
 export interface TasteEvent {
   readonly kind: FeedbackKind;
   readonly item: FeedbackItem;
+  /** The corrected mood, for a `relabel`. */
+  readonly mood?: string;
+}
+
+/**
+ * A track's mood as a user corrected it (the latest relabel of the track), with the track's
+ * numeric columns, so `adapt` can read the model inputs without the catalogue.
+ */
+export interface Correction {
+  readonly trackId: string;
+  readonly mood: string;
+  readonly user: string;
+  readonly features: Readonly<Record<string, number>>;
+}
+
+/** Who a correction is recorded under when no user is given: the catalogue's own curation. */
+export const CATALOGUE_USER = 'catalogue';
+
+/** Every finite numeric column of one row (the model's inputs among them). */
+export function numericRow(table: TrackTable, row: number): Record<string, number> {
+  const features: Record<string, number> = {};
+  for (const [k, col] of Object.entries(table.numeric)) if (Number.isFinite(col[row])) features[k] = col[row];
+  return features;
+}
+
+/** A relabel event for the track at `row`: it keeps every numeric column. */
+export function relabelEvent(table: TrackTable, row: number, mood: string): TasteEvent {
+  return { kind: 'relabel', item: { id: table.text.id[row], features: numericRow(table, row) }, mood };
 }
 
 export interface TasteStore {
@@ -29,6 +57,8 @@ export interface TasteStore {
   record(user: string, events: readonly TasteEvent[]): Promise<TasteProfile>;
   /** The user's profile; `known` is false when the user has no feedback yet. */
   profile(user: string): Promise<TasteProfile & { known: boolean }>;
+  /** Every corrected track with its latest relabel (whoever made it), ordered by track id. */
+  corrections(): Promise<Correction[]>;
 }
 
 /** Applies events in order: likes and skips move the profile, other kinds leave the taste alone. */
@@ -60,10 +90,16 @@ export function catalogueTasteStore(store: CatalogueStore, table: TrackTable, ro
     where: `the ${store.kind} catalogue`,
     async record(user, events) {
       checkUserName(user);
-      for (const e of events) await store.addFeedback(user, e.item.id, e.kind);
+      for (const e of events) await store.addFeedback(user, e.item.id, e.kind, e.kind === 'relabel' ? e.mood : undefined);
       return profile(user);
     },
     profile,
+    async corrections() {
+      return (await store.getCorrections()).map((c) => {
+        const r = rows.get(c.trackId);
+        return { trackId: c.trackId, mood: c.mood, user: c.user, features: r === undefined ? {} : numericRow(table, r) };
+      });
+    },
   };
 }
 
@@ -73,6 +109,7 @@ export function fileTasteStore(path: string): TasteStore {
     where: path,
     record: (user, events) => recordEvents(path, user, events),
     profile: (user) => loadProfile(path, user),
+    corrections: () => fileCorrections(path),
   };
 }
 
@@ -81,6 +118,8 @@ export const TASTE_FORMAT = 'moodscape-taste/1';
 interface StoredProfile {
   likes: FeedbackItem[];
   skips: FeedbackItem[];
+  /** Mood corrections, oldest first (absent in files written before relabels existed). */
+  relabels?: { id: string; mood: string; features: Record<string, number>; at: string }[];
   updated: string;
 }
 
@@ -138,9 +177,26 @@ async function recordEvents(path: string, user: string, events: readonly TasteEv
   const store = await readStore(path);
   const old = store.users[user];
   const next = applyTasteEvents(old ? { user, likes: old.likes, skips: old.skips } : emptyProfile(user), events);
-  store.users[user] = { likes: [...next.likes], skips: [...next.skips], updated: new Date().toISOString() };
+  const now = new Date().toISOString();
+  const relabels = [...(old?.relabels ?? []), ...events.filter((e) => e.kind === 'relabel').map((e) => ({ id: e.item.id, mood: e.mood!, features: { ...e.item.features } as Record<string, number>, at: now }))];
+  store.users[user] = { likes: [...next.likes], skips: [...next.skips], ...(relabels.length ? { relabels } : {}), updated: now };
   await writeFileAtomic(path, JSON.stringify(store, null, 1) + '\n');
   return next;
+}
+
+/** The latest relabel per track over every user of the file (later entries win; ties by user name). */
+async function fileCorrections(path: string): Promise<Correction[]> {
+  const store = await readStore(path);
+  const all: (Correction & { at: string })[] = [];
+  for (const [user, p] of Object.entries(store.users).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const r of p.relabels ?? []) {
+      if (typeof r?.id !== 'string' || typeof r.mood !== 'string' || typeof r.features !== 'object') throw new InputError(`user "${user}" has a relabel without id, mood or features`, { file: path });
+      all.push({ trackId: r.id, mood: r.mood, user, features: r.features, at: String(r.at ?? '') });
+    }
+  }
+  const latest = new Map<string, Correction>();
+  for (const c of all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) latest.set(c.trackId, { trackId: c.trackId, mood: c.mood, user: c.user, features: c.features });
+  return [...latest.values()].sort((a, b) => (a.trackId < b.trackId ? -1 : 1));
 }
 
 /** Names of the users in the store. */

@@ -1,5 +1,5 @@
 /**
- * The Gaussian mixture's EM passes (core/gmm-passes.ts) on worker threads: the rows and the
+ * The Gaussian mixture's EM passes (core/cluster/gmm-passes.ts) on worker threads: the rows and the
  * responsibilities are copied once into shared memory, `threads − 1` workers stay for the whole
  * fit, and every pass's chunks are taken from a counter by the workers and by this thread alike.
  * The partial sums come back per chunk and are added in chunk order by the core, so the fit equals

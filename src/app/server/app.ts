@@ -15,6 +15,7 @@ import { AjvCompiler } from '@fastify/ajv-compiler';
 import { requireWrite, type AuthMode } from './auth.ts';
 import type { CatalogueState } from './catalogue-state.ts';
 import { errorBody, errorHandler, notFoundHandler } from './errors.ts';
+import { spotifyErrorBody } from '../spotify/errors.ts';
 import { DEFAULT_LIMITS, type ServerLimits } from './limits.ts';
 import { useJsonBodyParser } from './json-body.ts';
 import { StoreHealth } from './store-health.ts';
@@ -26,6 +27,7 @@ import trackRoutes from './routes/tracks/index.ts';
 import tagRoutes from './routes/tag/index.ts';
 import recommendRoutes from './routes/recommend/index.ts';
 import feedbackRoutes from './routes/feedback/index.ts';
+import modelRoutes from './routes/models/index.ts';
 import mapRoutes from './routes/map/index.ts';
 import reportRoutes from './routes/report/index.ts';
 import docsRoutes from './routes/docs/index.ts';
@@ -75,9 +77,12 @@ export function serverOptions(extra: FastifyServerOptions = {}, limits: ServerLi
     routerOptions: { maxParamLength: 300 },
     return503OnClosing: true,
     // Fastify's own URL errors (a bad %-escape …) in the service's shape, without echoing the URL.
-    frameworkErrors: (error, _request, reply) => {
+    // Under /v1 in Spotify's shape, as the rest of that surface.
+    frameworkErrors: (error, request, reply) => {
       const status = typeof (error as { statusCode?: number }).statusCode === 'number' ? (error as { statusCode: number }).statusCode : 400;
-      void (reply as FastifyReply).code(status).send(errorBody(status, status === 414 ? 'a path parameter of the URL is too long' : 'the URL is not valid (bad %-escape or characters)'));
+      const message = status === 414 ? 'a path parameter of the URL is too long' : 'the URL is not valid (bad %-escape or characters)';
+      const spotify = /^\/v1(\/|$)/.test(request.raw.url ?? '');
+      void (reply as FastifyReply).code(status).send(spotify ? spotifyErrorBody(status, message) : errorBody(status, message));
     },
     ...extra,
   };
@@ -135,6 +140,7 @@ async function moodscapeAppPlugin(app: FastifyInstance, opts: AppOptions): Promi
   await app.register(tagRoutes);
   await app.register(recommendRoutes);
   await app.register(feedbackRoutes);
+  await app.register(modelRoutes);
   await app.register(mapRoutes);
   await app.register(reportRoutes);
   await app.register(docsRoutes, { routes, version: VERSION });

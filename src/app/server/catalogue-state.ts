@@ -7,7 +7,7 @@
  * The store stays the source of truth: tracks, tags (for `GET /tracks?mood=`) and feedback live there.
  */
 import { matrix, row, type Matrix } from '../../core/common/matrix.ts';
-import { probabilitiesOf, tagProbabilities, type TagResult } from '../../core/tag/tag-tracks.ts';
+import { DEFAULT_PRIOR_SHIFT, formatMix, probabilitiesOf, tagProbabilities, type PriorShiftMode, type TagResult } from '../../core/tag/tag-tracks.ts';
 import { PCA, type FittedPCA } from '../../core/cluster/pca.ts';
 import { backgroundSample, explainTrack, type TrackExplanation } from '../../core/explain/shapley.ts';
 import { sortedContributions, formatContribution } from '../../core/explain/format.ts';
@@ -20,7 +20,9 @@ import { InputError } from '../../core/common/errors.ts';
 import type { LoadedMoodModel } from '../../io/mood-model-dir.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
 import { registerLoadedModel, tagDatabase } from '../../io/store/tag-catalogue.ts';
-import { catalogueTasteStore, type TasteStore } from '../../io/taste-store.ts';
+import type { CatalogueChange, ChangeFeed } from '../../io/store/change-feed.ts';
+import { catalogueTasteStore, relabelEvent, type TasteStore } from '../../io/taste-store.ts';
+import { adaptModelDir, type AdaptResult } from '../../io/adapt-model.ts';
 
 export interface Snapshot {
   /** Increases with every rebuild. */
@@ -62,7 +64,13 @@ export interface CatalogueStateOptions {
   backgroundRows?: number;
   /** Cached recommendation results (default 2,000). */
   cacheSize?: number;
+  /** `auto`: tags and mood rankings use probabilities adjusted to the catalogue's estimated mix. */
+  priorShift?: PriorShiftMode;
+  /** Where POST /models/adapt writes the adapted model (default: `<modelDir>-adapted`). */
+  adaptDir?: string;
   log?: (line: string) => void;
+  /** Replicas of the service: writes are published here, and other replicas' writes reload this one. */
+  changes?: ChangeFeed;
 }
 
 export interface TaggedFeatures {
@@ -102,7 +110,12 @@ export class CatalogueState {
   private readonly explainCache = new Lru<ExplanationJson>(500);
   /** Bumped on every feedback write, so cached recommendations with a taste profile go stale. */
   private readonly feedbackVersion = new Map<string, number>();
+  readonly changes: ChangeFeed | undefined;
+  /** A reload asked for by another replica is queued and has not started yet. */
+  private reloadQueued = false;
   private readonly backgroundRows: number;
+  readonly priorShift: PriorShiftMode;
+  readonly adaptDir: string;
   private readonly log: (line: string) => void;
 
   private constructor(o: CatalogueStateOptions) {
@@ -111,19 +124,23 @@ export class CatalogueState {
     this.modelDir = o.modelDir;
     this.contexts = o.contexts ?? [];
     this.backgroundRows = o.backgroundRows ?? 24;
+    this.priorShift = o.priorShift ?? DEFAULT_PRIOR_SHIFT;
+    this.adaptDir = o.adaptDir ?? `${o.modelDir.replace(/[/\\]+$/, '')}-adapted`;
     this.recCache = new Lru(o.cacheSize ?? 2000);
     this.log = o.log ?? (() => {});
+    this.changes = o.changes;
   }
 
   /** Registers the model, tags what is untagged, and loads the first snapshot. */
   static async open(o: CatalogueStateOptions): Promise<CatalogueState> {
     const s = new CatalogueState(o);
     if (o.tagOnOpen ?? true) {
-      const r = await tagDatabase(s.store, s.modelDir, { loaded: s.loaded, log: s.log });
+      const r = await tagDatabase(s.store, s.modelDir, { loaded: s.loaded, log: s.log, priorShift: s.priorShift });
       if (r.tagged) s.log(`tagged ${r.tagged} untagged tracks with model ${r.modelId}`);
     }
     s.modelRecord = await registerLoadedModel(s.store, s.modelDir, s.loaded);
     s.snap = await s.build(1);
+    s.changes?.subscribe((c) => s.onRemoteChange(c));
     return s;
   }
 
@@ -140,11 +157,34 @@ export class CatalogueState {
         this.snap = await this.build(this.snap.version + 1);
         this.recCache.clear();
         this.explainCache.clear();
+        this.publish({ what: 'catalogue' });
       }
       return out;
     });
     this.writes = run.catch(() => {});
     return run;
+  }
+
+  /** Tells the other replicas; a lost notification must not fail the write that is already committed. */
+  private publish(change: CatalogueChange): void {
+    this.changes?.publish(change).catch((e) => this.log(`replica: could not notify the others: ${(e as Error).message}`));
+  }
+
+  /** Another replica wrote: reload the catalogue (one queued reload covers any number of notices), or forget a user's cached results. */
+  private onRemoteChange(c: CatalogueChange): void {
+    if (c.what === 'feedback') {
+      this.feedbackVersion.set(c.user, (this.feedbackVersion.get(c.user) ?? 0) + 1);
+      return;
+    }
+    if (this.reloadQueued) return;
+    this.reloadQueued = true;
+    const run = this.writes.then(async () => {
+      this.reloadQueued = false;
+      this.snap = await this.build(this.snap.version + 1);
+      this.recCache.clear();
+      this.explainCache.clear();
+    });
+    this.writes = run.catch((e) => this.log(`replica: reload failed: ${(e as Error).message}`));
   }
 
   /** Model input row for raw feature values (missing → the training mean; names checked by the caller). */
@@ -161,8 +201,8 @@ export class CatalogueState {
     const d = this.model.inputFeatures.length;
     const X = matrix(rows.length, d);
     rows.forEach((r, i) => X.data.set(this.inputRow(r), i * d));
-    const P = this.model.predictProbaRaw(X);
-    const { decisions } = tagProbabilities(this.classes, P, { uncertainBelow: this.model.uncertainBelow });
+    // Rows outside the catalogue are adjusted to the catalogue's mix, not to their own.
+    const { decisions, proba: P } = tagProbabilities(this.classes, this.model.predictProbaRaw(X), this.tagOptions(this.snap.tags.estimatedPriors));
     const map = this.snap.map;
     return decisions.map((t, i) => ({
       mood: t.mood,
@@ -170,6 +210,15 @@ export class CatalogueState {
       probabilities: this.probabilities(P, i),
       map: map ? project(map, X.data.subarray(i * d, (i + 1) * d)) : null,
     }));
+  }
+
+  private tagOptions(cataloguePriors?: Readonly<Record<string, number>> | null) {
+    return {
+      uncertainBelow: this.model.uncertainBelow,
+      priorShift: this.priorShift,
+      trainingPriors: this.model.trainingPriors,
+      cataloguePriors: cataloguePriors ? this.classes.map((c) => cataloguePriors[c]) : null,
+    };
   }
 
   probabilities(P: Matrix, i: number): Record<string, number> {
@@ -188,12 +237,30 @@ export class CatalogueState {
     return this.taste.profile(user);
   }
 
-  async addFeedback(user: string, trackId: string, kind: FeedbackKind): Promise<TasteProfile> {
+  /** A like, skip or (with `mood`, one of the model's classes) a relabel of a catalogue track. */
+  async addFeedback(user: string, trackId: string, kind: FeedbackKind, mood?: string): Promise<TasteProfile> {
     const r = this.snap.rowOf.get(trackId);
     if (r === undefined) throw new InputError(`unknown track id "${trackId}"`);
-    const p = await this.taste.record(user, [{ kind, item: feedbackItemAt(this.snap.table, r) }]);
+    if (kind === 'relabel' && (mood === undefined || !this.classes.includes(mood))) {
+      throw new InputError(`a relabel needs "mood", one of the model's moods (${this.classes.join(', ')}); got ${mood === undefined ? 'none' : `"${mood}"`}`, { column: 'mood' });
+    }
+    if (kind !== 'relabel' && mood !== undefined) throw new InputError(`"mood" goes with kind "relabel" only, not "${kind}"`, { column: 'mood' });
+    const event = kind === 'relabel' ? relabelEvent(this.snap.table, r, mood!) : { kind, item: feedbackItemAt(this.snap.table, r) };
+    const p = await this.taste.record(user, [event]);
     this.feedbackVersion.set(user, (this.feedbackVersion.get(user) ?? 0) + 1);
+    this.publish({ what: 'feedback', user });
     return p;
+  }
+
+  /**
+   * Adapts the serving model to the store's mood corrections and writes the adapted model to
+   * `adaptDir` (replaced whole). The server keeps serving its model: start it with
+   * `--model <adaptDir>` (or swap models) to use the adapted one.
+   */
+  async adaptModel(): Promise<AdaptResult & { corrections: number }> {
+    const corrections = await this.taste.corrections();
+    const r = await adaptModelDir(this.loaded, this.modelDir, corrections, this.adaptDir);
+    return { ...r, corrections: corrections.length };
   }
 
   /** The recommender over the current snapshot, cached per (query, user feedback, snapshot). */
@@ -246,7 +313,10 @@ export class CatalogueState {
     // Model inputs, with NaN (a track that lacks an optional feature) at the training mean.
     const X = n ? m.featureMatrix(table) : matrix(0, d);
     for (let i = 0; i < X.data.length; i++) if (!Number.isFinite(X.data[i])) X.data[i] = m.scaler.mean[i % d];
-    const proba = n ? m.predictProbaRaw(X) : matrix(0, m.classes.length);
+    const tags = tagProbabilities(m.classes, n ? m.predictProbaRaw(X) : matrix(0, m.classes.length), this.tagOptions());
+    // Mood queries rank by the probabilities the tags came from (adjusted, with prior shift).
+    const proba = tags.proba;
+    if (tags.estimatedPriors) this.log(`prior shift: estimated mood mix ${formatMix(tags.estimatedPriors)}`);
     const space = buildScaledSpace(table);
     const topMood = topMoodIndex(proba);
     const rowOf = new Map<string, number>();
@@ -256,7 +326,6 @@ export class CatalogueState {
     const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf };
     // One throw-away query fills recommend()'s per-catalogue caches, so no user pays for them.
     if (n > 0) recommend(rec, { moods: [m.classes[topMood[0]]], limit: 1 });
-    const tags = tagProbabilities(m.classes, proba, { uncertainBelow: m.uncertainBelow });
     const moodCounts = tags.counts;
     const map = n >= 3 ? fitMap(X) : null;
     const mapX = new Float64Array(n), mapY = new Float64Array(n);

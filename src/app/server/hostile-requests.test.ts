@@ -40,7 +40,7 @@ function rawExchange(request: string | Buffer, o: { endAfter?: number; onData?: 
       got += d.toString('latin1');
       o.onData?.(got, (b) => sock.write(b));
     });
-    sock.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve(got) : reject(e)));
+    sock.on('error', (e) => (['ECONNRESET', 'EPIPE'].includes((e as NodeJS.ErrnoException).code ?? '') ? resolve(got) : reject(e)));
     sock.on('close', () => resolve(got));
     sock.write(request);
     if (o.endAfter !== undefined) setTimeout(() => sock.end(), o.endAfter);
@@ -87,6 +87,8 @@ describe('URLs', () => {
       assert.equal(body.error, 'Bad Request');
       assert.doesNotMatch(raw, /%ff|%c0|secret/);
     }
+    const v1 = await rawExchange('GET /v1/tracks/%ff HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+    assert.deepEqual(JSON.parse(v1.slice(v1.indexOf('\r\n\r\n') + 4)), { error: { status: 400, message: 'the URL is not valid (bad %-escape or characters)' } }, '/v1 in Spotify\'s shape');
     // Control characters never get past Node's parser: a plain 400, nothing echoed.
     const raw = await rawExchange('GET /tracks/\x1b[31mred HTTP/1.1\r\nhost: x\r\n\r\n');
     assert.equal(statusOf(raw), 400);
@@ -114,6 +116,16 @@ describe('bodies and connections', () => {
       assert.equal(statusOf(raw), 413, `attempt ${i + 1}: ${raw.slice(0, 80)}`);
       assert.doesNotMatch(raw, /100 Continue/);
       assert.match(raw, /"statusCode":413/);
+    }
+  });
+
+  test('a 20 MB upload sent without asking gets a 413 the client reads, every time', async () => {
+    const body = Buffer.alloc(20 << 20, 0x20);
+    for (let i = 0; i < 10; i++) {
+      const raw = await rawExchange(
+        Buffer.concat([Buffer.from(`POST /tracks HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`), body]),
+      );
+      assert.equal(statusOf(raw), 413, `attempt ${i + 1}: ${raw.slice(0, 80)}`);
     }
   });
 

@@ -16,6 +16,7 @@ export function parseJsonBody(text: string): unknown {
       return v;
     });
   } catch (e) {
+    if (e instanceof RangeError) throw new ApiError(400, 'the JSON body is nested too deeply', 'body');
     throw new ApiError(400, `the body is not valid JSON (${(e as Error).message.replace(/[^\x20-\x7e]/g, '?').slice(0, 120)})`);
   }
   if (refused !== null) throw new ApiError(400, `the JSON body has a "${refused}" key, which is refused (it would reach an object's prototype)`, 'body');

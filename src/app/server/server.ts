@@ -44,6 +44,7 @@ export async function startServer(o: StartOptions): Promise<{ app: FastifyInstan
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= (async () => {
     await app.close();
+    await o.state.changes?.close();
     await o.state.store.close();
   })());
   if (o.handleSignals ?? true) {

@@ -4,26 +4,17 @@
  */
 import type { Matrix } from '../common/matrix.ts';
 import type { ModelState } from './model-state.ts';
-import { FittedMlp, MlpClassifier, type EpochRecord, type MlpOptions } from './mlp.ts';
+import { FittedMlp, MlpClassifier, type MlpOptions } from './mlp.ts';
+import type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 import { FittedLogisticRegression, LogisticRegression, type LogRegOptions } from './logreg.ts';
 import { fitEnsemble, FittedEnsemble, type EnsembleOptions } from './ensemble.ts';
+import { AdaptedClassifier } from './catalogue-adapter.ts';
 
 export type ClassifierKind = 'mlp' | 'logreg' | 'ensemble';
-export const CLASSIFIER_KINDS: readonly ClassifierKind[] = ['mlp', 'logreg', 'ensemble'];
+/** Kinds a saved classifier stage can have: the trainable ones plus `adapted` (made by CatalogueAdapter). */
+export type ClassifierStateKind = ClassifierKind | 'adapted';
 
-export interface FittedClassifier {
-  readonly nFeatures: number;
-  readonly nClasses: number;
-  predictProba(X: Matrix): Matrix;
-  toState(): ModelState;
-  /** Per-epoch loss and accuracy, for models trained in epochs. */
-  readonly history?: readonly EpochRecord[];
-}
-
-export interface ClassifierFitOptions {
-  validation?: { X: Matrix; y: Int32Array };
-  onEpoch?: (e: EpochRecord) => void;
-}
+export type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 
 export interface ClassifierFactory {
   fit(X: Matrix, y: Int32Array, nClasses: number, options: Record<string, unknown>, fitOptions?: ClassifierFitOptions): FittedClassifier;
@@ -32,8 +23,13 @@ export interface ClassifierFactory {
 
 const REGISTRY = new Map<string, ClassifierFactory>();
 
+/** Whether `kind` is registered (checked before classifierFactory, whose unknown kind is an internal error). */
+export function isClassifierKind(kind: string): boolean {
+  return REGISTRY.has(kind);
+}
+
 /** Adds a classifier kind; a kind can be registered once (tfjs' registerClass rule). */
-export function registerClassifier(kind: ClassifierKind, factory: ClassifierFactory): void {
+export function registerClassifier(kind: ClassifierStateKind, factory: ClassifierFactory): void {
   if (REGISTRY.has(kind)) throw new Error(`classifier kind "${kind}" is already registered`);
   REGISTRY.set(kind, factory);
 }
@@ -61,4 +57,9 @@ registerClassifier('ensemble', {
   fit: (X, y, n, options, fitOptions) =>
     fitEnsemble(X, y, n, options as Partial<EnsembleOptions>, (kind, Xm, ym, nm, o, fo) => classifierFactory(kind).fit(Xm, ym, nm, o, fo), fitOptions),
   fromState: (s) => FittedEnsemble.fromState(s, (m) => classifierFactory(m.kind).fromState(m)),
+});
+
+registerClassifier('adapted', {
+  fit: () => { throw new Error('an adapted classifier is made by CatalogueAdapter from a trained model and corrections, not trained from scratch'); },
+  fromState: (s) => AdaptedClassifier.fromState(s, (b) => classifierFactory(b.kind).fromState(b)),
 });

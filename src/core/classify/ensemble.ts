@@ -7,10 +7,9 @@
  * State: kind 'ensemble'; config.members lists each fitted member's kind, weight and state
  * config; arrays are the members' arrays prefixed with the member index ("3/kernel0").
  */
-import type { ClassifierFitOptions, FittedClassifier } from './classifiers.ts';
+import type { ClassifierFitOptions, FittedClassifier } from './fitted-classifier.ts';
 import { matrix, type Matrix } from '../common/matrix.ts';
-import type { ModelState } from './model-state.ts';
-import { checkState } from './model-state.ts';
+import { ModelStateError, readState, type ModelState } from './model-state.ts';
 
 export interface EnsembleMemberSpec {
   kind: 'mlp' | 'logreg';
@@ -53,7 +52,11 @@ export function fitEnsemble(
     for (let s = 0; s < n; s++) {
       // Distinct seeds per member and per copy: member mi, copy s → seed·1000 + mi·100 + s.
       const opts = { ...(m.options ?? {}), seed: seed * 1000 + mi * 100 + s };
-      fitted.push(fitMember(m.kind, X, y, nClasses, opts, { validation: fitOptions.validation }));
+      fitted.push(fitMember(m.kind, X, y, nClasses, opts, {
+        validation: fitOptions.validation,
+        ...(fitOptions.sampleWeight ? { sampleWeight: fitOptions.sampleWeight } : {}),
+        ...(fitOptions.labelSets ? { labelSets: fitOptions.labelSets } : {}),
+      }));
       weights.push((m.weight ?? 1) / n);
     }
   }
@@ -95,15 +98,28 @@ export class FittedEnsemble implements FittedClassifier {
   }
 
   static fromState(s: ModelState, load: MemberLoader): FittedEnsemble {
-    checkState(s, 'ensemble', 1);
-    const members = s.config.members as { kind: string; formatVersion: number; config: Record<string, unknown>; weight: number }[];
-    if (!Array.isArray(members) || members.length === 0) throw new Error('ensemble state: config.members is missing');
+    const r = readState(s, 'ensemble', 1);
+    const members = r.objects('members', 1);
     const fitted = members.map((m, i) => {
       const prefix = `${i}/`;
       const arrays: ModelState['arrays'] = {};
-      for (const [name, a] of Object.entries(s.arrays)) if (name.startsWith(prefix)) arrays[name.slice(prefix.length)] = a;
-      return load({ kind: m.kind, formatVersion: m.formatVersion, config: m.config, arrays });
+      for (const name of r.arrayNames()) if (name.startsWith(prefix)) arrays[name.slice(prefix.length)] = s.arrays[name];
+      const state: ModelState = { kind: m.string('kind'), formatVersion: m.int('formatVersion', 1), config: m.object('config').fields, arrays };
+      try {
+        return load(state);
+      } catch (e) {
+        // The member's own reader names its field; say which member it is.
+        if (e instanceof ModelStateError) throw new ModelStateError('ensemble', `member ${i} (${e.kind}) ${e.field}`, e.problem);
+        throw e;
+      }
     });
-    return new FittedEnsemble(s.config.options as EnsembleOptions, fitted, members.map((m) => m.weight));
+    const weights = members.map((m) => m.number('weight'));
+    if (weights.some((w) => !(w > 0))) r.fail('members', `have weights ${JSON.stringify(weights)}, expected all > 0`);
+    const options = r.options<EnsembleOptions>((o) => ({ ...o, members: checkEnsembleOptions(o) }));
+    try {
+      return new FittedEnsemble(options, fitted, weights);
+    } catch (e) {
+      return r.fail('members', `do not fit together: ${(e as Error).message}`);
+    }
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows, matrix, type Matrix } from '../common/matrix.ts';
 import { createRng } from '../common/random.ts';
-import { FittedLogisticRegression, LOGREG_DEFAULTS, LogisticRegression, setLogRegWasm } from './logreg.ts';
+import { FittedLogisticRegression, LOGREG_DEFAULTS, LogisticRegression } from './logreg.ts';
 import { accuracy } from '../evaluate/metrics.ts';
 
 function blobs(n: number, d: number, k: number, seed: number): { X: Matrix; y: Int32Array } {
@@ -104,11 +104,9 @@ test('WebAssembly and TypeScript dense products give bit-identical fits (several
     for (let j = 0; j < d; j++) X.data[i * d + j] = rng.normal() + (j === y3[i] ? 1 : 0);
   }
   for (const [y, k, opts] of [[y3, 3, {}], [y2, 2, {}], [y3, 3, { classWeights: [1, 0, 2] }]] as const) {
-    const fit = () => new LogisticRegression({ maxIter: 30, ...opts }).fit(X, y, k);
-    const prev = setLogRegWasm(false);
-    let ts;
-    try { ts = fit(); } finally { setLogRegWasm(prev); }
-    const wasm = fit();
+    const fit = (kernels: 'wasm' | 'ts') => new LogisticRegression({ maxIter: 30, ...opts, kernels }).fit(X, y, k);
+    const ts = fit('ts');
+    const wasm = fit('wasm');
     assert.deepEqual(Array.from(wasm.coef), Array.from(ts.coef));
     assert.deepEqual(Array.from(wasm.intercept), Array.from(ts.intercept));
     assert.equal(wasm.nIter, ts.nIter);

@@ -16,23 +16,14 @@
  * model is tiny, and float32 rounding would move probabilities by ~1e-7 relative).
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from './model-state.ts';
-import { finite, integer, resolveOptions, type Check } from '../common/options.ts';
-import { assertLabels, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
-import { denseForward, denseGradWeights, type EpochRecord, type FitOptions } from './mlp.ts';
+import { readState, type ModelState } from './model-state.ts';
+import { assertFiniteMatrix, booleanCheck, finite, integer, resolveOptions } from '../common/options.ts';
+import { assertLabels, classWeightsCheck, resolveClassWeights, type ClassWeightSpec } from '../evaluate/metrics.ts';
+import { denseForward, denseGradWeights } from './mlp/dense.ts';
+import { readHistory, type EpochRecord, type FitOptions } from './training-history.ts';
+import { checkRowOptions, expOverSet, maxOverSet } from './partial-labels.ts';
 import { F64Arena, instantiateKernels, type WasmKernels } from '../wasm/kernels.ts';
-
-let wasmEnabled = true;
-/**
- * Whether fitting may run the dense products in the WebAssembly SIMD kernels (default true; used
- * only where WebAssembly SIMD is available). Both paths give bit-identical coefficients; the
- * switch exists for tests and benchmarks. Returns the previous setting.
- */
-export function setLogRegWasm(enabled: boolean): boolean {
-  const prev = wasmEnabled;
-  wasmEnabled = enabled;
-  return prev;
-}
+import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 
 export interface LogRegOptions {
   /** Inverse regularisation strength (sklearn C). */
@@ -46,6 +37,8 @@ export interface LogRegOptions {
   classWeights: ClassWeightSpec;
   /** L-BFGS memory (number of correction pairs). */
   memory: number;
+  /** 'wasm': the dense products of fitting on the WebAssembly SIMD kernels where available; 'ts': TypeScript only (bit-identical). */
+  kernels: Kernels;
 }
 
 export const LOGREG_DEFAULTS: LogRegOptions = {
@@ -55,21 +48,18 @@ export const LOGREG_DEFAULTS: LogRegOptions = {
   fitIntercept: true,
   classWeights: null,
   memory: 10,
+  kernels: DEFAULT_KERNELS,
 };
 
 const LOGREG_CHECKS = {
   C: finite({ min: 0, exclusiveMin: true }),
   maxIter: integer(1),
   tol: finite({ min: 0, exclusiveMin: true }),
-  fitIntercept: ((v) => (typeof v === 'boolean' ? undefined : 'a boolean')) as Check<boolean>,
-  classWeights: ((v) =>
-    v === null || v === 'balanced' || (Array.isArray(v) && v.every((w) => Number.isFinite(w) && w >= 0))
-      ? undefined
-      : "null, 'balanced' or an array of finite weights ≥ 0") as Check<ClassWeightSpec>,
+  fitIntercept: booleanCheck,
+  classWeights: classWeightsCheck,
   memory: integer(1, 100),
+  kernels: kernelsCheck,
 };
-
-export type LogRegHistoryRecord = EpochRecord;
 
 /** Number of coefficient rows: 1 for binary, K otherwise. */
 function rowsFor(nClasses: number): number {
@@ -107,6 +97,10 @@ interface Problem {
   X: Matrix;
   y: Int32Array;
   w: Float64Array | undefined;
+  /** Per-row weights (multiplying w), or undefined. */
+  sw: Float64Array | undefined;
+  /** Partial labels, n × K flags (see FitOptions.labelSets), or undefined. */
+  sets: Uint8Array | undefined;
   K: number;
   R: number;
   alpha: number; // 1/(C·n)
@@ -123,7 +117,7 @@ interface Problem {
  * training accuracy at theta (free: the logits are already there).
  */
 function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: number; accuracy: number } {
-  const { X, y, w, K, R, z, e, wasm } = p;
+  const { X, y, w, sw, sets, K, R, z, e, wasm } = p;
   const n = X.rows, d = X.cols, x = X.data;
   const shift = R === 1 ? 1 : 0;
   grad.fill(0);
@@ -134,7 +128,7 @@ function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: 
   }
   z[0] = 0;
   let loss = 0, ok = 0;
-  // The logits and the gradient are dense products (mlp.ts's kernels, in WebAssembly SIMD when
+  // The logits and the gradient are dense products (mlp/dense.ts's kernels, in WebAssembly SIMD when
   // available: the same sums in the same order either way), chunk by chunk; the softmax, loss and
   // deltas run per row in between, with one exp per class.
   for (let from = 0; from < n; from += LOSS_CHUNK) {
@@ -156,10 +150,12 @@ function lossGrad(p: Problem, theta: Float64Array, grad: Float64Array): { loss: 
       for (let c = 1; c < K; c++) if (z[c] > m) { m = z[c]; arg = c; }
       const yi = y[from + r];
       if (arg === yi) ok++;
-      let se = 0;
-      for (let c = 0; c < K; c++) { const ec = Math.exp(z[c] - m); e[c] = ec; se += ec; }
-      const wi = w ? w[yi] : 1;
-      loss += wi * (m + Math.log(se) - z[yi]);
+      // Partial labels: the softmax over the row's label set only; other classes get no gradient.
+      const so = (from + r) * K;
+      const mS = maxOverSet(z, K, yi, sets, so, m);
+      const se = expOverSet(z, e, K, sets, so, mS);
+      const wi = (w ? w[yi] : 1) * (sw ? sw[from + r] : 1);
+      loss += wi * (mS + Math.log(se) - z[yi]);
       const scale = wi / se;
       for (let q = 0; q < R; q++) {
         const c = q + shift;
@@ -205,8 +201,8 @@ interface WasmLoss {
   readonly ws: number;
 }
 
-function wasmLoss(d: number, R: number): WasmLoss | null {
-  if (!wasmEnabled) return null;
+function wasmLoss(d: number, R: number, kernels: Kernels): WasmLoss | null {
+  if (kernels !== 'wasm') return null;
   const P = R * (d + 1), Rp = R + (R & 1);
   const lengths = [LOSS_CHUNK * d, LOSS_CHUNK * R, LOSS_CHUNK * R, P, P, d * Rp];
   const wk = instantiateKernels(F64Arena.bytesFor(lengths));
@@ -240,18 +236,17 @@ export class LogisticRegression {
     if (!Number.isInteger(nClasses) || nClasses < 2) throw new RangeError(`${who}: nClasses must be an integer ≥ 2, got ${nClasses}`);
     if (X.rows < 1) throw new RangeError(`${who}: cannot fit on 0 rows`);
     assertLabels(y, nClasses, who, X.rows);
-    for (let i = 0; i < X.data.length; i++) {
-      if (!Number.isFinite(X.data[i])) throw new RangeError(`${who}: X has a non-finite value at row ${Math.floor(i / X.cols)}, column ${i % X.cols}`);
-    }
+    assertFiniteMatrix(X, who);
     const val = opts.validation;
     if (val) {
       assertWidth(val.X, X.cols, `${who} (validation)`);
       assertLabels(val.y, nClasses, `${who} (validation)`, val.X.rows);
     }
     const w = resolveClassWeights(o.classWeights, y, nClasses, who);
+    checkRowOptions(opts, X.rows, nClasses, y, who);
     const d = X.cols, K = nClasses, R = rowsFor(K), P = R * (d + 1);
-    const prob: Problem = { X, y, w, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K),
-      zc: new Float64Array(LOSS_CHUNK * R), dzc: new Float64Array(LOSS_CHUNK * R), wasm: wasmLoss(d, R) };
+    const prob: Problem = { X, y, w, sw: opts.sampleWeight, sets: opts.labelSets, K, R, alpha: 1 / (o.C * X.rows), fitIntercept: o.fitIntercept, z: new Float64Array(K), e: new Float64Array(K),
+      zc: new Float64Array(LOSS_CHUNK * R), dzc: new Float64Array(LOSS_CHUNK * R), wasm: wasmLoss(d, R, o.kernels) };
 
     const history: EpochRecord[] = [];
     const record = (iter: number, theta: Float64Array, ev: { loss: number; accuracy: number }): void => {
@@ -385,7 +380,7 @@ export class FittedLogisticRegression {
       kind: 'logreg',
       formatVersion: 1,
       config: {
-        options: { ...this.options, classWeights: Array.isArray(this.options.classWeights) ? [...this.options.classWeights] : this.options.classWeights },
+        options: { ...savedOptions(this.options), classWeights: Array.isArray(this.options.classWeights) ? [...this.options.classWeights] : this.options.classWeights },
         nFeatures: this.nFeatures,
         nClasses: this.nClasses,
         nIter: this.nIter,
@@ -397,17 +392,14 @@ export class FittedLogisticRegression {
   }
 
   static fromState(s: ModelState): FittedLogisticRegression {
-    checkState(s, 'logreg', 1);
-    const options = resolveOptions(LOGREG_DEFAULTS, s.config.options as Partial<LogRegOptions>, LOGREG_CHECKS, 'logreg state');
-    const nFeatures = s.config.nFeatures as number, nClasses = s.config.nClasses as number;
-    if (!Number.isInteger(nFeatures) || nFeatures < 1 || !Number.isInteger(nClasses) || nClasses < 2) {
-      throw new Error('logreg state: config.nFeatures / config.nClasses are missing or invalid');
-    }
+    const r = readState(s, 'logreg', 1);
+    const options = r.options<LogRegOptions>((p) => resolveOptions(LOGREG_DEFAULTS, p, LOGREG_CHECKS, 'logreg state'));
+    const nFeatures = r.int('nFeatures', 1), nClasses = r.int('nClasses', 2);
+    const R = rowsFor(nClasses);
     return new FittedLogisticRegression(
       options, nFeatures, nClasses,
-      Float64Array.from(requireArray(s, 'coef')), Float64Array.from(requireArray(s, 'intercept')),
-      (s.config.nIter as number | undefined) ?? 0, (s.config.converged as boolean | undefined) ?? true,
-      (s.config.history as EpochRecord[] | undefined) ?? [],
+      Float64Array.from(r.array('coef', 'float64', R * nFeatures)), Float64Array.from(r.array('intercept', 'float64', R)),
+      r.int('nIter', 0, 0), r.boolean('converged', true), readHistory(r),
     );
   }
 }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { matrix, type Matrix } from '../common/matrix.ts';
 import { createRng } from '../common/random.ts';
-import { dropoutReluForTest, FittedMlp, MLP_DEFAULTS, MlpClassifier, setMlpWasm } from './mlp.ts';
+import { dropoutReluForTest, FittedMlp, MLP_DEFAULTS, MlpClassifier } from './mlp.ts';
 import { accuracy } from '../evaluate/metrics.ts';
 
 function blobs(n: number, d: number, k: number, seed: number, spread = 3): { X: Matrix; y: Int32Array } {
@@ -208,35 +208,25 @@ test('the WebAssembly SIMD kernels and the TypeScript kernels train bit-identica
     { d: 2, k: 2, n: 90, opts: { epochs: 4, batchSize: 7, hiddenSizes: [3], dropout: 0 } },
     { d: 5, k: 5, n: 120, opts: { epochs: 3, batchSize: 32, hiddenSizes: [17, 6, 3] } },
   ];
-  const prev = setMlpWasm(true);
-  try {
-    for (const { d, k, n, opts } of configs) {
-      const { X, y } = blobs(n, d, k, 11);
-      setMlpWasm(false);
-      const ts = new MlpClassifier({ ...opts, seed: 4 }).fit(X, y, k);
-      setMlpWasm(true);
-      const wasm = new MlpClassifier({ ...opts, seed: 4 }).fit(X, y, k);
-      assert.deepEqual(wasm.history, ts.history, JSON.stringify(opts));
-      for (let l = 0; l + 1 < ts.layerSizes.length; l++) {
-        assert.deepEqual(wasm.kernel(l), ts.kernel(l));
-        assert.deepEqual(wasm.bias(l), ts.bias(l));
-      }
+  for (const { d, k, n, opts } of configs) {
+    const { X, y } = blobs(n, d, k, 11);
+    const ts = new MlpClassifier({ ...opts, seed: 4, kernels: 'ts' }).fit(X, y, k);
+    const wasm = new MlpClassifier({ ...opts, seed: 4, kernels: 'wasm' }).fit(X, y, k);
+    assert.deepEqual(wasm.history, ts.history, JSON.stringify(opts));
+    for (let l = 0; l + 1 < ts.layerSizes.length; l++) {
+      assert.deepEqual(wasm.kernel(l), ts.kernel(l));
+      assert.deepEqual(wasm.bias(l), ts.bias(l));
     }
-  } finally {
-    setMlpWasm(prev);
   }
 });
 
 test('prediction on the WebAssembly kernels equals the TypeScript forward pass bit for bit', () => {
   const { X, y } = blobs(1037, 7, 3, 12);
-  const m = new MlpClassifier({ epochs: 2, hiddenSizes: [13, 5], seed: 2 }).fit(X, y, 3);
-  const prev = setMlpWasm(false);
-  try {
-    const ts = { p: m.predictProba(X), z: m.predictLogits(X) };
-    setMlpWasm(true);
-    assert.deepEqual(m.predictProba(X).data, ts.p.data);
-    assert.deepEqual(m.predictLogits(X).data, ts.z.data);
-  } finally {
-    setMlpWasm(prev);
-  }
+  const fit = (kernels: 'wasm' | 'ts') => new MlpClassifier({ epochs: 2, hiddenSizes: [13, 5], seed: 2, kernels }).fit(X, y, 3);
+  // Training is bit-identical (above), so the two models hold the same weights.
+  const ts = fit('ts'), wasm = fit('wasm');
+  assert.deepEqual(wasm.predictProba(X).data, ts.predictProba(X).data);
+  assert.deepEqual(wasm.predictLogits(X).data, ts.predictLogits(X).data);
+  // A loaded model predicts with the default kernels, the same bits again.
+  assert.deepEqual(FittedMlp.fromState(ts.toState()).predictProba(X).data, ts.predictProba(X).data);
 });

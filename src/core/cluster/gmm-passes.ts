@@ -13,20 +13,9 @@
  * `gmmPassesInline`.
  */
 import type { Matrix } from '../common/matrix.ts';
+import type { Kernels } from '../common/kernels.ts';
 import { F64Arena } from '../wasm/kernels.ts';
 import { instantiateGmmKernel, type GmmWasmKernel } from '../wasm/gmm-kernel.ts';
-
-let wasmEnabled = true;
-/**
- * Whether full-covariance passes may use the WebAssembly SIMD kernels of wasm/gmm-kernel.ts
- * (default true; used only where WebAssembly SIMD is available). Both paths give bit-identical
- * results; the switch exists for tests and benchmarks. Returns the previous setting.
- */
-export function setGmmWasm(enabled: boolean): boolean {
-  const prev = wasmEnabled;
-  wasmEnabled = enabled;
-  return prev;
-}
 
 /** This thread's kernel for one (d, k), with buffers for one chunk of rows. */
 class GmmWasm {
@@ -50,9 +39,12 @@ class GmmWasm {
   private static cached: GmmWasm | null = null;
   private static unavailable = new Set<string>();
 
-  /** The kernel for (d, k), instantiated once per thread; null when disabled or unavailable. */
-  static for(d: number, k: number): GmmWasm | null {
-    if (!wasmEnabled) return null;
+  /**
+   * The kernel for (d, k), instantiated once per thread (a cache, not a setting); null with
+   * kernels 'ts' or without WebAssembly SIMD.
+   */
+  static for(d: number, k: number, kernels: Kernels): GmmWasm | null {
+    if (kernels !== 'wasm') return null;
     const c = GmmWasm.cached;
     if (c && c.d === d && c.k === k) return c;
     if (GmmWasm.unavailable.has(`${d},${k}`)) return null;
@@ -94,10 +86,11 @@ export function gmmChunkCount(rows: number): number {
   return Math.max(1, Math.ceil(rows / GMM_CHUNK_ROWS));
 }
 
+/** One pass of EM; full-covariance passes run on the WebAssembly kernels when `kernels` is 'wasm'. */
 export type GmmPass =
-  | { readonly kind: 'estep'; readonly means: Float64Array; readonly chol: Float64Array; readonly logConst: Float64Array; readonly type: CovarianceType }
+  | { readonly kind: 'estep'; readonly means: Float64Array; readonly chol: Float64Array; readonly logConst: Float64Array; readonly type: CovarianceType; readonly kernels: Kernels }
   | { readonly kind: 'stats'; readonly k: number }
-  | { readonly kind: 'scatter'; readonly k: number; readonly means: Float64Array; readonly type: CovarianceType };
+  | { readonly kind: 'scatter'; readonly k: number; readonly means: Float64Array; readonly type: CovarianceType; readonly kernels: Kernels };
 
 /**
  * Where the passes run, over which rows and responsibilities: `X` and `resp` (rows × k) may be
@@ -129,10 +122,10 @@ export const gmmPassesInline: GmmRunnerFactory = (X, k) => {
 export function runGmmPass(X: Matrix, resp: Float64Array, pass: GmmPass, chunk: number): Float64Array {
   const from = chunk * GMM_CHUNK_ROWS, to = Math.min(X.rows, from + GMM_CHUNK_ROWS);
   if (pass.kind === 'estep') {
-    return Float64Array.of(logDensities(X, pass.means, pass.chol, pass.logConst, pass.type, resp, null, from, to));
+    return Float64Array.of(logDensities(X, pass.means, pass.chol, pass.logConst, pass.type, pass.kernels, resp, null, from, to));
   }
   if (pass.kind === 'stats') return statsOf(X, resp, pass.k, from, to);
-  return scatterOf(X, resp, pass.k, pass.means, pass.type, from, to);
+  return scatterOf(X, resp, pass.k, pass.means, pass.type, pass.kernels, from, to);
 }
 
 /**
@@ -145,6 +138,7 @@ export function logDensities(
   chol: Float64Array,
   logConst: Float64Array,
   type: CovarianceType,
+  kernels: Kernels,
   resp: Float64Array | null,
   rowLogLik: Float64Array | null,
   from = 0,
@@ -155,7 +149,7 @@ export function logDensities(
   const lp = new Float64Array(k);
   const dd = d * d;
   // With the kernel, each block of rows' forms are computed first, then read back in row order.
-  const wasm = type === 'full' ? GmmWasm.for(d, k) : null;
+  const wasm = type === 'full' ? GmmWasm.for(d, k, kernels) : null;
   let blockFrom = from, blockTo = from;
   let total = 0;
   for (let i = from; i < to; i++) {
@@ -222,10 +216,10 @@ function statsOf(X: Matrix, resp: Float64Array, k: number, from: number, to: num
 }
 
 /** Σ r_ik (x_i − μ_k)(x_i − μ_k)ᵀ over rows [from, to): k × d × d, lower triangle filled ('full'), or k × d diagonals ('diag'). */
-function scatterOf(X: Matrix, resp: Float64Array, k: number, means: Float64Array, type: CovarianceType, from: number, to: number): Float64Array {
+function scatterOf(X: Matrix, resp: Float64Array, k: number, means: Float64Array, type: CovarianceType, kernels: Kernels, from: number, to: number): Float64Array {
   const d = X.cols, x = X.data;
   const diff = new Float64Array(d);
-  const wasm = type === 'full' ? GmmWasm.for(d, k) : null;
+  const wasm = type === 'full' ? GmmWasm.for(d, k, kernels) : null;
   if (wasm) {
     wasm.out.fill(0);
     wasm.means.set(means);

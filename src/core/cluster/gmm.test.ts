@@ -4,7 +4,6 @@ import { fromRows, matrix, type Matrix } from '../common/matrix.ts';
 import { createRng } from '../common/random.ts';
 import { GaussianMixture, FittedGaussianMixture, GMM_DEFAULTS } from './gmm.ts';
 import { adjustedRandIndex } from '../evaluate/adjusted-rand.ts';
-import { setGmmWasm } from './gmm-passes.ts';
 import { gmmKernelBytes } from '../wasm/gmm-kernel.ts';
 import { wasmSimdAvailable } from '../wasm/kernels.ts';
 
@@ -130,14 +129,8 @@ test('full covariance: the WebAssembly kernels and TypeScript give bit-identical
   for (const [d, k, n] of [[1, 2, 301], [2, 3, 1000], [5, 4, 2001], [9, 4, 8193 + 8192 + 7], [4, 7, 999]]) {
     const X = matrix(n, d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X.data[i * d + j] = rng.normal() + (i % k) * (j % 2 ? 1.5 : -1);
-    const fit = (wasm: boolean): FittedGaussianMixture => {
-      const prev = setGmmWasm(wasm);
-      try {
-        return new GaussianMixture({ k, covarianceType: 'full', seed: d + k, maxIter: 40 }).fit(X);
-      } finally {
-        setGmmWasm(prev);
-      }
-    };
+    const fit = (wasm: boolean): FittedGaussianMixture =>
+      new GaussianMixture({ k, covarianceType: 'full', seed: d + k, maxIter: 40, kernels: wasm ? 'wasm' : 'ts' }).fit(X);
     const w = fit(true), t = fit(false);
     const what = `d=${d} k=${k} n=${n}`;
     const same = (a: ArrayLike<number>, b: ArrayLike<number>, part: string) =>
@@ -146,12 +139,8 @@ test('full covariance: the WebAssembly kernels and TypeScript give bit-identical
     same(w.means.data, t.means.data, 'means');
     same(w.covariances, t.covariances, 'covariances');
     assert.deepEqual(w.fitInfo, t.fitInfo, what);
-    const prev = setGmmWasm(true);
-    const pw = w.predictProba(X), sw = w.score(X);
-    setGmmWasm(false);
-    same(pw.data, t.predictProba(X).data, 'predictProba');
-    assert.ok(Object.is(sw, t.score(X)), `${what}: score`);
-    setGmmWasm(prev);
+    same(w.predictProba(X).data, t.predictProba(X).data, 'predictProba');
+    assert.ok(Object.is(w.score(X), t.score(X)), `${what}: score`);
   }
   // Where WebAssembly SIMD exists the kernel compiles, so the fits above really compared both paths.
   if (wasmSimdAvailable()) assert.ok(WebAssembly.validate(gmmKernelBytes(9, 4)));

@@ -15,9 +15,10 @@
  *   Free parameters: k·d means + (k − 1) weights + k·d(d+1)/2 ('full') or k·d ('diag') covariances.
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
+import { readState, type ModelState } from '../classify/model-state.ts';
 import { assertFiniteMatrix, finite, integer, oneOf, resolveOptions, seedCheck } from '../common/options.ts';
 import { createRng } from '../common/random.ts';
+import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 import { KMEANS_DEFAULTS, kmeansFit } from './kmeans.ts';
 import { addPartials, gmmPassesInline, logDensities, type CovarianceType, type GmmPassRunner, type GmmRunnerFactory } from './gmm-passes.ts';
 
@@ -35,6 +36,8 @@ export interface GMMOptions {
   /** EM runs from different K-Means initialisations; the best lower bound wins. */
   nInit: number;
   seed: number;
+  /** 'wasm': full-covariance passes on the WebAssembly SIMD kernels of wasm/gmm-kernel.ts where available; 'ts': TypeScript only (bit-identical). */
+  kernels: Kernels;
 }
 
 export const GMM_DEFAULTS: GMMOptions = {
@@ -45,6 +48,7 @@ export const GMM_DEFAULTS: GMMOptions = {
   maxIter: 100,
   nInit: 1,
   seed: 0,
+  kernels: DEFAULT_KERNELS,
 };
 
 const GMM_CHECKS = {
@@ -55,6 +59,7 @@ const GMM_CHECKS = {
   maxIter: integer(1),
   nInit: integer(1),
   seed: seedCheck,
+  kernels: kernelsCheck,
 };
 
 export function resolveGMMOptions(partial?: Partial<GMMOptions>): GMMOptions {
@@ -86,10 +91,10 @@ export class GaussianMixture {
       const resp = runner.resp;
       let best: { params: Params; lowerBound: number; converged: boolean; nIter: number } | null = null;
       for (let run = 0; run < o.nInit; run++) {
-        const km = kmeansFit(X, { ...KMEANS_DEFAULTS, k, nInit: 1 }, rng);
+        const km = kmeansFit(X, { ...KMEANS_DEFAULTS, k, nInit: 1, kernels: o.kernels }, rng);
         resp.fill(0);
         for (let i = 0; i < n; i++) resp[i * k + km.labels[i]] = 1;
-        let params = mStep(runner, k, d, o.covarianceType, o.regCovar);
+        let params = mStep(runner, k, d, o.covarianceType, o.regCovar, o.kernels);
         let lowerBound = -Infinity;
         let converged = false;
         let it = 0;
@@ -97,7 +102,7 @@ export class GaussianMixture {
           it++;
           const prev = lowerBound;
           lowerBound = eStep(runner, params) / n;
-          params = mStep(runner, k, d, o.covarianceType, o.regCovar);
+          params = mStep(runner, k, d, o.covarianceType, o.regCovar, o.kernels);
           if (Math.abs(lowerBound - prev) < o.tol) { converged = true; break; }
         }
         if (best === null || lowerBound > best.lowerBound) best = { params, lowerBound, converged, nIter: it };
@@ -184,7 +189,7 @@ export class FittedGaussianMixture {
   scoreSamples(X: Matrix): Float64Array {
     assertWidth(X, this.nFeatures, 'GaussianMixture');
     const out = new Float64Array(X.rows);
-    logDensities(X, this.means.data, this.chol, this.logConst, this.options.covarianceType, null, out);
+    logDensities(X, this.means.data, this.chol, this.logConst, this.options.covarianceType, this.options.kernels, null, out);
     return out;
   }
 
@@ -200,7 +205,7 @@ export class FittedGaussianMixture {
   predictProba(X: Matrix): Matrix {
     assertWidth(X, this.nFeatures, 'GaussianMixture');
     const out = matrix(X.rows, this.options.k);
-    logDensities(X, this.means.data, this.chol, this.logConst, this.options.covarianceType, out.data, null);
+    logDensities(X, this.means.data, this.chol, this.logConst, this.options.covarianceType, this.options.kernels, out.data, null);
     return out;
   }
 
@@ -221,7 +226,7 @@ export class FittedGaussianMixture {
     return {
       kind: 'gmm',
       formatVersion: 1,
-      config: { options: { ...this.options }, nFeatures: this.nFeatures, fitInfo: structuredClone(this.fitInfo) },
+      config: { options: savedOptions(this.options), nFeatures: this.nFeatures, fitInfo: structuredClone(this.fitInfo) },
       arrays: {
         weights: Float64Array.from(this.weights),
         means: Float64Array.from(this.means.data),
@@ -231,17 +236,21 @@ export class FittedGaussianMixture {
   }
 
   static fromState(s: ModelState): FittedGaussianMixture {
-    checkState(s, 'gmm', 1);
-    const o = resolveGMMOptions(s.config.options as Partial<GMMOptions>);
-    const d = s.config.nFeatures as number;
-    const weights = Float64Array.from(requireArray<Float64Array>(s, 'weights'));
-    const means = Float64Array.from(requireArray<Float64Array>(s, 'means'));
-    const cov = Float64Array.from(requireArray<Float64Array>(s, 'covariances'));
-    const covLen = o.covarianceType === 'full' ? o.k * d * d : o.k * d;
-    if (!Number.isInteger(d) || d < 1 || weights.length !== o.k || means.length !== o.k * d || cov.length !== covLen) {
-      throw new Error(`gmm state arrays do not match k=${o.k}, nFeatures=${d}, covarianceType=${o.covarianceType}`);
-    }
-    return new FittedGaussianMixture(o, d, weights, matrix(o.k, d, means), cov, structuredClone(s.config.fitInfo as GMMFitInfo));
+    const r = readState(s, 'gmm', 1);
+    const o = r.options(resolveGMMOptions);
+    const d = r.int('nFeatures', 1);
+    const weights = Float64Array.from(r.array('weights', 'float64', o.k));
+    const means = Float64Array.from(r.array('means', 'float64', o.k * d));
+    const cov = Float64Array.from(r.array('covariances', 'float64', o.covarianceType === 'full' ? o.k * d * d : o.k * d));
+    const f = r.object('fitInfo'), ll = f.object('logLikelihood');
+    const fitInfo: GMMFitInfo = {
+      logLikelihood: { total: ll.number('total'), mean: ll.number('mean') },
+      lowerBound: f.number('lowerBound'),
+      converged: f.boolean('converged'),
+      nIter: f.int('nIter', 0),
+      nSamples: f.int('nSamples', 1),
+    };
+    return new FittedGaussianMixture(o, d, weights, matrix(o.k, d, means), cov, fitInfo);
   }
 }
 
@@ -254,6 +263,7 @@ interface Params {
   chol: Float64Array;
   logConst: Float64Array;
   type: CovarianceType;
+  kernels: Kernels;
 }
 
 /** Cholesky factors ('full') or standard deviations ('diag') and ½·log|Σ| per component. */
@@ -303,14 +313,14 @@ function illDefined(): Error {
 
 /** E-step: responsibilities into the runner's `resp`; returns the total log-likelihood. */
 function eStep(runner: GmmPassRunner, p: Params): number {
-  const parts = runner.run({ kind: 'estep', means: p.means, chol: p.chol, logConst: p.logConst, type: p.type });
+  const parts = runner.run({ kind: 'estep', means: p.means, chol: p.chol, logConst: p.logConst, type: p.type, kernels: p.kernels });
   let total = 0;
   for (const part of parts) total += part[0];
   return total;
 }
 
 /** M-step from the runner's responsibilities: means first, then the scatter around them. */
-function mStep(runner: GmmPassRunner, k: number, d: number, type: CovarianceType, reg: number): Params {
+function mStep(runner: GmmPassRunner, k: number, d: number, type: CovarianceType, reg: number, kernels: Kernels): Params {
   const n = runner.X.rows;
   const stats = addPartials(runner.run({ kind: 'stats', k }));
   const nk = stats.subarray(0, k);
@@ -319,7 +329,7 @@ function mStep(runner: GmmPassRunner, k: number, d: number, type: CovarianceType
     nk[c] += EPS10;
     for (let j = 0; j < d; j++) means[c * d + j] /= nk[c];
   }
-  const covariances = addPartials(runner.run({ kind: 'scatter', k, means, type }));
+  const covariances = addPartials(runner.run({ kind: 'scatter', k, means, type, kernels }));
   if (type === 'full') {
     const dd = d * d;
     for (let c = 0; c < k; c++) {
@@ -341,5 +351,5 @@ function mStep(runner: GmmPassRunner, k: number, d: number, type: CovarianceType
   const f = factorise(covariances, k, d, type);
   const logConst = new Float64Array(k);
   for (let c = 0; c < k; c++) logConst[c] = Math.log(weights[c]) - f.halfLogDet[c] - 0.5 * d * LOG_2PI;
-  return { weights, means, covariances, chol: f.chol, logConst, type };
+  return { weights, means, covariances, chol: f.chol, logConst, type, kernels };
 }

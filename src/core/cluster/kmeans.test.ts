@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromRows, matrix, type Matrix } from '../common/matrix.ts';
 import { createRng } from '../common/random.ts';
-import { KMeans, FittedKMeans, KMEANS_DEFAULTS, RestartWinner, drawSeeding, kmeansPlusPlus, lloydRestartShared, restartsInline, seedCentres, setKMeansWasm, shareKMeansRows } from './kmeans.ts';
+import { KMeans, FittedKMeans, KMEANS_DEFAULTS, RestartWinner, drawSeeding, kmeansPlusPlus, lloydRestartShared, restartsInline, seedCentres, shareKMeansRows } from './kmeans.ts';
 import { wasmSimdAvailable } from '../wasm/kernels.ts';
 import { kmeansKernelBytes } from '../wasm/kmeans-kernel.ts';
 import { adjustedRandIndex } from '../evaluate/adjusted-rand.ts';
@@ -160,14 +160,8 @@ test('blocked nearest-centre kernel: same labels as a one-centre-at-a-time scan,
 });
 
 test('WebAssembly and TypeScript assignment give identical labels, centres, inertia and nIter', () => {
-  const fit = (X: Matrix, o: Partial<typeof KMEANS_DEFAULTS>, wasm: boolean): FittedKMeans => {
-    const prev = setKMeansWasm(wasm);
-    try {
-      return new KMeans(o).fit(X);
-    } finally {
-      setKMeansWasm(prev);
-    }
-  };
+  const fit = (X: Matrix, o: Partial<typeof KMEANS_DEFAULTS>, wasm: boolean): FittedKMeans =>
+    new KMeans({ ...o, kernels: wasm ? 'wasm' : 'ts' }).fit(X);
   const same = (a: FittedKMeans, b: FittedKMeans, what: string): void => {
     assert.deepEqual(a.labels, b.labels, what);
     assert.deepEqual(a.centroids.data, b.centroids.data, what);
@@ -185,13 +179,9 @@ test('WebAssembly and TypeScript assignment give identical labels, centres, iner
         const what = `k=${k} d=${d} maxIter=${o.maxIter ?? 300}`;
         const w = fit(X, o, true), t = fit(X, o, false);
         same(w, t, what);
-        const prev = setKMeansWasm(true);
         const big = matrix(1500, d);
         for (let i = 0; i < big.data.length; i++) big.data[i] = Math.round((rng.next() - 0.5) * 8) / 2;
-        const pw = w.predict(big);
-        setKMeansWasm(false);
-        assert.deepEqual(pw, t.predict(big), `${what}: predict`);
-        setKMeansWasm(prev);
+        assert.deepEqual(w.predict(big), t.predict(big), `${what}: predict`);
       }
     }
   }
@@ -208,7 +198,7 @@ test('restarts on shared memory: any slot gives the run restartsInline gives, an
   for (let i = 0; i < X.data.length; i++) X.data[i] = rng.next() * 2 + (i % 8 < 4 ? 0 : 3);
   const seedRng = createRng(3);
   const seedings = [0, 1, 2].map(() => drawSeeding(seedRng, X.rows, 3));
-  const job = { X, k: 3, seedings, maxIter: 300, tolAbs: 1e-6 };
+  const job = { X, k: 3, seedings, maxIter: 300, tolAbs: 1e-6, kernels: 'wasm' as const };
   const rows = shareKMeansRows(job, 2);
   assert.ok(rows, 'shared WebAssembly memory is available on Node 20');
   const runs = seedings.map((seeding, i) => lloydRestartShared(rows!, i % 2, seeding, job.maxIter, job.tolAbs));
@@ -242,14 +232,7 @@ test('many centres (a large unrolled kernel): WebAssembly and TypeScript agree',
   const n = 1500, d = 12, k = 400;
   const X = matrix(n, d);
   for (let i = 0; i < X.data.length; i++) X.data[i] = rng.normal();
-  const fit = (wasm: boolean): FittedKMeans => {
-    const prev = setKMeansWasm(wasm);
-    try {
-      return new KMeans({ k, nInit: 1, maxIter: 4, seed: 3 }).fit(X);
-    } finally {
-      setKMeansWasm(prev);
-    }
-  };
+  const fit = (wasm: boolean): FittedKMeans => new KMeans({ k, nInit: 1, maxIter: 4, seed: 3, kernels: wasm ? 'wasm' : 'ts' }).fit(X);
   const w = fit(true), t = fit(false);
   assert.deepEqual(w.labels, t.labels);
   assert.deepEqual(w.centroids.data, t.centroids.data);

@@ -19,24 +19,12 @@
  * wasm/kmeans-kernel.ts) with no allocation inside the iteration loop.
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
+import { readState, type ModelState } from '../classify/model-state.ts';
 import { assertFiniteMatrix, finite, integer, resolveOptions, seedCheck } from '../common/options.ts';
 import { createRng, type Rng } from '../common/random.ts';
+import { DEFAULT_KERNELS, kernelsCheck, savedOptions, type Kernels } from '../common/kernels.ts';
 import { F64Arena } from '../wasm/kernels.ts';
 import { bindKMeansKernel, createSharedKMeansMemory, instantiateKMeansKernel, type KMeansWasmKernel } from '../wasm/kmeans-kernel.ts';
-
-let wasmEnabled = true;
-/**
- * Whether the assignment step may use the WebAssembly SIMD kernel of wasm/kmeans-kernel.ts
- * (default true; used only where WebAssembly SIMD is available). Both paths give bit-identical
- * labels, centres, inertia and iteration counts; the switch exists for tests and benchmarks.
- * Returns the previous setting.
- */
-export function setKMeansWasm(enabled: boolean): boolean {
-  const prev = wasmEnabled;
-  wasmEnabled = enabled;
-  return prev;
-}
 
 /** Fewest rows for which predict copies them into WebAssembly memory. */
 const WASM_MIN_PREDICT_ROWS = 1024;
@@ -51,9 +39,15 @@ export interface KMeansOptions {
   /** Relative tolerance on the total squared centre shift (scaled by the mean column variance). */
   tol: number;
   seed: number;
+  /**
+   * 'wasm': the assignment step and k-means++ run on the WebAssembly SIMD kernel of
+   * wasm/kmeans-kernel.ts where available; 'ts': TypeScript only. Bit-identical labels, centres,
+   * inertia and iteration counts either way (see common/kernels.ts).
+   */
+  kernels: Kernels;
 }
 
-export const KMEANS_DEFAULTS: KMeansOptions = { k: 4, nInit: 10, maxIter: 300, tol: 1e-4, seed: 0 };
+export const KMEANS_DEFAULTS: KMeansOptions = { k: 4, nInit: 10, maxIter: 300, tol: 1e-4, seed: 0, kernels: DEFAULT_KERNELS };
 
 const KMEANS_CHECKS = {
   k: integer(1),
@@ -61,6 +55,7 @@ const KMEANS_CHECKS = {
   maxIter: integer(1),
   tol: finite({ min: 0 }),
   seed: seedCheck,
+  kernels: kernelsCheck,
 };
 
 export function resolveKMeansOptions(partial?: Partial<KMeansOptions>): KMeansOptions {
@@ -106,7 +101,7 @@ export class FittedKMeans {
   predict(X: Matrix): Int32Array {
     assertWidth(X, this.nFeatures, 'KMeans');
     const labels = new Int32Array(X.rows);
-    assignNearest(X, this.centroids, labels, null);
+    assignNearest(X, this.centroids, labels, null, this.options.kernels);
     return labels;
   }
 
@@ -121,28 +116,18 @@ export class FittedKMeans {
     return {
       kind: 'kmeans',
       formatVersion: 1,
-      config: { options: { ...this.options }, nFeatures: this.nFeatures, inertia: this.inertia, nIter: this.nIter },
+      config: { options: savedOptions(this.options), nFeatures: this.nFeatures, inertia: this.inertia, nIter: this.nIter },
       arrays: { centroids: Float64Array.from(this.centroids.data), labels: Int32Array.from(this.labels) },
     };
   }
 
   static fromState(s: ModelState): FittedKMeans {
-    checkState(s, 'kmeans', 1);
-    const options = resolveKMeansOptions(s.config.options as Partial<KMeansOptions>);
-    const nFeatures = s.config.nFeatures as number;
-    const c = requireArray<Float64Array>(s, 'centroids');
-    if (!Number.isInteger(nFeatures) || nFeatures < 1 || c.length !== options.k * nFeatures) {
-      throw new Error(`kmeans state: centroids hold ${c.length} values, expected k=${options.k} × nFeatures=${nFeatures}`);
-    }
-    const labels = Int32Array.from(requireArray<Int32Array>(s, 'labels'));
-    return new FittedKMeans(
-      options,
-      nFeatures,
-      matrix(options.k, nFeatures, Float64Array.from(c)),
-      s.config.inertia as number,
-      s.config.nIter as number,
-      labels,
-    );
+    const r = readState(s, 'kmeans', 1);
+    const options = r.options(resolveKMeansOptions);
+    const nFeatures = r.int('nFeatures', 1);
+    const c = r.array('centroids', 'float64', options.k * nFeatures);
+    const labels = Int32Array.from(r.array('labels', 'int32'));
+    return new FittedKMeans(options, nFeatures, matrix(options.k, nFeatures, Float64Array.from(c)), r.number('inertia'), r.int('nIter', 0), labels);
   }
 }
 
@@ -201,6 +186,7 @@ export interface KMeansRestartJob {
   readonly maxIter: number;
   /** Absolute tolerance on the total squared centre shift. */
   readonly tolAbs: number;
+  readonly kernels: Kernels;
 }
 
 /**
@@ -234,7 +220,7 @@ export class RestartWinner {
 /** The default runner: one restart after the other, in this thread, sharing one workspace. */
 export const restartsInline: KMeansRestartRunner = (job) => {
   const { X, k, seedings, maxIter, tolAbs } = job;
-  const ws = new LloydWorkspace(X.rows, X.cols, k, wasmEnabled ? WasmAssign.create(X, k) : null);
+  const ws = new LloydWorkspace(X.rows, X.cols, k, job.kernels === 'wasm' ? WasmAssign.create(X, k) : null);
   const winner = new RestartWinner();
   const scratch = ws.wasm?.seedingScratch();
   seedings.forEach((seeding, i) => winner.offer(lloyd(X, seedCentres(X, k, seeding, scratch), maxIter, tolAbs, ws), i));
@@ -246,7 +232,7 @@ export function kmeansFit(X: Matrix, o: KMeansOptions, rng: Rng, runRestarts: KM
   const tolAbs = o.tol * meanColumnVariance(X);
   const seedings: KMeansSeeding[] = [];
   for (let run = 0; run < o.nInit; run++) seedings.push(drawSeeding(rng, X.rows, o.k));
-  return runRestarts({ X, k: o.k, seedings, maxIter: o.maxIter, tolAbs });
+  return runRestarts({ X, k: o.k, seedings, maxIter: o.maxIter, tolAbs, kernels: o.kernels });
 }
 
 // ---- restarts on shared memory (for worker threads) -----------------------------------------
@@ -269,7 +255,7 @@ export interface SharedKMeansRows {
 export function shareKMeansRows(job: KMeansRestartJob, slots: number): SharedKMeansRows | null {
   const { X } = job;
   const n = X.rows, d = X.cols, k = job.k;
-  if (!wasmEnabled) return null;
+  if (job.kernels !== 'wasm') return null;
   const memory = createSharedKMeansMemory(F64Arena.bytesFor(assignLengths(n, d, k, slots)));
   if (!memory || !bindKMeansKernel(d, k, memory)) return null;
   const rows: SharedKMeansRows = { memory, n, d, k, slots };
@@ -608,7 +594,7 @@ function lloyd(X: Matrix, init: Matrix, maxIter: number, tolAbs: number, ws: Llo
     if (wasm) {
       centreNorms(centres, k, d, cNorms);
       wasm.run(centres, cNorms, false);
-    } else assignNearest(X, centroids, labels, null);
+    } else assignNearest(X, centroids, labels, null, 'ts');
   }
   // The workspace's labels serve the next restart: the run keeps its own copy.
   const own = labels.slice();
@@ -663,11 +649,11 @@ function assignedDistances(x: Float64Array, d: number, centres: Float64Array, cN
 }
 
 /** Nearest centre of each row into `labels`; optionally its squared distance into `dist`. */
-export function assignNearest(X: Matrix, centroids: Matrix, labels: Int32Array, dist: Float64Array | null): void {
+export function assignNearest(X: Matrix, centroids: Matrix, labels: Int32Array, dist: Float64Array | null, kernels: Kernels = DEFAULT_KERNELS): void {
   const n = X.rows, d = X.cols, k = centroids.rows, x = X.data, cen = centroids.data;
   const cNorms = new Float64Array(k);
   centreNorms(cen, k, d, cNorms);
-  const wasm = wasmEnabled && n >= WASM_MIN_PREDICT_ROWS ? WasmAssign.create(X, k, false) : null;
+  const wasm = kernels === 'wasm' && n >= WASM_MIN_PREDICT_ROWS ? WasmAssign.create(X, k, false) : null;
   if (wasm) {
     wasm.run(cen, cNorms, false);
     labels.set(wasm.labels);

@@ -2,7 +2,7 @@
  * Unsupervised moods: scale the clustering features, pick k (or take the user's), cluster with
  * K-Means or a Gaussian mixture, and name each cluster from its centroid.
  */
-import { availableInputs, CLUSTER_FEATURES, designMatrix, featureNames, inputMatrix, type FeatureSelection } from '../data/feature-matrix.ts';
+import { availableInputs, CLUSTER_FEATURES, designMatrix, inputMatrix, type FeatureSelection } from '../data/feature-matrix.ts';
 import { KMeans, type FittedKMeans, type KMeansRestartRunner } from './kmeans.ts';
 import type { GmmRunnerFactory } from './gmm-passes.ts';
 import { matrix, type Matrix } from '../common/matrix.ts';
@@ -162,10 +162,6 @@ export function assignClusters(c: MoodClustering, table: TrackTable): { labels: 
   const Xs = c.scaler.transform(designMatrix(table, c.options.features, 'data'));
   if (c.gmm) return { labels: c.gmm.predict(Xs), proba: c.gmm.predictProba(Xs) };
   return { labels: c.kmeans.predict(Xs) };
-}
-
-export function clusterFeatureNames(c: MoodClustering): string[] {
-  return featureNames(c.options.features);
 }
 
 /** The largest membership probability per row (how sure the mixture is of each track). */

@@ -13,7 +13,7 @@
  *   and |loadings| agree.
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
+import { readState, type ModelState } from '../classify/model-state.ts';
 import { assertFiniteMatrix, integer, resolveOptions } from '../common/options.ts';
 
 export interface PCAOptions {
@@ -133,16 +133,13 @@ export class FittedPCA {
   }
 
   static fromState(s: ModelState): FittedPCA {
-    checkState(s, 'pca', 1);
-    const o = resolvePCAOptions(s.config.options as Partial<PCAOptions>);
-    const d = s.config.nFeatures as number;
-    const mean = Float64Array.from(requireArray<Float64Array>(s, 'mean'));
-    const comp = Float64Array.from(requireArray<Float64Array>(s, 'components'));
-    const ev = Float64Array.from(requireArray<Float64Array>(s, 'explainedVariance'));
-    const evr = Float64Array.from(requireArray<Float64Array>(s, 'explainedVarianceRatio'));
-    if (!Number.isInteger(d) || mean.length !== d || comp.length !== o.nComponents * d || ev.length !== o.nComponents || evr.length !== o.nComponents) {
-      throw new Error(`pca state arrays do not match nComponents=${o.nComponents}, nFeatures=${d}`);
-    }
+    const r = readState(s, 'pca', 1);
+    const o = r.options(resolvePCAOptions);
+    const d = r.int('nFeatures', 1);
+    const mean = Float64Array.from(r.array('mean', 'float64', d));
+    const comp = Float64Array.from(r.array('components', 'float64', o.nComponents * d));
+    const ev = Float64Array.from(r.array('explainedVariance', 'float64', o.nComponents));
+    const evr = Float64Array.from(r.array('explainedVarianceRatio', 'float64', o.nComponents));
     return new FittedPCA(o, d, mean, matrix(o.nComponents, d, comp), ev, evr);
   }
 }

@@ -79,6 +79,11 @@ export function oneOf<V extends string | number | boolean>(allowed: readonly V[]
   return (v) => (allowed.includes(v) ? undefined : text);
 }
 
+export const booleanCheck: Check<boolean> = (v) => (typeof v === 'boolean' ? undefined : 'a boolean');
+
+/** A rate or fraction in [0, 1) (dropout, Adam's betas). */
+export const unitIntervalCheck: Check<number> = (v) => (typeof v === 'number' && v >= 0 && v < 1 ? undefined : 'a number in [0, 1)');
+
 /** A seed for createRng: any integer that fits in 32 bits (signed or unsigned). */
 export const seedCheck: Check<number> = (v) =>
   typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 4294967295

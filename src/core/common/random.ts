@@ -13,17 +13,29 @@ export interface Rng {
   fork(): Rng;
 }
 
+/** murmur3's 32-bit finaliser: splitmix32's output mix, also a good hash of a 32-bit integer. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** splitmix32's increment (the golden ratio in 32 bits). */
+export const SPLITMIX32_GAMMA = 0x9e3779b9;
+
+/** The four xoshiro128** state words splitmix32 derives from `seed`: where createRng(seed) starts. */
+export function xoshiroSeed(seed: number): [number, number, number, number] {
+  let s = seed >>> 0;
+  const splitmix = (): number => fmix32((s = (s + SPLITMIX32_GAMMA) >>> 0));
+  return [splitmix(), splitmix(), splitmix(), splitmix()];
+}
+
 /** xoshiro128** seeded through splitmix32: fast, 2^128 period, good enough for ML sampling. */
 export function createRng(seed: number): Rng {
-  let s = seed >>> 0;
-  const splitmix = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix(), b = splitmix(), c = splitmix(), d = splitmix();
+  let [a, b, c, d] = xoshiroSeed(seed);
   let spare: number | null = null;
   const nextU32 = (): number => {
     const result = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;

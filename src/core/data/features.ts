@@ -34,6 +34,18 @@ export const FEATURE_SPEC: ReadonlyMap<string, AudioFeatureSpec> = new Map(AUDIO
 
 /** Features every track must have for moodscape to tag it. */
 export const REQUIRED_FEATURES = ['valence', 'danceability', 'energy', 'acousticness', 'tempo', 'loudness'] as const;
+/**
+ * A catalogue written by `moodscape analyze` (it has this column) is measured from audio: it need
+ * only carry what the analyzer always measures; the other Spotify columns are absent, not missing.
+ */
+export const ANALYZER_VERSION_COLUMN = 'analyzer_version';
+export const ANALYSED_REQUIRED_FEATURES = ['tempo', 'loudness', 'duration_ms'] as const;
+
+/** The required feature columns for a file with these (canonical) column names. */
+export function requiredFeaturesFor(columns: readonly string[]): readonly string[] {
+  return columns.includes(ANALYZER_VERSION_COLUMN) ? ANALYSED_REQUIRED_FEATURES : REQUIRED_FEATURES;
+}
+
 /** Features used when present. */
 export const OPTIONAL_FEATURES = ['speechiness', 'instrumentalness', 'liveness', 'mode', 'duration_ms'] as const;
 
@@ -89,6 +101,14 @@ export const ENGINEERED_FEATURES: readonly EngineeredFeature[] = [
     formula: 'danceability · energy',
     compute: (g) => g('danceability') * g('energy'),
   },
+  // Log scales for features whose values pile up near 0 (most tracks have speechiness < 0.1,
+  // instrumentalness ≈ 0): monotone, so they keep the order, and they spread the low end.
+  ...(['speechiness', 'instrumentalness', 'acousticness'] as const).map((f): EngineeredFeature => ({
+    name: `${f}_log`,
+    inputs: [f],
+    formula: `ln(${f} + 0.001)`,
+    compute: (g) => Math.log(Math.max(g(f), 0) + 0.001),
+  })),
   {
     name: 'tempo_log',
     inputs: ['tempo'],
@@ -101,6 +121,3 @@ export const ENGINEERED_BY_NAME: ReadonlyMap<string, EngineeredFeature> = new Ma
   ENGINEERED_FEATURES.map((f) => [f.name, f]),
 );
 
-export function isKnownFeature(name: string): boolean {
-  return FEATURE_SPEC.has(name) || ENGINEERED_BY_NAME.has(name);
-}

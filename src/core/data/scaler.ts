@@ -5,8 +5,8 @@
  * instead of NaN.
  */
 import { assertWidth, matrix, type Matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
-import { finite, resolveOptions } from '../common/options.ts';
+import { readState, type ModelState } from '../classify/model-state.ts';
+import { booleanCheck, finite, resolveOptions } from '../common/options.ts';
 
 // ---- StandardScaler --------------------------------------------------------------------------
 
@@ -19,7 +19,8 @@ export interface StandardScalerOptions {
 
 export const STANDARD_SCALER_DEFAULTS: StandardScalerOptions = { withMean: true, withStd: true };
 
-const boolCheck = (v: boolean): string | undefined => (typeof v === 'boolean' ? undefined : 'a boolean');
+
+const STANDARD_SCALER_CHECKS = { withMean: booleanCheck, withStd: booleanCheck };
 
 export class StandardScaler {
   readonly options: Partial<StandardScalerOptions>;
@@ -28,7 +29,7 @@ export class StandardScaler {
   }
 
   fit(X: Matrix): FittedStandardScaler {
-    const o = resolveOptions(STANDARD_SCALER_DEFAULTS, this.options, { withMean: boolCheck, withStd: boolCheck }, 'StandardScaler');
+    const o = resolveOptions(STANDARD_SCALER_DEFAULTS, this.options, STANDARD_SCALER_CHECKS, 'StandardScaler');
     if (X.rows < 1) throw new RangeError('StandardScaler: cannot fit on 0 rows');
     const { mean, variance } = columnMeanVariance(X);
     const d = X.cols;
@@ -75,15 +76,12 @@ export class FittedStandardScaler {
   }
 
   static fromState(s: ModelState): FittedStandardScaler {
-    checkState(s, 'standard-scaler', 1);
-    const options = resolveOptions(STANDARD_SCALER_DEFAULTS, s.config.options as Partial<StandardScalerOptions>, {}, 'StandardScaler');
-    const nFeatures = s.config.nFeatures as number;
-    const mean = Float64Array.from(requireArray<Float64Array>(s, 'mean'));
-    const scale = Float64Array.from(requireArray<Float64Array>(s, 'scale'));
-    const variance = Float64Array.from(requireArray<Float64Array>(s, 'variance'));
-    if (mean.length !== nFeatures || scale.length !== nFeatures || variance.length !== nFeatures) {
-      throw new Error(`standard-scaler state arrays do not match nFeatures=${nFeatures}`);
-    }
+    const r = readState(s, 'standard-scaler', 1);
+    const options = r.options<StandardScalerOptions>((p) => resolveOptions(STANDARD_SCALER_DEFAULTS, p, STANDARD_SCALER_CHECKS, 'StandardScaler'));
+    const nFeatures = r.int('nFeatures', 1);
+    const mean = Float64Array.from(r.array('mean', 'float64', nFeatures));
+    const scale = Float64Array.from(r.array('scale', 'float64', nFeatures));
+    const variance = Float64Array.from(r.array('variance', 'float64', nFeatures));
     return new FittedStandardScaler(options, nFeatures, mean, scale, variance);
   }
 }
@@ -98,6 +96,8 @@ export interface MinMaxScalerOptions {
 
 export const MINMAX_SCALER_DEFAULTS: MinMaxScalerOptions = { min: 0, max: 1 };
 
+const MINMAX_SCALER_CHECKS = { min: finite(), max: finite() };
+
 export class MinMaxScaler {
   readonly options: Partial<MinMaxScalerOptions>;
   constructor(options: Partial<MinMaxScalerOptions> = {}) {
@@ -105,7 +105,7 @@ export class MinMaxScaler {
   }
 
   fit(X: Matrix): FittedMinMaxScaler {
-    const o = resolveOptions(MINMAX_SCALER_DEFAULTS, this.options, { min: finite(), max: finite() }, 'MinMaxScaler');
+    const o = resolveOptions(MINMAX_SCALER_DEFAULTS, this.options, MINMAX_SCALER_CHECKS, 'MinMaxScaler');
     if (!(o.max > o.min)) throw new RangeError(`MinMaxScaler: option "max" must be > min (${o.min}), got ${o.max}`);
     if (X.rows < 1) throw new RangeError('MinMaxScaler: cannot fit on 0 rows');
     const d = X.cols, n = X.rows, x = X.data;
@@ -159,15 +159,12 @@ export class FittedMinMaxScaler {
   }
 
   static fromState(s: ModelState): FittedMinMaxScaler {
-    checkState(s, 'minmax-scaler', 1);
-    const options = resolveOptions(MINMAX_SCALER_DEFAULTS, s.config.options as Partial<MinMaxScalerOptions>, {}, 'MinMaxScaler');
-    const nFeatures = s.config.nFeatures as number;
-    const dataMin = Float64Array.from(requireArray<Float64Array>(s, 'dataMin'));
-    const dataMax = Float64Array.from(requireArray<Float64Array>(s, 'dataMax'));
-    const scale = Float64Array.from(requireArray<Float64Array>(s, 'scale'));
-    if (dataMin.length !== nFeatures || dataMax.length !== nFeatures || scale.length !== nFeatures) {
-      throw new Error(`minmax-scaler state arrays do not match nFeatures=${nFeatures}`);
-    }
+    const r = readState(s, 'minmax-scaler', 1);
+    const options = r.options<MinMaxScalerOptions>((p) => resolveOptions(MINMAX_SCALER_DEFAULTS, p, MINMAX_SCALER_CHECKS, 'MinMaxScaler'));
+    const nFeatures = r.int('nFeatures', 1);
+    const dataMin = Float64Array.from(r.array('dataMin', 'float64', nFeatures));
+    const dataMax = Float64Array.from(r.array('dataMax', 'float64', nFeatures));
+    const scale = Float64Array.from(r.array('scale', 'float64', nFeatures));
     return new FittedMinMaxScaler(options, nFeatures, dataMin, dataMax, scale);
   }
 }

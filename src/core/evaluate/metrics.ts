@@ -29,6 +29,12 @@ export function classCounts(y: ArrayLike<number>, nClasses: number): Int32Array 
 /** Per-class loss weights: explicit weights, sklearn's 'balanced' (n / (K · count_k)), or none (null → undefined). */
 export type ClassWeightSpec = readonly number[] | 'balanced' | null;
 
+/** The option check of a ClassWeightSpec (used by every classifier that takes class weights). */
+export const classWeightsCheck = (v: ClassWeightSpec): string | undefined =>
+  v === null || v === 'balanced' || (Array.isArray(v) && v.every((w) => Number.isFinite(w) && w >= 0))
+    ? undefined
+    : "null, 'balanced' or an array of finite weights ≥ 0";
+
 export function resolveClassWeights(spec: ClassWeightSpec, y: ArrayLike<number>, nClasses: number, who: string): Float64Array | undefined {
   if (spec === null || spec === undefined) return undefined;
   const w = new Float64Array(nClasses);

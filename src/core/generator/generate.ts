@@ -15,7 +15,7 @@
  * the one-shot form.
  */
 import rawParams from './catalogue-params.json' with { type: 'json' };
-import { createRng, type Rng } from '../common/random.ts';
+import { createRng, fmix32, SPLITMIX32_GAMMA, type Rng } from '../common/random.ts';
 import { FEATURE_SPEC } from '../data/features.ts';
 import type { TrackTable } from '../data/track-table.ts';
 import { albumName, artistName, base62Id, songTitle } from './names.ts';
@@ -406,15 +406,6 @@ function sampleFeatures(g: CompiledGroup, m: CompiledModel, rng: Rng, x: Float64
 // ---------------------------------------------------------------------------------------------
 // Hashing: seeds, ids, names
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 function mix32(a: number, b: number): number {
   return fmix32((a ^ Math.imul(b >>> 0, 0x9e3779b1) ^ fmix32(b + 0x7f4a7c15)) >>> 0);
 }
@@ -448,7 +439,7 @@ class IndexRng implements Rng {
     return this;
   }
   private u32(): number {
-    this.s = (this.s + 0x9e3779b9) >>> 0;
+    this.s = (this.s + SPLITMIX32_GAMMA) >>> 0;
     return fmix32(this.s);
   }
   next(): number {

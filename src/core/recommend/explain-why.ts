@@ -4,7 +4,7 @@
  * taste shift that applied. Plain sentences, most important first.
  */
 import type { Constraint } from './filter.ts';
-import { formatKnob, knobScale, type Knob } from './knobs.ts';
+import { formatKnob, type Knob } from './knobs.ts';
 import type { TargetSpec } from './query.ts';
 
 export interface ScoreParts {
@@ -69,14 +69,3 @@ export function arcReason(arc: string, step: number, steps: number, attributes: 
   return `arc ${arc}, step ${step}/${steps}: ${parts.join(', ')}; error ${error.toFixed(3)}`;
 }
 
-/** Weighted, scale-normalised RMS distance of a track to the targets. */
-export function targetDistance(value: (k: Knob) => number, targets: ReadonlyMap<Knob, TargetSpec>): number {
-  let s = 0, w = 0;
-  for (const [k, t] of targets) {
-    const v = value(k);
-    if (!Number.isFinite(v)) { s += t.weight; w += t.weight; continue; }
-    s += t.weight * ((v - t.value) / knobScale(k)) ** 2;
-    w += t.weight;
-  }
-  return w ? Math.sqrt(s / w) : 0;
-}

@@ -15,7 +15,7 @@
  */
 import { KMeans } from '../cluster/kmeans.ts';
 import { matrix } from '../common/matrix.ts';
-import { checkState, requireArray, type ModelState } from '../classify/model-state.ts';
+import { readState, type ModelState } from '../classify/model-state.ts';
 import { integer, resolveOptions, seedCheck } from '../common/options.ts';
 import { createRng } from '../common/random.ts';
 import { BoundedMaxHeap, type NearestNeighbourIndex, type Neighbours } from './similarity.ts';
@@ -148,16 +148,14 @@ export class IvfIndex implements NearestNeighbourIndex {
 
   /** The index of a state, over the same vectors it was built from. */
   static fromState(s: ModelState, scaled: Float32Array): IvfIndex {
-    checkState(s, 'ivf-index', 1);
-    const dims = s.config.dims as number;
-    const centres = requireArray<Float32Array>(s, 'centres');
-    const order = requireArray<Int32Array>(s, 'order');
-    const offsets = requireArray<Int32Array>(s, 'offsets');
+    const r = readState(s, 'ivf-index', 1);
+    const dims = r.int('dims', 1);
+    const offsets = r.array('offsets', 'int32');
     const cells = offsets.length - 1;
-    if (!(Number.isInteger(dims) && dims > 0) || centres.length !== cells * dims || offsets[cells] !== order.length) {
-      throw new Error('ivf-index state: centres, offsets and order do not agree');
-    }
-    return new IvfIndex(resolveIvfOptions(s.config.options as Partial<IvfOptions>), dims, centres, order, offsets, scaled);
+    if (cells < 1) r.fail('arrays.offsets', `holds ${offsets.length} values, expected at least 2`);
+    const centres = r.array('centres', 'float32', cells * dims);
+    const order = r.array('order', 'int32', offsets[cells]);
+    return new IvfIndex(r.options(resolveIvfOptions), dims, centres, order, offsets, scaled);
   }
 }
 

@@ -221,7 +221,6 @@ describe('similarity', () => {
 
 describe('one-mood queries scanned by descending probability', () => {
   it('give the same playlists, scores and reasons as the scan in pool order', async () => {
-    const { setOrderedScan } = await import('./recommend.ts');
     const { createRng } = await import('../common/random.ts');
     // A coarse catalogue: many rows share a probability, so ties decide who enters the candidates.
     const coarse = syntheticCatalogue(4000, 3);
@@ -242,11 +241,8 @@ describe('one-mood queries scanned by descending probability', () => {
         limit: 5 + (q % 4) * 10,
       };
       for (const cat of [catalog, tied]) {
-        const prev = setOrderedScan(true);
         const ordered = recommend(cat, query);
-        setOrderedScan(false);
-        const poolOrder = recommend(cat, query);
-        setOrderedScan(prev);
+        const poolOrder = recommend(cat, query, { orderedScan: false });
         assert.deepEqual(ordered.rows, poolOrder.rows, JSON.stringify(query));
         assert.deepEqual(ordered.tracks, poolOrder.tracks, JSON.stringify(query));
       }

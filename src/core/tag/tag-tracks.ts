@@ -7,18 +7,41 @@ import type { Matrix } from '../common/matrix.ts';
 import type { TrackTable } from '../data/track-table.ts';
 import type { MoodTagger } from '../classify/mood-model.ts';
 import { checkThreshold, DEFAULT_UNCERTAIN_BELOW, UNCERTAIN, type MoodDecision } from '../classify/uncertain.ts';
+import { InputError } from '../common/errors.ts';
+import { adjustToPriors, normalisePriors, PriorShiftEM } from './prior-shift.ts';
 
 /** `off` keeps the model's probabilities; `auto` adapts them to the catalogue's estimated mood mix. */
 export type PriorShiftMode = 'off' | 'auto';
 export const PRIOR_SHIFT_MODES: readonly PriorShiftMode[] = ['off', 'auto'];
+/** What `tag`, `recommend` and `serve` use without `--prior-shift`. */
+export const DEFAULT_PRIOR_SHIFT: PriorShiftMode = 'off';
+
+export const PRIOR_SHIFT_HELP = 'auto | off: auto estimates the catalogue\'s mood mix (EM on the calibrated probabilities) and adjusts the probabilities to it; off keeps the model\'s (default ' + DEFAULT_PRIOR_SHIFT + ')';
+
+/** "Calm 31.0 %, Energetic 22.1 %, …": an estimated mix for a status line. */
+export function formatMix(mix: Readonly<Record<string, number>>): string {
+  return Object.entries(mix).map(([m, v]) => `${m} ${(v * 100).toFixed(1)} %`).join(', ');
+}
+
+/** Parses a `--prior-shift` value. */
+export function parsePriorShift(value: string | undefined): PriorShiftMode {
+  if (value === undefined) return DEFAULT_PRIOR_SHIFT;
+  if (!PRIOR_SHIFT_MODES.includes(value as PriorShiftMode)) throw new InputError(`--prior-shift must be ${PRIOR_SHIFT_MODES.join(' or ')}, got "${value}"`);
+  return value as PriorShiftMode;
+}
 
 export interface TagOptions {
   /** A track whose top probability is below this is tagged `uncertain` (default 0.4). */
   readonly uncertainBelow?: number;
-  /** Default `off` until the transfer evaluation shows `auto` helps. */
+  /** Default `off` until the transfer evaluation shows `auto` helps (see DEFAULT_PRIOR_SHIFT). */
   readonly priorShift?: PriorShiftMode;
   /** The model's training priors, in class order; needed for `priorShift: 'auto'`. */
-  readonly trainingPriors?: ArrayLike<number>;
+  readonly trainingPriors?: ArrayLike<number> | null;
+  /**
+   * With `auto`: the catalogue's priors, already estimated on all of it (see estimateCataloguePriors),
+   * so that a batch of it is adjusted as the whole would be instead of by its own mix.
+   */
+  readonly cataloguePriors?: ArrayLike<number> | null;
 }
 
 export interface TagResult {
@@ -38,14 +61,16 @@ export interface TagResult {
 export function tagProbabilities(classes: readonly string[], proba: Matrix, options: TagOptions = {}): TagResult {
   const uncertainBelow = options.uncertainBelow ?? DEFAULT_UNCERTAIN_BELOW;
   checkThreshold(uncertainBelow);
-  const priorShift = options.priorShift ?? 'off';
+  const priorShift = options.priorShift ?? DEFAULT_PRIOR_SHIFT;
   if (!PRIOR_SHIFT_MODES.includes(priorShift)) throw new RangeError(`priorShift must be one of ${PRIOR_SHIFT_MODES.join(', ')}, got ${String(priorShift)}`);
   if (proba.cols !== classes.length) throw new RangeError(`probabilities have ${proba.cols} columns for ${classes.length} moods`);
-  const used = proba;
-  const estimatedPriors: Record<string, number> | null = null;
-  if (priorShift === 'auto') {
-    // Filled in by the prior-shift estimator (issue 12); until then `auto` is refused rather than ignored.
-    throw new RangeError('priorShift "auto" is not available yet');
+  let used = proba;
+  let estimatedPriors: Record<string, number> | null = null;
+  if (priorShift === 'auto' && proba.rows > 0) {
+    const training = requireTrainingPriors(options.trainingPriors, classes.length);
+    const priors = options.cataloguePriors ? normalisePriors(options.cataloguePriors, classes.length) : new PriorShiftEM().fit(proba, training).priors;
+    used = adjustToPriors(proba, training, priors);
+    estimatedPriors = Object.fromEntries(classes.map((c, j) => [c, priors[j]]));
   }
   const k = classes.length, d = used.data;
   const decisions: MoodDecision[] = [];
@@ -62,9 +87,21 @@ export function tagProbabilities(classes: readonly string[], proba: Matrix, opti
   return { classes, proba: used, decisions, counts, uncertainBelow, priorShift, estimatedPriors };
 }
 
+/** The catalogue's mood mix by EM on all its probabilities (for callers that tag it in batches). */
+export function estimateCataloguePriors(proba: Matrix, trainingPriors: ArrayLike<number> | null | undefined): Float64Array {
+  return new PriorShiftEM().fit(proba, requireTrainingPriors(trainingPriors, proba.cols)).priors;
+}
+
+function requireTrainingPriors(p: ArrayLike<number> | null | undefined, K: number): Float64Array {
+  // Refused rather than assuming uniform training priors: that guess would shift every catalogue
+  // towards the moods the training sets happened to hold least of.
+  if (!p) throw new InputError('prior shift "auto" needs the training priors of the model, and this model has none (saved by an older moodscape without class counts): retrain it, or use --prior-shift off');
+  return normalisePriors(p, K);
+}
+
 /** Moods for every track of a table. */
 export function tagTracks(model: MoodTagger, table: TrackTable, options: TagOptions = {}): TagResult {
-  return tagProbabilities(model.classes, model.predictProba(table), options);
+  return tagProbabilities(model.classes, model.predictProba(table), { trainingPriors: model.trainingPriors, ...options });
 }
 
 /** Probabilities of row `i` keyed by mood. */

@@ -1,10 +1,10 @@
 /**
  * The MLP's dense-layer kernels in WebAssembly SIMD (f64x2), hand-assembled with builder.ts.
  *
- * Every kernel computes exactly the sums of its TypeScript twin in mlp.ts, in the same order per
- * output value: the SIMD lanes run over independent outputs (units in the forward pass, inputs in
- * the two backward kernels), never inside one sum, and f64x2.mul/f64x2.add round like the scalar
- * `*`/`+` (WebAssembly has no implicit FMA). So the results are bit-for-bit those of the
+ * Every kernel computes exactly the sums of its TypeScript twin in classify/mlp/ (dense.ts,
+ * dropout.ts, train.ts), in the same order per output value: the SIMD lanes run over independent
+ * outputs (units in the forward pass, inputs in the two backward kernels), never inside one sum,
+ * and f64x2.mul/f64x2.add round like the scalar `*`/`+` (WebAssembly has no implicit FMA). So the results are bit-for-bit those of the
  * TypeScript kernels. Odd widths are handled by computing a full vector and storing only lane 0
  * (the other lane reads a neighbouring value of the same buffer, or its padding, and is dropped),
  * so every buffer handed to a kernel needs one spare float64 after its end: `F64Arena` adds it.
@@ -253,7 +253,7 @@ function gradInputFn(VM = 2): FuncBuilder {
 
 /**
  * dropoutRelu(z, len, p, keepScale, st, scratch): ReLU then inverted dropout in place, exactly
- * mlp.ts' dropoutRelu: one xoshiro128** draw u (state: four i32 at st, advanced) per positive
+ * classify/mlp/dropout.ts' dropoutRelu: one xoshiro128** draw u (state: four i32 at st, advanced) per positive
  * value, in index order; z ← z·keepScale where z > 0 and u ≥ p, else 0. Branch-free, in three
  * passes so the generator's dependency chain stays short: count the positive values, draw that
  * many raw 32-bit outputs into scratch (int32, room for len + 1), then apply them in order to the
@@ -310,7 +310,7 @@ function dropoutReluFn(): FuncBuilder {
 /**
  * adam(th, g, m, v, n, alpha, c1, c2, eps): Keras' Adam step over n values (rounded up to even:
  * every buffer has its spare float64), m ← m + (g − m)·c1, v ← v + (g² − v)·c2,
- * θ ← θ − alpha·m / (√v + eps), each value exactly as mlp.ts' scalar loop computes it.
+ * θ ← θ − alpha·m / (√v + eps), each value exactly as classify/mlp/train.ts' scalar loop computes it.
  */
 function adamFn(): FuncBuilder {
   const f = new FuncBuilder([I32, I32, I32, I32, I32, F64, F64, F64, F64]);
@@ -388,7 +388,7 @@ function transposeFn(): FuncBuilder {
   return f;
 }
 
-/** relu(z, len): z ← z < 0 ? 0 : z in place (mlp.ts' reluInPlace), two values per pmax. */
+/** relu(z, len): z ← z < 0 ? 0 : z in place (classify/mlp/dense.ts' reluInPlace), two values per pmax. */
 function reluFn(): FuncBuilder {
   const f = new FuncBuilder([I32, I32]);
   const [Z, LEN] = [0, 1];

@@ -3,7 +3,7 @@
  * cell is parsed as a number (and into which output column, with which range), kept as text
  * (with an interner unless it is an id source), or ignored; and where the id comes from.
  */
-import { FEATURE_SPEC, REQUIRED_FEATURES } from '../../core/data/features.ts';
+import { FEATURE_SPEC, requiredFeaturesFor } from '../../core/data/features.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { normaliseHeaderName, planHeader, type ColumnMapping } from './header.ts';
 import { TextInterner } from './text-interner.ts';
@@ -35,6 +35,8 @@ export class ColumnLayout {
   readonly idSourceColumn: number;
   /** Text output slot of the `id` column, −1 without one. */
   readonly idSlot: number;
+  /** Feature columns this file must have (fewer for a catalogue measured by `analyze`). */
+  readonly required: readonly string[];
 
   constructor(header: readonly string[], file: string) {
     this.header = header;
@@ -69,12 +71,13 @@ export class ColumnLayout {
     this.idSourceColumn = plan.idSources.length ? plan.idSources[0] : -1;
     this.idSlot = this.idSlots.length ? this.idSlots[0] : -1;
 
-    const missing = REQUIRED_FEATURES.filter((f) => !present.has(f));
+    this.required = requiredFeaturesFor(this.columns.map((c) => c.canonical));
+    const missing = this.required.filter((f) => !present.has(f));
     if (missing.length) {
       const shown = header.length > NAMES_SHOWN ? `${header.slice(0, NAMES_SHOWN).join(', ')} … (${header.length} in all)` : header.join(', ');
       throw new InputError(
         `missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; columns found: ${shown}`,
-        { file, row: 1, column: missing.join(', '), expected: `columns ${REQUIRED_FEATURES.join(', ')}` },
+        { file, row: 1, column: missing.join(', '), expected: `columns ${this.required.join(', ')}` },
       );
     }
   }

@@ -1,5 +1,5 @@
 /**
- * Maps a CSV header onto moodscape's canonical column names (see core/features.ts).
+ * Maps a CSV header onto moodscape's canonical column names (see core/data/features.ts).
  */
 import { COLUMN_ALIASES, FEATURE_SPEC } from '../../core/data/features.ts';
 

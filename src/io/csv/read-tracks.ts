@@ -13,7 +13,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { OPTIONAL_FEATURES, REQUIRED_FEATURES } from '../../core/data/features.ts';
+import { OPTIONAL_FEATURES } from '../../core/data/features.ts';
 import type { TrackTable } from '../../core/data/track-table.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { dropSparseColumns, imputeMissing, type MissingStrategy, type SparseColumn } from '../../core/data/clean.ts';
@@ -114,7 +114,8 @@ function finishIngest(parser: TrackCsvParser, file: string, bytes: number, opts:
   let table = parser.table();
 
   if (table.rowCount > 0) {
-    const emptyRequired = REQUIRED_FEATURES.filter((f) => {
+    const required = parser.required;
+    const emptyRequired = required.filter((f) => {
       const col = table.numeric[f];
       for (let i = 0; i < col.length; i++) if (col[i] === col[i]) return false;
       return true;
@@ -126,7 +127,7 @@ function finishIngest(parser: TrackCsvParser, file: string, bytes: number, opts:
         expected: 'at least some values',
       });
     }
-    const sparse = dropSparseColumns(table, opts.maxMissingFraction, REQUIRED_FEATURES);
+    const sparse = dropSparseColumns(table, opts.maxMissingFraction, required);
     table = sparse.table;
     report.droppedColumns = sparse.dropped;
     const cleaned = imputeMissing(table, opts.missing);

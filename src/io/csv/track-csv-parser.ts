@@ -11,6 +11,7 @@ import { escapeControls, InputError, oddCharacter } from '../../core/common/erro
 import type { TrackTable } from '../../core/data/track-table.ts';
 import { COMMA, CR, LF, MAX_RECORD_BYTES, QUOTE } from './csv-bytes.ts';
 import { ColumnLayout, K_NUMERIC, K_TEXT } from './column-layout.ts';
+import { REQUIRED_FEATURES } from '../../core/data/features.ts';
 import { normaliseTrackId, type ColumnMapping } from './header.ts';
 import { scanHeaderRecord } from './header-record.ts';
 import { IdIndex } from './id-set.ts';
@@ -395,6 +396,11 @@ export class TrackCsvParser {
 
   get columns(): ColumnMapping[] {
     return this.layout?.columns ?? [];
+  }
+
+  /** The feature columns this file must have (see requiredFeaturesFor). */
+  get required(): readonly string[] {
+    return this.layout?.required ?? REQUIRED_FEATURES;
   }
 
   table(): TrackTable {

@@ -12,8 +12,9 @@
  */
 import type { TrackTable } from '../../core/data/track-table.ts';
 
-export type FeedbackKind = 'like' | 'skip';
-export const FEEDBACK_KINDS: readonly FeedbackKind[] = ['like', 'skip'];
+/** `relabel`: the user corrected the track's mood (FeedbackRecord.mood); used by `adapt`. */
+export type FeedbackKind = 'like' | 'skip' | 'relabel';
+export const FEEDBACK_KINDS: readonly FeedbackKind[] = ['like', 'skip', 'relabel'];
 
 /** One stored track. `features` has every name of AUDIO_FEATURES (features.ts), null when unknown. */
 export interface TrackRecord {
@@ -93,6 +94,16 @@ export interface FeedbackRecord {
   user: string;
   trackId: string;
   kind: FeedbackKind;
+  /** The corrected mood, for `relabel` only. */
+  mood?: string;
+  createdAt: string;
+}
+
+/** A track's mood as corrected by a user (the latest relabel of the track). */
+export interface CorrectionRecord {
+  trackId: string;
+  mood: string;
+  user: string;
   createdAt: string;
 }
 
@@ -158,10 +169,15 @@ export interface CatalogueStore {
   getTags(modelId: string, trackIds?: readonly string[]): Promise<StoredTag[]>;
 
   // ── users and feedback ───────────────────────────────────────────────────────────────────
-  /** Records one like or skip (the user is created on first use). Unknown tracks throw InputError. */
-  addFeedback(user: string, trackId: string, kind: FeedbackKind): Promise<void>;
+  /**
+   * Records one like, skip or relabel (the user is created on first use; `mood` is required for a
+   * relabel and refused otherwise). Unknown tracks throw InputError.
+   */
+  addFeedback(user: string, trackId: string, kind: FeedbackKind, mood?: string): Promise<void>;
   /** The user's feedback, oldest first. */
   getFeedback(user: string): Promise<FeedbackRecord[]>;
+  /** Every corrected track with its latest relabel (whoever made it), ordered by track id. */
+  getCorrections(): Promise<CorrectionRecord[]>;
 
   // ── playlists ────────────────────────────────────────────────────────────────────────────
   /** Saves a playlist (unknown track ids throw InputError) and returns it with its new id. */

@@ -11,6 +11,7 @@ import type {
   CatalogueStore,
   FeedbackKind,
   FeedbackRecord,
+  CorrectionRecord,
   ListTracksQuery,
   ListedTrack,
   ModelRecord,
@@ -24,7 +25,8 @@ import type {
 } from './catalogue-store.ts';
 import { MIGRATIONS, SCHEMA_VERSION, newerSchemaMessage, schemaVersionTable } from './schema.ts';
 import { CatalogBuilder, CATALOG_LIST, SELECT_LIST, extraJson, featureValue, isoTime, prepareTracks, q, textValue, toTrackRecord } from './track-rows.ts';
-import { buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
+import { redactStoreSpec } from './store-spec.ts';
+import { latestCorrections, buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
 
 /** Rows per INSERT … unnest statement. */
 export const BATCH_ROWS = 5000;
@@ -71,14 +73,100 @@ export function pgTextArray(values: readonly (string | null)[]): string {
   return out + '}';
 }
 
-/** The URL without its password, for messages. */
-function redact(url: string): string {
+const UPSERT_TAGS_SQL = `INSERT INTO tags (model_id, track_id, label, confidence, probabilities, tagged_at)
+  SELECT $1, u.track_id, u.label, u.confidence, u.probabilities::jsonb, $6::timestamptz
+  FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[]) AS u(track_id, label, confidence, probabilities)
+  ON CONFLICT (model_id, track_id) DO UPDATE SET label = EXCLUDED.label, confidence = EXCLUDED.confidence,
+    probabilities = EXCLUDED.probabilities, tagged_at = EXCLUDED.tagged_at`;
+
+/**
+ * Upserts tag rows (already checked against the model) on a client inside the caller's
+ * transaction: `writeTags` uses it, and so do the fleet workers, which commit the tags together
+ * with the job's completion.
+ */
+export async function upsertTagRows(c: pg.ClientBase, modelId: string, rows: readonly TagRow[]): Promise<void> {
+  const now = new Date().toISOString();
+  for (let start = 0; start < rows.length; start += BATCH_ROWS) {
+    const batch = rows.slice(start, start + BATCH_ROWS);
+    // A track listed twice in one statement would make ON CONFLICT fail; keep the last.
+    const b = [...new Map(batch.map((r) => [r.trackId, r])).values()];
+    try {
+      await c.query(UPSERT_TAGS_SQL, [
+        modelId,
+        pgTextArray(b.map((r) => r.trackId)),
+        pgTextArray(b.map((r) => r.label)),
+        pgFloatArray(b.map((r) => r.confidence)),
+        pgTextArray(b.map((r) => JSON.stringify(r.probabilities))),
+        now,
+      ]);
+    } catch (e) {
+      throw asInputError(e, 'tags');
+    }
+  }
+}
+
+/** The given tracks as a TrackTable (columns as `loadCatalog` gives them), ordered by id; unknown ids are left out. */
+export async function loadTracksById(c: pg.ClientBase | pg.Pool, ids: readonly string[]): Promise<TrackTable> {
+  const res = await c.query({ text: `SELECT ${CATALOG_LIST} FROM tracks WHERE id = ANY($1::text[]) ORDER BY id`, values: [pgTextArray(ids)], rowMode: 'array' });
+  const b = new CatalogBuilder(res.rows.length);
+  for (const row of res.rows as unknown[][]) b.add(row);
+  return b.build();
+}
+
+/**
+ * Upserts a table of tracks on a client inside the caller's transaction (see `upsertTracks` for
+ * the rules); the fleet's analysis workers commit tracks together with the job's completion.
+ */
+export async function upsertTrackTable(c: pg.ClientBase, table: TrackTable): Promise<UpsertResult> {
+  const p = prepareTracks(table);
+  const cols = ['id', ...p.texts, ...p.features, 'extra'];
+  const types = ['text', ...p.texts.map(() => 'text'), ...p.features.map(() => 'float8'), 'text'];
+  const mergeExtra = p.extraText.length + p.extraNumeric.length > 0;
+  const set = [
+    ...[...p.texts, ...p.features].map((c) => `${q(c)} = EXCLUDED.${q(c)}`),
+    `extra = ${mergeExtra ? 'tracks.extra || EXCLUDED.extra' : 'tracks.extra'}`,
+    'updated_at = EXCLUDED.updated_at',
+  ];
+  const n = cols.length;
+  const sql = `WITH up AS (
+      INSERT INTO tracks (${[...cols, 'updated_at'].map(q).join(', ')})
+      SELECT ${cols.map((c) => (c === 'extra' ? 'u.extra::jsonb' : `u.${q(c)}`)).join(', ')}, $${n + 1}::timestamptz
+      FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${cols.map(q).join(', ')})
+      ON CONFLICT (id) DO UPDATE SET ${set.join(', ')}
+      RETURNING (xmax = 0) AS ins
+    ) SELECT (count(*) FILTER (WHERE ins))::int AS inserted FROM up`;
+  const now = new Date().toISOString();
+  let inserted = 0;
+  for (let start = 0; start < p.ids.length; start += BATCH_ROWS) {
+    const end = Math.min(p.ids.length, start + BATCH_ROWS);
+    const rows = p.rows.slice(start, end);
+    const params: unknown[] = [pgTextArray(p.ids.slice(start, end))];
+    for (const t of p.texts) params.push(pgTextArray(rows.map((r) => textValue(p, t, r))));
+    for (const f of p.features) params.push(pgFloatArray(rows.map((r) => featureValue(p, f, r))));
+    params.push(pgTextArray(rows.map((r) => extraJson(p, r))));
+    params.push(now);
+    try {
+      inserted += (await c.query(sql, params)).rows[0].inserted as number;
+    } catch (e) {
+      throw asInputError(e, 'tracks');
+    }
+  }
+  return { inserted, updated: p.ids.length - inserted };
+}
+
+/** Runs `fn` in one transaction on a pooled client; any error rolls it back. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+  const c = await pool.connect();
   try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://…';
+    await c.query(begin);
+    const out = await fn(c);
+    await c.query('COMMIT');
+    return out;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => {});
+    throw e;
+  } finally {
+    c.release();
   }
 }
 
@@ -103,26 +191,15 @@ export class PostgresStore implements CatalogueStore {
       await pool.end().catch(() => {});
       const code = (e as { code?: string }).code;
       if (code && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|3D000|28P01|28000)$/.test(code)) {
-        throw new InputError(`cannot connect to PostgreSQL at ${redact(url)}: ${(e as Error).message}`);
+        throw new InputError(`cannot connect to PostgreSQL at ${redactStoreSpec(url)}: ${(e as Error).message}`);
       }
       throw e;
     }
     return store;
   }
 
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query(begin);
-      const out = await fn(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (e) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw e;
-    } finally {
-      c.release();
-    }
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
+    return inTransaction(this.pool, fn, begin);
   }
 
   private async migrate(): Promise<void> {
@@ -147,42 +224,7 @@ export class PostgresStore implements CatalogueStore {
   // ── tracks ─────────────────────────────────────────────────────────────────────────────────
 
   async upsertTracks(table: TrackTable): Promise<UpsertResult> {
-    const p = prepareTracks(table);
-    const cols = ['id', ...p.texts, ...p.features, 'extra'];
-    const types = ['text', ...p.texts.map(() => 'text'), ...p.features.map(() => 'float8'), 'text'];
-    const mergeExtra = p.extraText.length + p.extraNumeric.length > 0;
-    const set = [
-      ...[...p.texts, ...p.features].map((c) => `${q(c)} = EXCLUDED.${q(c)}`),
-      `extra = ${mergeExtra ? 'tracks.extra || EXCLUDED.extra' : 'tracks.extra'}`,
-      'updated_at = EXCLUDED.updated_at',
-    ];
-    const n = cols.length;
-    const sql = `WITH up AS (
-        INSERT INTO tracks (${[...cols, 'updated_at'].map(q).join(', ')})
-        SELECT ${cols.map((c) => (c === 'extra' ? 'u.extra::jsonb' : `u.${q(c)}`)).join(', ')}, $${n + 1}::timestamptz
-        FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')}) AS u(${cols.map(q).join(', ')})
-        ON CONFLICT (id) DO UPDATE SET ${set.join(', ')}
-        RETURNING (xmax = 0) AS ins
-      ) SELECT (count(*) FILTER (WHERE ins))::int AS inserted FROM up`;
-    const now = new Date().toISOString();
-    return this.tx(async (c) => {
-      let inserted = 0;
-      for (let start = 0; start < p.ids.length; start += BATCH_ROWS) {
-        const end = Math.min(p.ids.length, start + BATCH_ROWS);
-        const rows = p.rows.slice(start, end);
-        const params: unknown[] = [pgTextArray(p.ids.slice(start, end))];
-        for (const t of p.texts) params.push(pgTextArray(rows.map((r) => textValue(p, t, r))));
-        for (const f of p.features) params.push(pgFloatArray(rows.map((r) => featureValue(p, f, r))));
-        params.push(pgTextArray(rows.map((r) => extraJson(p, r))));
-        params.push(now);
-        try {
-          inserted += (await c.query(sql, params)).rows[0].inserted as number;
-        } catch (e) {
-          throw asInputError(e, 'tracks');
-        }
-      }
-      return { inserted, updated: p.ids.length - inserted };
-    });
+    return this.tx((c) => upsertTrackTable(c, table));
   }
 
   async getTrack(id: string) {
@@ -262,32 +304,7 @@ export class PostgresStore implements CatalogueStore {
     const model = await this.getModel(modelId);
     if (!model) throw new InputError(`unknown model "${modelId}"`);
     checkTagRows(model, rows);
-    const sql = `INSERT INTO tags (model_id, track_id, label, confidence, probabilities, tagged_at)
-      SELECT $1, u.track_id, u.label, u.confidence, u.probabilities::jsonb, $6::timestamptz
-      FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[]) AS u(track_id, label, confidence, probabilities)
-      ON CONFLICT (model_id, track_id) DO UPDATE SET label = EXCLUDED.label, confidence = EXCLUDED.confidence,
-        probabilities = EXCLUDED.probabilities, tagged_at = EXCLUDED.tagged_at`;
-    const now = new Date().toISOString();
-    await this.tx(async (c) => {
-      for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-        const batch = rows.slice(start, start + BATCH_ROWS);
-        // A track listed twice in one statement would make ON CONFLICT fail; keep the last.
-        const last = new Map(batch.map((r) => [r.trackId, r]));
-        const b = [...last.values()];
-        try {
-          await c.query(sql, [
-            modelId,
-            pgTextArray(b.map((r) => r.trackId)),
-            pgTextArray(b.map((r) => r.label)),
-            pgFloatArray(b.map((r) => r.confidence)),
-            pgTextArray(b.map((r) => JSON.stringify(r.probabilities))),
-            now,
-          ]);
-        } catch (e) {
-          throw asInputError(e, 'tags');
-        }
-      }
-    });
+    await this.tx((c) => upsertTagRows(c, modelId, rows));
     return { written: rows.length };
   }
 
@@ -321,12 +338,12 @@ export class PostgresStore implements CatalogueStore {
     await c.query('INSERT INTO users (id, created_at) VALUES ($1, now()) ON CONFLICT (id) DO NOTHING', [user]);
   }
 
-  async addFeedback(user: string, trackId: string, kind: FeedbackKind): Promise<void> {
-    checkFeedbackKind(kind);
+  async addFeedback(user: string, trackId: string, kind: FeedbackKind, mood?: string): Promise<void> {
+    checkFeedbackKind(kind, mood);
     await this.tx(async (c) => {
       await this.ensureUser(c, user);
       await c
-        .query('INSERT INTO feedback (user_id, track_id, kind, created_at) VALUES ($1, $2, $3, $4)', [user, trackId, kind, new Date().toISOString()])
+        .query('INSERT INTO feedback (user_id, track_id, kind, mood, created_at) VALUES ($1, $2, $3, $4, $5)', [user, trackId, kind, mood?.trim() ?? null, new Date().toISOString()])
         .catch((e) => {
           throw asInputError(e, 'feedback');
         });
@@ -335,7 +352,12 @@ export class PostgresStore implements CatalogueStore {
 
   async getFeedback(user: string): Promise<FeedbackRecord[]> {
     const { rows } = await this.pool.query('SELECT * FROM feedback WHERE user_id = $1 ORDER BY id', [user]);
-    return rows.map((r) => ({ user: r.user_id, trackId: r.track_id, kind: r.kind, createdAt: isoTime(r.created_at) }));
+    return rows.map((r) => ({ user: r.user_id, trackId: r.track_id, kind: r.kind, ...(r.mood ? { mood: r.mood } : {}), createdAt: isoTime(r.created_at) }));
+  }
+
+  async getCorrections(): Promise<CorrectionRecord[]> {
+    const { rows } = await this.pool.query("SELECT user_id, track_id, mood, created_at FROM feedback WHERE kind = 'relabel' ORDER BY id");
+    return latestCorrections(rows, isoTime);
   }
 
   // ── playlists ──────────────────────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@
  *   settings        key/value (the current model id lives under 'current_model')
  *   tags            (model_id, track_id) PK → label, confidence, probabilities JSON, tagged_at
  *   users           id, created_at
- *   feedback        id, user_id, track_id, kind ('like'|'skip'), created_at
+ *   feedback        id, user_id, track_id, kind ('like'|'skip'|'relabel'), mood (relabel only), created_at
  *   playlists       id, name, user_id, query JSON, created_at
  *   playlist_tracks (playlist_id, position) PK → track_id
  */
@@ -96,6 +96,41 @@ export const MIGRATIONS: readonly Migration[] = [
           track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
           PRIMARY KEY (playlist_id, position)
         )`,
+      ];
+    },
+  },
+  {
+    version: 2,
+    description: "feedback kind 'relabel': a user's correction of a track's mood (feedback.mood)",
+    statements(d) {
+      const kinds = `kind IN ('like', 'skip', 'relabel')`;
+      const moodRule = `(kind = 'relabel') = (mood IS NOT NULL AND mood <> '')`;
+      if (d === 'postgres') {
+        return [
+          'ALTER TABLE feedback ADD COLUMN mood TEXT',
+          'ALTER TABLE feedback DROP CONSTRAINT IF EXISTS feedback_kind_check',
+          `ALTER TABLE feedback ADD CONSTRAINT feedback_kind_check CHECK (${kinds})`,
+          `ALTER TABLE feedback ADD CONSTRAINT feedback_mood_check CHECK (${moodRule})`,
+          'CREATE INDEX feedback_relabel ON feedback (kind, track_id)',
+        ];
+      }
+      // SQLite cannot change a CHECK constraint in place: the table is rebuilt (nothing references it).
+      const t = TYPES[d];
+      return [
+        `CREATE TABLE feedback_v2 (
+          id ${t.autoId},
+          user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+          track_id TEXT NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (${kinds}),
+          mood TEXT,
+          created_at ${t.time} NOT NULL,
+          CHECK (${moodRule})
+        )`,
+        'INSERT INTO feedback_v2 (id, user_id, track_id, kind, created_at) SELECT id, user_id, track_id, kind, created_at FROM feedback',
+        'DROP TABLE feedback',
+        'ALTER TABLE feedback_v2 RENAME TO feedback',
+        'CREATE INDEX feedback_user ON feedback (user_id, id)',
+        "CREATE INDEX feedback_relabel ON feedback (kind, track_id)",
       ];
     },
   },

@@ -1,7 +1,7 @@
 /** Query building and validation shared by both backends. */
 import { UNCERTAIN } from '../../core/classify/uncertain.ts';
 import { InputError } from '../../core/common/errors.ts';
-import { FEEDBACK_KINDS, type FeedbackKind, type ListTracksQuery, type ListedTrack, type ModelRecord, type PlaylistSummary, type TagRow } from './catalogue-store.ts';
+import { FEEDBACK_KINDS, type CorrectionRecord, type FeedbackKind, type ListTracksQuery, type ListedTrack, type ModelRecord, type PlaylistSummary, type TagRow } from './catalogue-store.ts';
 import type { Dialect } from './schema.ts';
 import { SELECT_COLUMNS, isoTime, parseJson, q, toTrackRecord } from './track-rows.ts';
 
@@ -16,8 +16,17 @@ export function checkLimits(query: ListTracksQuery): { limit: number; offset: nu
   return { limit, offset };
 }
 
-export function checkFeedbackKind(kind: string): asserts kind is FeedbackKind {
+export function checkFeedbackKind(kind: string, mood?: string): asserts kind is FeedbackKind {
   if (!(FEEDBACK_KINDS as readonly string[]).includes(kind)) throw new InputError(`feedback kind must be one of ${FEEDBACK_KINDS.join(', ')}, got "${kind}"`);
+  if (kind === 'relabel' && (typeof mood !== 'string' || mood.trim() === '')) throw new InputError('a relabel needs the corrected mood');
+  if (kind !== 'relabel' && mood !== undefined) throw new InputError(`a ${kind} takes no mood (only a relabel does)`);
+}
+
+/** The latest relabel per track from rows ordered by id (oldest first). */
+export function latestCorrections(rows: readonly { user_id: string; track_id: string; mood: string; created_at: unknown }[], time: (v: unknown) => string): CorrectionRecord[] {
+  const latest = new Map<string, CorrectionRecord>();
+  for (const r of rows) latest.set(r.track_id, { trackId: r.track_id, mood: r.mood, user: r.user_id, createdAt: time(r.created_at) });
+  return [...latest.values()].sort((a, b) => (a.trackId < b.trackId ? -1 : a.trackId > b.trackId ? 1 : 0));
 }
 
 /** Labels must be among the model's classes (or `uncertain`) and confidences within 0..1. */

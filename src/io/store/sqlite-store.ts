@@ -10,6 +10,7 @@ import type {
   CatalogueStore,
   FeedbackKind,
   FeedbackRecord,
+  CorrectionRecord,
   ListTracksQuery,
   ListedTrack,
   ModelRecord,
@@ -33,7 +34,7 @@ import {
   textValue,
   toTrackRecord,
 } from './track-rows.ts';
-import { buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
+import { latestCorrections, buildListQuery, checkFeedbackKind, checkModel, checkLimits, checkTagRows, toModelRecord, toPlaylistSummary } from './shared.ts';
 
 type Db = Database.Database;
 
@@ -274,13 +275,13 @@ export class SqliteStore implements CatalogueStore {
     this.db.prepare('INSERT INTO users (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING').run(user, now);
   }
 
-  async addFeedback(user: string, trackId: string, kind: FeedbackKind): Promise<void> {
-    checkFeedbackKind(kind);
+  async addFeedback(user: string, trackId: string, kind: FeedbackKind, mood?: string): Promise<void> {
+    checkFeedbackKind(kind, mood);
     const now = new Date().toISOString();
     this.db.transaction(() => {
       this.ensureUser(user, now);
       try {
-        this.db.prepare('INSERT INTO feedback (user_id, track_id, kind, created_at) VALUES (?, ?, ?, ?)').run(user, trackId, kind, now);
+        this.db.prepare('INSERT INTO feedback (user_id, track_id, kind, mood, created_at) VALUES (?, ?, ?, ?, ?)').run(user, trackId, kind, mood?.trim() ?? null, now);
       } catch (e) {
         if (isConstraint(e, 'FOREIGNKEY')) throw new InputError(`unknown track "${trackId}"`);
         throw e;
@@ -290,7 +291,12 @@ export class SqliteStore implements CatalogueStore {
 
   async getFeedback(user: string): Promise<FeedbackRecord[]> {
     const rows = this.db.prepare('SELECT * FROM feedback WHERE user_id = ? ORDER BY id').all(user) as Record<string, unknown>[];
-    return rows.map((r) => ({ user: r.user_id as string, trackId: r.track_id as string, kind: r.kind as FeedbackKind, createdAt: r.created_at as string }));
+    return rows.map((r) => ({ user: r.user_id as string, trackId: r.track_id as string, kind: r.kind as FeedbackKind, ...(r.mood ? { mood: r.mood as string } : {}), createdAt: r.created_at as string }));
+  }
+
+  async getCorrections(): Promise<CorrectionRecord[]> {
+    const rows = this.db.prepare("SELECT user_id, track_id, mood, created_at FROM feedback WHERE kind = 'relabel' ORDER BY id").all() as { user_id: string; track_id: string; mood: string; created_at: string }[];
+    return latestCorrections(rows, (v) => v as string);
   }
 
   // ── playlists ──────────────────────────────────────────────────────────────────────────────

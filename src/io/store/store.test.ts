@@ -377,6 +377,21 @@ for (const backend of BACKENDS) {
       assert.equal((await store.getFeedback('ana')).length, 2);
     });
 
+    test('relabels: a mood per correction, the latest per track wins across users; a relabel needs a mood and a like takes none', async () => {
+      const { store } = await fresh();
+      await store.upsertTracks(table(many(3)));
+      await store.addFeedback('ana', 't000001', 'relabel', 'Calm');
+      await store.addFeedback('ana', 't000002', 'like');
+      await store.addFeedback('bo', 't000001', 'relabel', 'Sad');
+      await store.addFeedback('bo', 't000000', 'relabel', 'Happy');
+      assert.deepEqual((await store.getCorrections()).map((c) => [c.trackId, c.mood, c.user]), [['t000000', 'Happy', 'bo'], ['t000001', 'Sad', 'bo']]);
+      assert.deepEqual((await store.getFeedback('ana')).map((f) => [f.kind, f.mood ?? null]), [['relabel', 'Calm'], ['like', null]]);
+      await assert.rejects(store.addFeedback('ana', 't000001', 'relabel'), (e: unknown) => e instanceof InputError && /mood/.test((e as Error).message));
+      await assert.rejects(store.addFeedback('ana', 't000001', 'like', 'Calm'), InputError);
+      await assert.rejects(store.addFeedback('ana', 'ghost', 'relabel', 'Calm'), InputError);
+      assert.equal((await store.getCorrections()).length, 2);
+    });
+
     test('playlists: save, get in order, list per user; a bad track id saves nothing', async () => {
       const { store } = await fresh();
       await store.upsertTracks(table(many(4)));

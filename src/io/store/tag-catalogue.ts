@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UNCERTAIN } from '../../core/classify/uncertain.ts';
-import { probabilitiesOf, tagProbabilities } from '../../core/tag/tag-tracks.ts';
+import { estimateCataloguePriors, probabilitiesOf, tagProbabilities, type PriorShiftMode } from '../../core/tag/tag-tracks.ts';
 import { selectRows } from '../../core/data/track-table.ts';
+import { audioMoodModelFor } from '../audio/audio-mood-model.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { loadMoodModel, type LoadedMoodModel } from '../mood-model-dir.ts';
 import { openStore } from './open-store.ts';
@@ -28,6 +29,8 @@ export interface TagDbSummary {
   moods: Record<string, number>;
   /** Model inputs the catalogue lacks (the model uses the training mean for them). */
   missingInputs: string[];
+  /** With prior shift `auto`: the catalogue's estimated mood mix (over all its tracks). */
+  estimatedPriors?: Record<string, number> | null;
 }
 
 /** A stable id for a model directory: `m_` + 16 hex digits of the SHA-256 of model.json and weights.bin. */
@@ -67,14 +70,15 @@ export async function registerLoadedModel(store: CatalogueStore, modelDir: strin
 export async function tagDatabase(
   db: string | CatalogueStore,
   modelDir?: string,
-  opts: { loaded?: LoadedMoodModel; log?: (line: string) => void } = {},
+  opts: { loaded?: LoadedMoodModel; log?: (line: string) => void; priorShift?: PriorShiftMode } = {},
 ): Promise<TagDbSummary> {
   const store = typeof db === 'string' ? await openStore(db) : db;
   try {
     if (modelDir === undefined) {
       const current = await store.getCurrentModel();
-      if (!current) throw new InputError('the catalogue has no current model yet: name one with --model <dir>');
-      modelDir = current.path;
+      // A catalogue measured by `analyze` gets the audio mood model (audioMoodModelFor says so).
+      modelDir = current?.path ?? audioMoodModelFor(await store.loadCatalog(), opts.log ?? (() => {}));
+      if (!modelDir) throw new InputError('the catalogue has no current model yet: name one with --model <dir>');
     }
     const loaded = opts.loaded ?? (await loadMoodModel(modelDir));
     const { model } = loaded;
@@ -90,10 +94,13 @@ export async function tagDatabase(
     table.text.id.forEach((id, i) => { if (want.has(id)) rows.push(i); });
     const missingInputs = model.missingInputs(table);
     if (missingInputs.length) opts.log?.(`warning: the catalogue lacks ${missingInputs.join(', ')}; the model uses the training average`);
+    // The mix is a property of the whole catalogue: estimated once on every track, applied per batch.
+    const cataloguePriors = opts.priorShift === 'auto' ? estimateCataloguePriors(model.predictProba(table), model.trainingPriors) : null;
+    const tagOptions = { uncertainBelow: model.uncertainBelow, priorShift: opts.priorShift, trainingPriors: model.trainingPriors, cataloguePriors };
     let tagged = 0;
     for (let start = 0; start < rows.length; start += TAG_BATCH) {
       const part = selectRows(table, rows.slice(start, start + TAG_BATCH));
-      const result = tagProbabilities(model.classes, model.predictProba(part), { uncertainBelow: model.uncertainBelow });
+      const result = tagProbabilities(model.classes, model.predictProba(part), tagOptions);
       const tagRows: TagRow[] = result.decisions.map((t, i) => {
         moods[t.mood]++;
         return { trackId: part.text.id[i], label: t.mood, confidence: t.confidence, probabilities: probabilitiesOf(result, i) };
@@ -101,7 +108,8 @@ export async function tagDatabase(
       tagged += (await store.writeTags(record.id, tagRows)).written;
       opts.log?.(`tagged ${tagged} of ${rows.length} tracks`);
     }
-    return { modelId: record.id, tagged, total, moods, missingInputs };
+    const estimatedPriors = cataloguePriors ? Object.fromEntries(model.classes.map((c, j) => [c, cataloguePriors[j]])) : null;
+    return { modelId: record.id, tagged, total, moods, missingInputs, estimatedPriors };
   } finally {
     if (typeof db === 'string') await store.close();
   }

@@ -183,7 +183,3 @@ export function parseJson(v: unknown): unknown {
   return typeof v === 'string' ? JSON.parse(v) : v;
 }
 
-/** Escapes % _ and \ for a LIKE pattern using ESCAPE '\'. */
-export function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c);
-}

@@ -4,8 +4,9 @@ import { brierScore, expectedCalibrationError } from '../../../core/classify/cal
 import { InputError } from '../../../core/common/errors.ts';
 import { findOverlap, overlapWarning, type OverlapResult } from '../../../core/evaluate/leakage.ts';
 import { formatLabelMap, mapLabels, parseLabelMap } from '../../../core/data/label-map.ts';
+import { taxonomyLabelMap, taxonomySetFor } from '../../../core/data/mood-taxonomy.ts';
 import { accuracy, classificationReport, formatClassificationReport, macroF1 } from '../../../core/evaluate/metrics.ts';
-import { argmaxRows } from '../../../core/classify/mlp.ts';
+import { argmaxRows } from '../../../core/common/matrix.ts';
 import { selectRows } from '../../../core/data/track-table.ts';
 import { summarizeUncertain } from '../../../core/classify/uncertain.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
@@ -42,14 +43,23 @@ export function registerEvaluate(program: Command): void {
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const { model, baseline, trainingIndex, info } = await loadMoodModel(modelDir);
-    const labelMap = flags.map !== undefined ? parseLabelMap(flags.map) : undefined;
+    let labelMap = flags.map !== undefined ? parseLabelMap(flags.map) : undefined;
     const uncertainBelow = flags.uncertainBelow !== undefined ? parseNumberFlag('uncertain-below', flags.uncertainBelow, { min: 0, max: 1 }) : model.uncertainBelow;
     const input = await ingest(csv, flags, { quiet });
     for (const line of describeIngest(input)) log(line);
     const column = flags.label.toLowerCase();
     const labels = input.table.text[column];
     if (!labels) throw new InputError(`no label column "${flags.label}"`, { file: csv, column: flags.label });
-    const mapped = mapLabels(labels, model.classes, labelMap);
+    let mapped = mapLabels(labels, model.classes, labelMap);
+    if (mapped.keep.length === 0 && !labelMap) {
+      // No label names a class (e.g. skerjanec's lower-case moods against the built-in model): the mood taxonomy maps them.
+      const fromTaxonomy = new Map([...taxonomyLabelMap(labels, { ...(taxonomySetFor(csv) ? { set: taxonomySetFor(csv)! } : {}) })].filter(([, mood]) => model.classes.includes(mood)));
+      if (fromTaxonomy.size) {
+        labelMap = fromTaxonomy;
+        mapped = mapLabels(labels, model.classes, labelMap);
+        log(`labels mapped by the mood taxonomy (moodscape moods --taxonomy): ${formatLabelMap(labelMap)}`);
+      }
+    }
     if (mapped.keep.length === 0) {
       throw new InputError(`none of the labels in "${flags.label}" map to classes of this model (${model.classes.join(', ')}); found ${Object.keys(mapped.unmapped).join(', ')}${labelMap ? '' : ' (use --map label=Class,…)'}`, { file: csv, column: flags.label });
     }

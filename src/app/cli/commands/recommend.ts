@@ -13,13 +13,15 @@ import type { TrackTable } from '../../../core/data/track-table.ts';
 import { openHnswIndex } from '../../../io/hnsw-index.ts';
 import { openIvfIndex } from '../../../io/ivf-index.ts';
 import { loadMoodModel } from '../../../io/mood-model-dir.ts';
-import { formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
+import { fileLocations, formatPlaylist, PLAYLIST_FORMATS, playlistJson, type PlaylistFormat } from '../../../io/playlist-export.ts';
 import { writeFileAtomic } from '../../../io/atomic.ts';
+import { formatMix, parsePriorShift, PRIOR_SHIFT_HELP } from '../../../core/tag/tag-tracks.ts';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
 import { catalogueTasteStore, fileTasteStore, type TasteStore } from '../../../io/taste-store.ts';
 import { catalogueSpec, isStoreSpec } from '../shared-flags.ts';
 import { redactStoreSpec } from '../../../io/store/store-spec.ts';
 import { addIngestOptions, describeIngest, ingest, type IngestFlags } from '../common.ts';
+import { resolveModelDir } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag, printJson } from '../run-action.ts';
 
@@ -27,11 +29,13 @@ import { action, parseNumberFlag, printJson } from '../run-action.ts';
 export const DEFAULT_TASTE_STORE = 'moodscape-taste.json';
 
 export interface CatalogFlags extends IngestFlags {
+  /** Default: the store's current model, or the audio mood model for an analysed catalogue. */
   model?: string;
   db?: string;
   /** Deprecated: a CSV argument or --db. */
   catalog?: string;
   index?: string;
+  priorShift?: string;
   quiet?: boolean;
 }
 
@@ -46,8 +50,9 @@ export function addCatalogueSource(cmd: Command): Command {
 /** Adds [csv], --db, --model, --index and the ingest flags. */
 export function addCatalogOptions(cmd: Command): Command {
   addCatalogueSource(cmd)
-    .option('--model <dir>', 'model directory written by train')
+    .option('--model <dir>', 'model directory written by train (default: a store\'s current model; the audio mood model for a catalogue written by analyze; else the built-in model)')
     .option('--index <kind>', 'similarity search: auto (exact up to 200k tracks, IVF above), exact, ivf (52 bytes a track) or hnsw (usearch: faster queries, ≈ 4× the memory)', 'auto')
+    .option('--prior-shift <mode>', `${PRIOR_SHIFT_HELP}; mood playlists rank by the adjusted probability`)
     .option('--quiet', 'no status on stderr');
   return addIngestOptions(cmd);
 }
@@ -81,15 +86,27 @@ export async function openCatalogue(spec: string, flags: IngestFlags & { tasteSt
   return { spec, table: input.table, taste: fileTasteStore(flags.tasteStore ?? DEFAULT_TASTE_STORE), close: async () => {} };
 }
 
+/** The current model of a catalogue store, if the catalogue is a store and has one. */
+async function storeModelDir(spec: string): Promise<string | undefined> {
+  if (!isStoreSpec(spec)) return undefined;
+  const store = await openStore(spec);
+  try {
+    return (await store.getCurrentModel())?.path;
+  } finally {
+    await store.close();
+  }
+}
+
 /** Model + catalogue → a tagged RecCatalog, with an approximate index beside the catalogue when it is large. */
 export async function loadRecCatalog(flags: CatalogFlags, spec: string, table: TrackTable, log: (s: string) => void): Promise<RecCatalog> {
   const indexKind = flags.index ?? 'auto';
   if (!['auto', 'exact', 'ivf', 'hnsw'].includes(indexKind)) throw new InputError(`--index must be auto, exact, ivf or hnsw, got "${indexKind}"`);
-  if (flags.model === undefined) throw new InputError('--model DIR is required: the model directory written by train');
-  const { model } = await loadMoodModel(flags.model);
+  const priorShift = parsePriorShift(flags.priorShift);
+  const { model } = await loadMoodModel(flags.model ?? (await storeModelDir(spec)) ?? resolveModelDir(undefined, log, table).dir);
   const missing = model.missingInputs(table);
   if (missing.length) log(`warning: the catalogue lacks ${missing.join(', ')}; the model uses the training average`);
-  let catalog = buildRecCatalog(table, model);
+  let catalog = buildRecCatalog(table, model, undefined, { priorShift });
+  if (catalog.estimatedMix) log(`prior shift: estimated mood mix ${formatMix(catalog.estimatedMix)}`);
   const kind = indexKind === 'auto' ? (table.rowCount > EXACT_SCAN_LIMIT ? 'ivf' : 'exact') : indexKind;
   if (kind === 'exact') return catalog;
   const name = kind === 'ivf' ? 'IVF' : 'HNSW';
@@ -173,7 +190,8 @@ export function registerRecommend(program: Command): void {
     .option('--presets <file>', 'JSON file of user context presets')
     .option('--json', 'print the result as JSON')
     .option('--format <fmt>', 'output format: json, csv or m3u')
-    .option('--out <file>', 'write the playlist to a file instead of stdout');
+    .option('--out <file>', 'write the playlist to a file instead of stdout')
+    .option('--music-dir <dir>', 'm3u of an analysed catalogue: file paths relative to this folder (as MPD wants); default absolute');
   for (const k of KNOBS) {
     const { flag } = knobFlag(k);
     const r = knobRange(k);
@@ -205,7 +223,7 @@ export function registerRecommend(program: Command): void {
     const result = recommend(catalog, { ...query, taste }, { contexts: presets, exactLimit: flags.index === 'hnsw' ? 0 : undefined });
     for (const w of result.warnings) log(`note: ${w}`);
     if (format) {
-      const text = formatPlaylist(result, format as PlaylistFormat);
+      const text = formatPlaylist(result, format as PlaylistFormat, { location: fileLocations(result, catalog.table, flags.musicDir as string | undefined) });
       if (flags.out) { await writeFileAtomic(flags.out, text); log(`${result.tracks.length} tracks → ${flags.out}`); }
       else if (format === 'json') printJson(playlistJson(result));
       else process.stdout.write(text);

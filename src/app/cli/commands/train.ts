@@ -11,8 +11,14 @@ import { createLogger, createProgress } from '../progress.ts';
 import { formatClassificationReport } from '../../../core/evaluate/metrics.ts';
 import { defaultFoldThreads } from '../../parallel/fold-runner.ts';
 import { workerRuntime } from '../../parallel/worker-runtime.ts';
+import { addMultiSetOptions, loadLabelledSets, multiSetSpecFromFlags, type MultiSetFlags } from '../labelled-sets.ts';
+import { trainOnSets, trainOnSetsMetrics } from '../../../core/classify/train-on-sets.ts';
+import { saveSetsModel } from '../../../io/save-trained-model.ts';
+import { formatTransfer } from './evaluate-transfer.ts';
 
-interface TrainFlags extends IngestFlags {
+interface TrainFlags extends IngestFlags, Omit<MultiSetFlags, 'classifier'> {
+  moods?: string;
+  map?: string;
   label?: string;
   fromClusters?: boolean;
   k?: string;
@@ -40,12 +46,12 @@ export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train a mood classifier on a label column (human or playlist moods) or on K-Means clusters, and save it')
-    .argument('<csv>', 'track CSV with audio features')
+    .argument('<csv...>', 'track CSV with audio features; several labelled CSVs train one model on all of them (labels mapped by the mood taxonomy, partial labels, leave-one-set-out scores)')
     .option('--label <column>', 'column holding the mood labels')
     .option('--from-clusters', "train on K-Means cluster moods (the original pipeline's set-up)")
     .option('--k <k>', 'clusters for --from-clusters: 2..10 or auto', '4')
     .option('--method <method>', 'clustering for --from-clusters: kmeans or gmm', 'kmeans')
-    .option('--classifier <kind>', 'ensemble (logistic regression + network seeds, averaged), mlp or logreg', 'ensemble')
+    .option('--classifier <kind>', 'ensemble (logistic regression + network seeds, averaged), mlp or logreg (default: ensemble on one CSV, logreg on several)')
     .option('--model <kind>', '(deprecated: --classifier; --model names a model directory in every other command)')
     .option('--seeds <n>', 'networks in the ensemble (default 3)')
     .option('--cv <folds>', 'stratified k-fold cross-validation folds (0 = one 80/20 holdout)', '5')
@@ -61,8 +67,13 @@ export function registerTrain(program: Command): void {
     .requiredOption('--out <dir>', 'model directory to write')
     .option('--json', 'print machine-readable results')
     .option('--quiet', 'no progress or status on stderr');
-  addIngestOptions(cmd).action(action(async (csv: string, flags: TrainFlags) => {
+  addIngestOptions(addMultiSetOptions(cmd)).action(action(async (files: string[], flags: TrainFlags) => {
     if (Boolean(flags.label) === Boolean(flags.fromClusters)) throw new InputError('give exactly one of --label COLUMN or --from-clusters');
+    if (files.length > 1) return trainSeveral(files, flags);
+    if (flags.moods !== undefined || flags.setWeights !== undefined || flags.classBalance === false || flags.partialLabels === false) {
+      throw new InputError('--moods, --set-weights, --no-class-balance and --no-partial-labels apply when training on several CSVs');
+    }
+    const csv = files[0];
     const quiet = Boolean(flags.quiet || flags.json);
     const log = createLogger(quiet);
     const spec = trainSpecFromFlags(flags);
@@ -83,6 +94,31 @@ export function registerTrain(program: Command): void {
     }
     process.stdout.write(formatTrainOutcome(outcome).join('\n') + `\nmodel written to ${flags.out}\n`);
   }));
+}
+
+/** `train a.csv b.csv … --label mood`: one model on every set (trainOnSets), saved with its leave-one-set-out scores. */
+async function trainSeveral(files: string[], flags: TrainFlags): Promise<void> {
+  if (!flags.label) throw new InputError('training on several CSVs needs --label COLUMN (--from-clusters takes one CSV)');
+  const quiet = Boolean(flags.quiet || flags.json);
+  const log = createLogger(quiet);
+  const spec = multiSetSpecFromFlags({ ...flags, classifier: flags.model ?? flags.classifier });
+  const seed = parseNumberFlag('seed', flags.seed, { integer: true, min: 0 });
+  const uncertainBelow = parseNumberFlag('uncertain-below', flags.uncertainBelow ?? '0.4', { min: 0, max: 1 });
+  const { sets, classes, lines } = await loadLabelledSets(files, { ...flags, label: flags.label }, { quiet });
+  for (const l of lines) log(l);
+  const outcome = trainOnSets(sets, classes, { spec, seed, uncertainBelow, calibrate: flags.calibrate !== false, onStage: (s) => log(`… ${s}`) });
+  await saveSetsModel(flags.out, outcome, { trainingFiles: files, column: flags.label.toLowerCase(), spec });
+  if (flags.json) return printJson({ ...trainOnSetsMetrics(outcome, spec), out: flags.out });
+  const d = outcome.fit.pooled.dedupe, c = outcome.calibration, f3 = (v: number) => v.toFixed(3);
+  const out = [
+    `classes: ${classes.join(', ')}; ${outcome.fit.pooled.table.rowCount} tracks from ${sets.length} sets (${d.perSet.map((p) => `${p.name} ${p.kept}, weight ${f3(p.weight)}`).join('; ')})`,
+    `deduplicated across sets: ${d.duplicatesById} by id, ${d.duplicatesByFeatures} by identical features; ${d.conflicts} conflicting labels (kept: a track in two moods' playlists)`,
+    `model: ${outcome.model.options.model}, partial labels ${spec.partialLabels === false ? 'off' : 'on'}; features: ${outcome.model.featureNames.join(', ')}`,
+    ...formatTransfer(outcome.transfer),
+    `calibration (leave-one-set-out predictions, 10-bin ECE / Brier): raw ${f3(c.ece.raw)} / ${f3(c.brier.raw)}, temperature-scaled ${f3(c.ece.calibrated)} / ${f3(c.brier.calibrated)} (T = ${c.temperature.toFixed(3)})`,
+    `model written to ${flags.out}`,
+  ];
+  process.stdout.write(out.join('\n') + '\n');
 }
 
 /** The human-readable train report: scores with baselines, calibration, uncertain count, warnings. */
