@@ -323,7 +323,7 @@ export class CatalogueState {
     const ids = table.text.id ?? [];
     for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
     // rowOf lets recommend() reuse this id map rather than build its own on the first seed query.
-    const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf };
+    const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf, uncertainBelow: m.uncertainBelow };
     // One throw-away query fills recommend()'s per-catalogue caches, so no user pays for them.
     if (n > 0) recommend(rec, { moods: [m.classes[topMood[0]]], limit: 1 });
     const moodCounts = tags.counts;
