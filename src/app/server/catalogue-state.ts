@@ -18,6 +18,7 @@ import {
 import type { TrackTable } from '../../core/data/track-table.ts';
 import { InputError } from '../../core/common/errors.ts';
 import { loadMoodModel, type LoadedMoodModel } from '../../io/mood-model-dir.ts';
+import { isStoreUnavailable } from '../../io/store/store-errors.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
 import { registerLoadedModel, tagDatabase } from '../../io/store/tag-catalogue.ts';
 import type { CatalogueChange, ChangeFeed } from '../../io/store/change-feed.ts';
@@ -307,14 +308,25 @@ export class CatalogueState {
   }
 
   /** The recommender over the current snapshot, cached per (query, user feedback, snapshot). */
-  async recommend(query: RecQuery & { user?: string }): Promise<{ result: RecResult; snapshot: Snapshot; cached: boolean }> {
+  /**
+   * With the store unavailable, a user's taste cannot be read: the recommendation is made without
+   * it (not cached) and `tasteUnavailable` carries the store's error, for the caller to report.
+   */
+  async recommend(query: RecQuery & { user?: string }): Promise<{ result: RecResult; snapshot: Snapshot; cached: boolean; tasteUnavailable?: unknown }> {
     const snapshot = this.snap;
     if (snapshot.table.rowCount === 0) throw new InputError('the catalogue is empty: POST /tracks or `moodscape import` first');
     const { user, ...q } = query;
     const key = `${snapshot.version}|${user ?? ''}|${user ? (this.feedbackVersion.get(user) ?? 0) : ''}|${stableJson(q)}`;
     const hit = this.recCache.get(key);
     if (hit) return { result: hit, snapshot, cached: true };
-    const taste = user ? await this.profile(user) : undefined;
+    let taste: TasteProfile | undefined;
+    try {
+      taste = user ? await this.profile(user) : undefined;
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      const result = recommend(snapshot.rec, q, { contexts: this.contexts });
+      return { result, snapshot, cached: false, tasteUnavailable: e };
+    }
     const useTaste = taste && (taste.likes.length || taste.skips.length) ? taste : undefined;
     const result = recommend(snapshot.rec, { ...q, taste: useTaste }, { contexts: this.contexts });
     this.recCache.set(key, result);
