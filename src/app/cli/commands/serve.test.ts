@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from '../../../../test/support/cli.ts';
+import { withServeChild } from '../../../../test/support/serve-child.ts';
 import { trainMoodsModel } from '../../../../test/support/moods-model.ts';
 import { DATA_MOODS } from '../../../../test/support/server-fixtures.ts';
 import { importCsv } from '../../../io/store/import-csv.ts';
@@ -56,38 +57,19 @@ test('serve --json prints where it listens, answers /health and exits 0 on SIGTE
   assert.deepEqual(stdout, [first], 'with --json, stdout holds only the JSON line (request logs go to stderr)');
 });
 
-/** Starts serve, resolves with the JSON line and what it said on stderr so far, and stops it. */
-async function serveOnce(args: readonly string[]): Promise<{ listening: { tracks: number; model: string }; stderr: string}> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args, '--port', '0', '--no-auth', '--json'], {
-    cwd: ROOT, env: { ...process.env, MOODSCAPE_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  try {
-    const first = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
-      void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-    });
-    const listening = JSON.parse(first) as { url: string; tracks: number; model: string };
-    assert.equal((await fetch(`${listening.url}/health`)).status, 200);
-    return { listening, stderr };
-  } finally {
-    child.kill('SIGTERM');
-    await exited;
-  }
-}
-
 test('serve without --model on an analysed catalogue with no current model uses the audio mood model and says so', { timeout: 60_000 }, async () => {
   const csv = join(dir, 'analysed.csv');
   const rows = Array.from({ length: 12 }, (_, i) => `a${i},Piece ${i},Synth,${80 + i * 10},${-20 + i},${120000 + i * 5000},${i % 12},${i % 2},4,moodscape-analyze/1`);
   await writeFile(csv, ['id,name,artist,tempo,loudness,duration_ms,key,mode,time_signature,analyzer_version', ...rows].join('\n') + '\n');
   const analysed = join(dir, 'analysed.db');
   await importCsv(csv, analysed);
-  const r = await serveOnce(['--db', analysed]);
-  assert.equal(r.listening.tracks, 12);
-  assert.match(r.stderr, /using moodscape's audio mood model/);
-  assert.doesNotMatch(r.stderr, /built-in mood model/);
-  const again = await serveOnce(['--db', db, '--model', modelDir]);
-  assert.doesNotMatch(again.stderr, /audio mood model/, 'a catalogue not written by analyze keeps the model it is given');
+  await withServeChild(['--db', analysed], async (r) => {
+    assert.equal(r.listening.tracks, 12);
+    assert.match(r.stderr, /using moodscape's audio mood model/);
+    assert.doesNotMatch(r.stderr, /built-in mood model/);
+    assert.equal((await fetch(`${r.url}/health`)).status, 200);
+  });
+  await withServeChild(['--db', db, '--model', modelDir], async (r) => {
+    assert.doesNotMatch(r.stderr, /audio mood model/, 'a catalogue not written by analyze keeps the model it is given');
+  });
 });
