@@ -14,9 +14,7 @@ import { builtinModelDir } from '../src/io/builtin-model.ts';
 import { loadMoodModel } from '../src/io/mood-model-dir.ts';
 import { readTracksCsv } from '../src/io/csv/read-tracks.ts';
 import { trainBuiltinModel } from '../scripts/train-builtin-model.ts';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { BIN } from './support/cli.ts';
+import { withServeChild } from './support/serve-child.ts';
 import { importCsv } from '../src/io/store/import-csv.ts';
 
 test('the built-in model is in the package, small, and loads with the four moods and a temperature', async () => {
@@ -83,24 +81,13 @@ test('serve without --model tags the catalogue with the built-in model', { timeo
   const tmp = await mkdtemp(join(tmpdir(), 'moodscape-builtin-serve-'));
   const db = join(tmp, 'catalogue.db');
   await importCsv(join(DATA, 'mood_labelled/data_moods.csv'), db);
-  const child = spawn(process.execPath, [BIN, 'serve', '--db', db, '--port', '0', '--no-auth', '--json'], {
-    cwd: ROOT, env: { ...process.env, MOODSCAPE_TOKEN: '' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   try {
-    const first = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
-      void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
+    await withServeChild(['--db', db], async ({ url, stderr }) => {
+      assert.match(stderr, /using the built-in mood model/);
+      const moods = await (await fetch(`${url}/moods`)).json() as Record<string, unknown>;
+      assert.match(JSON.stringify(moods), /Calm/);
     });
-    const { url } = JSON.parse(first) as { url: string };
-    assert.match(stderr, /using the built-in mood model/);
-    const moods = await (await fetch(`${url}/moods`)).json() as Record<string, unknown>;
-    assert.match(JSON.stringify(moods), /Calm/);
   } finally {
-    child.kill('SIGTERM');
-    await exited;
     await rm(tmp, { recursive: true, force: true });
   }
 });

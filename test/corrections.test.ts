@@ -70,9 +70,15 @@ test('corrections from the server and the CLI land in one store; POST /models/ad
   assert.match(refused.out, /Angry.*not a mood of the model/);
 
   assert.equal((await post('/models/adapt', undefined, null)).status, 401);
+  const started = s.state.modelRecord.id;
   const r = await post('/models/adapt');
   assert.equal(r.status, 200, JSON.stringify(r.json));
   assert.equal(r.json.corrections, 41);
+  assert.notEqual(r.json.model, started);
+  assert.equal(s.state.modelRecord.id, r.json.model, 'the server now serves the adapted model');
+  assert.equal((await s.state.store.getCurrentModel())?.id, r.json.model);
+  const served = await (await fetch(`${s.url}/moods`)).json() as { model: { id: string } };
+  assert.equal(served.model.id, r.json.model);
   assert.ok(existsSync(join(r.json.out, 'model.json')));
   const adapted = await loadMoodModel(r.json.out);
   assert.ok(adapted.model.classifier instanceof AdaptedClassifier || r.json.l2 === null);

@@ -88,10 +88,6 @@ export async function saveModelDir(dir: string, contents: ModelDirContents, opti
   }, options);
 }
 
-export async function readModelManifest(dir: string): Promise<ModelManifest> {
-  return readManifestAt(dir, await resolveDir(dir));
-}
-
 /** Reads `at`/model.json; messages name `dir`, the path the user gave. */
 async function readManifestAt(dir: string, at: string): Promise<ModelManifest> {
   const file = join(dir, 'model.json');

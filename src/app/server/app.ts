@@ -35,8 +35,6 @@ import webApp from '../web/serve-web.ts';
 import './types.ts';
 
 export const VERSION = '0.1.0';
-/** Default body limit; POST /tracks allows 16 MiB (see limits.ts). */
-export const BODY_LIMIT = DEFAULT_LIMITS.bodyBytes;
 
 export interface AppOptions {
   state: CatalogueState;

@@ -17,7 +17,8 @@ import {
 } from '../../core/recommend/index.ts';
 import type { TrackTable } from '../../core/data/track-table.ts';
 import { InputError } from '../../core/common/errors.ts';
-import type { LoadedMoodModel } from '../../io/mood-model-dir.ts';
+import { loadMoodModel, type LoadedMoodModel } from '../../io/mood-model-dir.ts';
+import { isStoreUnavailable } from '../../io/store/store-errors.ts';
 import type { CatalogueStore, FeedbackKind, ModelRecord, TagRow } from '../../io/store/open-store.ts';
 import { registerLoadedModel, tagDatabase } from '../../io/store/tag-catalogue.ts';
 import type { CatalogueChange, ChangeFeed } from '../../io/store/change-feed.ts';
@@ -100,8 +101,15 @@ class Lru<V> {
 
 export class CatalogueState {
   readonly store: CatalogueStore;
-  readonly loaded: LoadedMoodModel;
-  readonly modelDir: string;
+  /** The serving model; POST /models/adapt (or another replica's) swaps it. */
+  loaded: LoadedMoodModel;
+  modelDir: string;
+  /**
+   * The model the server was started with. The store's corrections accumulate, so every adaptation
+   * starts from it: adapting the adapted model to the same corrections would count them twice.
+   */
+  private readonly baseLoaded: LoadedMoodModel;
+  private readonly baseDir: string;
   readonly contexts: readonly ContextSpec[];
   modelRecord!: ModelRecord;
   private snap!: Snapshot;
@@ -120,8 +128,8 @@ export class CatalogueState {
 
   private constructor(o: CatalogueStateOptions) {
     this.store = o.store;
-    this.loaded = o.loaded;
-    this.modelDir = o.modelDir;
+    this.loaded = this.baseLoaded = o.loaded;
+    this.modelDir = this.baseDir = o.modelDir;
     this.contexts = o.contexts ?? [];
     this.backgroundRows = o.backgroundRows ?? 24;
     this.priorShift = o.priorShift ?? DEFAULT_PRIOR_SHIFT;
@@ -176,6 +184,11 @@ export class CatalogueState {
       this.feedbackVersion.set(c.user, (this.feedbackVersion.get(c.user) ?? 0) + 1);
       return;
     }
+    if (c.what === 'model') {
+      const run = this.writes.then(() => this.followCurrentModel());
+      this.writes = run.catch((e) => this.log(`replica: could not switch to the store's current model: ${(e as Error).message}`));
+      return;
+    }
     if (this.reloadQueued) return;
     this.reloadQueued = true;
     const run = this.writes.then(async () => {
@@ -212,12 +225,12 @@ export class CatalogueState {
     }));
   }
 
-  private tagOptions(cataloguePriors?: Readonly<Record<string, number>> | null) {
+  private tagOptions(cataloguePriors?: Readonly<Record<string, number>> | null, model = this.model) {
     return {
-      uncertainBelow: this.model.uncertainBelow,
+      uncertainBelow: model.uncertainBelow,
       priorShift: this.priorShift,
-      trainingPriors: this.model.trainingPriors,
-      cataloguePriors: cataloguePriors ? this.classes.map((c) => cataloguePriors[c]) : null,
+      trainingPriors: model.trainingPriors,
+      cataloguePriors: cataloguePriors ? model.classes.map((c) => cataloguePriors[c]) : null,
     };
   }
 
@@ -253,25 +266,67 @@ export class CatalogueState {
   }
 
   /**
-   * Adapts the serving model to the store's mood corrections and writes the adapted model to
-   * `adaptDir` (replaced whole). The server keeps serving its model: start it with
-   * `--model <adaptDir>` (or swap models) to use the adapted one.
+   * Adapts the start-up model to the store's mood corrections, writes the adapted model to
+   * `adaptDir` (replaced whole, atomically), registers it as the store's current model and serves
+   * it; the other replicas switch to it through the change feed. Call it inside `write(…, false)`.
    */
-  async adaptModel(): Promise<AdaptResult & { corrections: number }> {
+  async adaptModel(): Promise<AdaptResult & { corrections: number; modelId: string }> {
     const corrections = await this.taste.corrections();
-    const r = await adaptModelDir(this.loaded, this.modelDir, corrections, this.adaptDir);
-    return { ...r, corrections: corrections.length };
+    const r = await adaptModelDir(this.baseLoaded, this.baseDir, corrections, this.adaptDir);
+    // Served as read back from disk, through the validating loader, like any other model directory.
+    await this.swapModel(this.adaptDir, await loadMoodModel(this.adaptDir));
+    this.publish({ what: 'model' });
+    return { ...r, corrections: corrections.length, modelId: this.modelRecord.id };
+  }
+
+  /** Another replica adapted: serve the store's current model when it is not ours. */
+  private async followCurrentModel(): Promise<void> {
+    const current = await this.store.getCurrentModel();
+    if (!current || current.id === this.modelRecord.id) return;
+    await this.swapModel(current.path, await loadMoodModel(current.path), current);
+    this.log(`replica: now serving model ${current.id}`);
+  }
+
+  /**
+   * Builds the snapshot with `loaded` first and only then switches model and snapshot together, so
+   * no request sees the new model with the old snapshot. Without `current` (the store's record of
+   * it) it is registered as the store's current model and tags the tracks it has no tags for.
+   */
+  private async swapModel(dir: string, loaded: LoadedMoodModel, current?: ModelRecord): Promise<void> {
+    let record = current;
+    if (!record) {
+      await tagDatabase(this.store, dir, { loaded, log: this.log, priorShift: this.priorShift });
+      record = await registerLoadedModel(this.store, dir, loaded);
+    }
+    const snap = await this.build(this.snap.version + 1, loaded);
+    this.loaded = loaded;
+    this.modelDir = dir;
+    this.modelRecord = record;
+    this.snap = snap;
+    this.recCache.clear();
+    this.explainCache.clear();
   }
 
   /** The recommender over the current snapshot, cached per (query, user feedback, snapshot). */
-  async recommend(query: RecQuery & { user?: string }): Promise<{ result: RecResult; snapshot: Snapshot; cached: boolean }> {
+  /**
+   * With the store unavailable, a user's taste cannot be read: the recommendation is made without
+   * it (not cached) and `tasteUnavailable` carries the store's error, for the caller to report.
+   */
+  async recommend(query: RecQuery & { user?: string }): Promise<{ result: RecResult; snapshot: Snapshot; cached: boolean; tasteUnavailable?: unknown }> {
     const snapshot = this.snap;
     if (snapshot.table.rowCount === 0) throw new InputError('the catalogue is empty: POST /tracks or `moodscape import` first');
     const { user, ...q } = query;
     const key = `${snapshot.version}|${user ?? ''}|${user ? (this.feedbackVersion.get(user) ?? 0) : ''}|${stableJson(q)}`;
     const hit = this.recCache.get(key);
     if (hit) return { result: hit, snapshot, cached: true };
-    const taste = user ? await this.profile(user) : undefined;
+    let taste: TasteProfile | undefined;
+    try {
+      taste = user ? await this.profile(user) : undefined;
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      const result = recommend(snapshot.rec, q, { contexts: this.contexts });
+      return { result, snapshot, cached: false, tasteUnavailable: e };
+    }
     const useTaste = taste && (taste.likes.length || taste.skips.length) ? taste : undefined;
     const result = recommend(snapshot.rec, { ...q, taste: useTaste }, { contexts: this.contexts });
     this.recCache.set(key, result);
@@ -304,16 +359,16 @@ export class CatalogueState {
     return rows.length ? (await this.store.writeTags(this.modelRecord.id, rows)).written : 0;
   }
 
-  private async build(version: number): Promise<Snapshot> {
+  private async build(version: number, loaded: LoadedMoodModel = this.loaded): Promise<Snapshot> {
     const t0 = performance.now();
     const table = await this.store.loadCatalog();
-    const m = this.model;
+    const m = loaded.model;
     const n = table.rowCount;
     const d = m.inputFeatures.length;
     // Model inputs, with NaN (a track that lacks an optional feature) at the training mean.
     const X = n ? m.featureMatrix(table) : matrix(0, d);
     for (let i = 0; i < X.data.length; i++) if (!Number.isFinite(X.data[i])) X.data[i] = m.scaler.mean[i % d];
-    const tags = tagProbabilities(m.classes, n ? m.predictProbaRaw(X) : matrix(0, m.classes.length), this.tagOptions());
+    const tags = tagProbabilities(m.classes, n ? m.predictProbaRaw(X) : matrix(0, m.classes.length), this.tagOptions(null, m));
     // Mood queries rank by the probabilities the tags came from (adjusted, with prior shift).
     const proba = tags.proba;
     if (tags.estimatedPriors) this.log(`prior shift: estimated mood mix ${formatMix(tags.estimatedPriors)}`);
@@ -323,7 +378,7 @@ export class CatalogueState {
     const ids = table.text.id ?? [];
     for (let i = 0; i < ids.length; i++) rowOf.set(ids[i], i);
     // rowOf lets recommend() reuse this id map rather than build its own on the first seed query.
-    const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf };
+    const rec: RecCatalog = { table, classes: [...m.classes], proba, scaled: space.scaled, dims: space.dims, topMood, rowOf, uncertainBelow: m.uncertainBelow };
     // One throw-away query fills recommend()'s per-catalogue caches, so no user pays for them.
     if (n > 0) recommend(rec, { moods: [m.classes[topMood[0]]], limit: 1 });
     const moodCounts = tags.counts;

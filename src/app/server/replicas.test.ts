@@ -26,10 +26,10 @@ let db: string;
 
 interface Replica { app: FastifyInstance; state: CatalogueState; url: string; close(): Promise<void> }
 
-async function replica(): Promise<Replica> {
+async function replica(adaptDir?: string): Promise<Replica> {
   const store = await PostgresStore.open(db);
   const changes = await PgChangeFeed.open(db);
-  const state = await CatalogueState.open({ store, modelDir, loaded: await loadMoodModel(modelDir), changes });
+  const state = await CatalogueState.open({ store, modelDir, loaded: await loadMoodModel(modelDir), changes, adaptDir });
   const app = await createServer({ state, auth: authMode(undefined, true) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as { port: number };
@@ -70,6 +70,37 @@ test('a write on one replica is visible on the other within 1 s, also after Post
     // A's store reconnects on its next query; B's listener reconnects on its own.
     await waitFor('A to take writes again', async () => (await post(`${a.url}/tracks`, { tracks: [track('new-2')] })).status === 200, 20_000, 250);
     await waitFor('B to see the track A added after the restart', async () => (await fetch(`${b.url}/tracks/new-2`)).status === 200, 10_000, 50);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+test('POST /models/adapt on one replica: it serves the adapted model, the store makes it current, and the other replica follows', async () => {
+  const a = await replica(join(dir, 'replica-adapted'));
+  const b = await replica();
+  try {
+    const started = a.state.modelRecord.id;
+    const ids = a.state.snapshot.table.text.id.slice(0, 16);
+    const moods = a.state.classes;
+    for (const [i, id] of ids.entries()) {
+      const r = await post(`${a.url}/feedback`, { kind: 'relabel', trackId: id, mood: moods[i % moods.length] });
+      assert.equal(r.status, 200, await r.text());
+    }
+    const r = await post(`${a.url}/models/adapt`, {});
+    assert.equal(r.status, 200);
+    const body = await r.json() as { model: string; out: string; corrections: number };
+    assert.equal(body.corrections, ids.length);
+    assert.match(body.model, /^m_[0-9a-f]{16}$/);
+    assert.notEqual(body.model, started);
+    assert.equal(a.state.modelRecord.id, body.model);
+    assert.equal(a.state.modelDir, body.out);
+    const health = await (await fetch(`${a.url}/health`)).json() as { model: { id: string } };
+    assert.equal(health.model.id, body.model);
+    assert.equal((await a.state.store.getCurrentModel())?.id, body.model);
+    await waitFor('B to serve the adapted model', async () => b.state.modelRecord.id === body.model, 20_000, 50);
+    assert.equal(b.state.snapshot.rec.proba.rows, a.state.snapshot.rec.proba.rows);
+    assert.deepEqual(Array.from(b.state.snapshot.rec.proba.data), Array.from(a.state.snapshot.rec.proba.data), 'both replicas tag with the adapted model');
   } finally {
     await a.close();
     await b.close();

@@ -1,6 +1,7 @@
 /**
  * An outage is an outage: with PostgreSQL stopped, writes get 503 + Retry-After, /health says
- * "degraded" and names the store, and reads keep coming from the snapshot (and say so); once the
+ * "degraded" and names the store, and reads keep coming from the snapshot (and say so: recommendations,
+ * a user's without their taste, and the track listing); once the
  * server is started again the pool reconnects and everything is 200 and "ok".
  */
 import { after, before, test } from 'node:test';
@@ -44,6 +45,15 @@ const health = async () => {
 test('PostgreSQL stopped: 503 + Retry-After and degraded; started again: 200 and ok', { timeout: 120_000 }, async () => {
   assert.equal((await like()).status, 200);
   assert.equal((await health()).body.status, 'ok');
+  const listing = async (query: string) => {
+    const r = await fetch(`${server.url}/tracks?${query}`);
+    return { status: r.status, header: r.headers.get('x-moodscape-degraded'), body: await r.json() };
+  };
+  const ids = (b: { items: { id: string }[] }) => b.items.map((t) => t.id);
+  const beforeAll = await listing('limit=7&offset=3');
+  const beforeHappy = await listing('mood=Happy&limit=5');
+  const beforeSearch = await listing('q=prince&limit=5');
+  assert.equal(beforeAll.body.degraded, undefined);
 
   await pg.halt();
   const refused = await like();
@@ -63,6 +73,25 @@ test('PostgreSQL stopped: 503 + Retry-After and degraded; started again: 200 and
   assert.equal(rec.status, 200, 'reads come from the snapshot');
   assert.match(rec.headers.get('x-moodscape-degraded') ?? '', /store unavailable; served from snapshot \d+/);
   assert.equal((await rec.json()).tracks.length, 3);
+
+  // A listing and a recommendation without the user's taste come from the snapshot, and say so.
+  const all = await listing('limit=7&offset=3');
+  assert.equal(all.status, 200, JSON.stringify(all.body));
+  assert.match(all.header ?? '', /store unavailable/);
+  assert.match(all.body.degraded, /store is unavailable: listed from snapshot \d+/);
+  assert.equal(all.body.total, beforeAll.body.total);
+  assert.deepEqual(ids(all.body), ids(beforeAll.body), 'the same page as the store gave');
+  const happy = await listing('mood=Happy&limit=5');
+  assert.deepEqual(ids(happy.body), ids(beforeHappy.body), 'by confidence within a mood, as the store orders');
+  assert.deepEqual(happy.body.items.map((t: { mood: string }) => t.mood), beforeHappy.body.items.map((t: { mood: string }) => t.mood));
+  const search = await listing('q=prince&limit=5');
+  assert.deepEqual(ids(search.body), ids(beforeSearch.body));
+  const forAlice = await fetch(`${server.url}/recommend?mood=Happy&limit=3&user=alice`);
+  const aliceBody = await forAlice.json();
+  assert.equal(forAlice.status, 200, JSON.stringify(aliceBody));
+  assert.match(forAlice.headers.get('x-moodscape-degraded') ?? '', /store unavailable/);
+  assert.ok(aliceBody.warnings.some((w: string) => /store is unavailable.*without alice's likes and skips/.test(w)), JSON.stringify(aliceBody.warnings));
+  assert.equal(aliceBody.tracks.length, 3);
 
   await pg.resume();
   let back = await health();

@@ -19,7 +19,7 @@ import { InputError } from '../../core/common/errors.ts';
 import { FEATURE_SPEC } from '../../core/data/features.ts';
 import { matrix } from '../../core/common/matrix.ts';
 import {
-  KNOBS, normaliseId, recommend, resolveContext, resolveMood,
+  KNOBS, moodsOfRows, normaliseId, recommend, resolveContext, resolveMood,
   type ContextSpec, type Knob, type RecCatalog, type RecQuery,
 } from '../../core/recommend/index.ts';
 import { selectRows } from '../../core/data/track-table.ts';
@@ -135,13 +135,9 @@ export function surfaceTrack(cat: RecCatalog, idx: CatalogueIndex, r: number): S
   const albumId = idx.albumIdOf[r];
   const explicitRaw = EXPLICIT_COLUMNS.map((c) => t[c]?.[r]).find((v) => v !== undefined && v !== '');
   const probabilities: Record<string, number> = {};
-  let best = 0;
   const o = r * proba.cols;
-  classes.forEach((c, j) => {
-    probabilities[c] = round(proba.data[o + j]);
-    if (proba.data[o + j] > proba.data[o + best]) best = j;
-  });
-  const top = cat.topMood ? cat.topMood[r] : best;
+  classes.forEach((c, j) => { probabilities[c] = round(proba.data[o + j]); });
+  const decision = classes.length ? moodsOfRows(cat, [r])[0] : undefined;
   return {
     id: t.id?.[r] ?? String(r),
     name: t.name?.[r] ?? '',
@@ -150,7 +146,7 @@ export function surfaceTrack(cat: RecCatalog, idx: CatalogueIndex, r: number): S
     genre: t.genre?.[r] || null,
     explicit: explicitRaw !== undefined && /^(1|true|yes)$/i.test(explicitRaw.trim()),
     features,
-    mood: classes.length ? { label: classes[top], confidence: round(proba.data[o + top]), probabilities } : undefined,
+    mood: decision ? { label: decision.mood, topMood: decision.topMood, confidence: round(decision.confidence), probabilities } : undefined,
   };
 }
 
@@ -311,7 +307,7 @@ export function recommendOver(cat: RecCatalog, idx: CatalogueIndex, q: SurfaceRe
     const why = [...rt.why];
     if (genreKeys.size) why.splice(1, 0, `genre ${t.genre} (seed_genres ${[...genreKeys].join(', ')})`);
     if (tsRules.length) why.splice(1, 0, `time signature ${t.features.time_signature} (${(['min', 'max', 'target'] as const).filter((f) => q[f].time_signature !== undefined).map((f) => `${f}_time_signature ${q[f].time_signature}`).join(', ')})`);
-    return { ...t, reasons: { mood: rt.mood, confidence: rt.confidence, score: rt.score, why, probabilities: t.mood?.probabilities ?? {} } };
+    return { ...t, reasons: { mood: rt.mood, topMood: rt.topMood, confidence: rt.confidence, score: rt.score, why, probabilities: t.mood?.probabilities ?? {} } };
   });
   const queryOut: Record<string, unknown> = { ...result.query };
   if (genreKeys.size) queryOut.genres = [...genreKeys];
@@ -344,6 +340,7 @@ export function subCatalog(cat: RecCatalog, rows: Int32Array): RecCatalog {
     scaled,
     dims: d,
     topMood: cat.topMood ? topMood : undefined,
+    uncertainBelow: cat.uncertainBelow,
   };
 }
 

@@ -95,7 +95,7 @@ export function trackObject(t: SurfaceTrack, base: string, reasons?: MoodscapeRe
     uri: `spotify:track:${t.id}`,
   };
   if (reasons) out.moodscape = reasons;
-  else if (t.mood) out.moodscape = { mood: t.mood.label, confidence: t.mood.confidence, probabilities: t.mood.probabilities };
+  else if (t.mood) out.moodscape = { mood: t.mood.label, topMood: t.mood.topMood, confidence: t.mood.confidence, probabilities: t.mood.probabilities };
   return out;
 }
 

@@ -4,7 +4,7 @@ import { generateCatalogue } from '../../core/generator/generate.ts';
 import { encodeLabels, MoodClassifier } from '../../core/classify/mood-classifier.ts';
 import { buildRecCatalog, type RecCatalog } from '../../core/recommend/index.ts';
 import { InputError } from '../../core/common/errors.ts';
-import { catalogueIndex, derivedId, genreKey, recommendOver, subCatalog } from './catalogue-deps.ts';
+import { catalogueIndex, derivedId, genreKey, recommendOver, subCatalog, surfaceTrack } from './catalogue-deps.ts';
 import { SpotifyError } from './errors.ts';
 import { commaList, parseIds, parseRecommendationsQuery } from './params.ts';
 import type { SurfaceRecQuery } from './types.ts';
@@ -141,4 +141,21 @@ test('subCatalog keeps rows, probabilities and the scaled space aligned', () => 
   assert.deepEqual([...sub.proba.data.subarray(0, cat.proba.cols)], [...cat.proba.data.subarray(5 * cat.proba.cols, 6 * cat.proba.cols)]);
   assert.deepEqual([...sub.scaled.subarray(2 * cat.dims, 3 * cat.dims)], [...cat.scaled.subarray(42 * cat.dims, 43 * cat.dims)]);
   assert.equal(sub.topMood![1], cat.topMood![0]);
+});
+
+test('a track\'s mood is the tagging path\'s: uncertain below the model\'s threshold, the top mood kept beside it', () => {
+  const cat = catalogue();
+  const idx = catalogueIndex(cat);
+  const strict: RecCatalog = { ...cat, uncertainBelow: 1 };
+  const lax: RecCatalog = { ...cat, uncertainBelow: 0 };
+  for (const r of [0, 1, 2]) {
+    const s = surfaceTrack(strict, idx, r).mood!, l = surfaceTrack(lax, idx, r).mood!;
+    assert.equal(s.label, 'uncertain');
+    assert.equal(l.label, l.topMood);
+    assert.equal(s.topMood, l.topMood);
+    assert.ok(cat.classes.includes(s.topMood));
+  }
+  const rec = recommendOver(strict, idx, query({ seedMoods: [cat.classes[0]] }), []);
+  assert.ok(rec.tracks.length > 0);
+  for (const t of rec.tracks) { assert.equal(t.reasons.mood, 'uncertain'); assert.ok(cat.classes.includes(t.reasons.topMood)); }
 });

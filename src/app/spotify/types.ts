@@ -38,7 +38,8 @@ export interface SurfaceTrack {
   /** Audio features by canonical name (features.ts); null when the catalogue lacks the value. */
   features: Record<string, number | null>;
   /** The current model's mood for the track. */
-  mood?: { label: string; confidence: number; probabilities: Record<string, number> };
+  /** `label` is the tagging path's (`uncertain` below the model's threshold); `topMood` the most probable mood. */
+  mood?: { label: string; topMood: string; confidence: number; probabilities: Record<string, number> };
 }
 
 /** A /v1/recommendations request, parsed and range-checked for syntax (not yet against a catalogue). */
@@ -69,7 +70,10 @@ export interface SurfaceSeed {
 }
 
 export interface MoodscapeReasons {
+  /** `uncertain` when the top mood's probability is below the model's threshold. */
   mood: string;
+  /** The most probable mood whatever the threshold. */
+  topMood: string;
   confidence: number;
   /** The recommender's relevance score in [0, 1]. */
   score: number;

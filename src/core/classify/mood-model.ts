@@ -19,6 +19,8 @@ export interface MoodTagger {
   featureMatrix(table: TrackTable): Matrix;
   /** The class mix the probabilities assume, for the prior shift; null when the model does not know it. */
   readonly trainingPriors?: ArrayLike<number> | null;
+  /** The model's `uncertain` threshold on the top probability, when it has one. */
+  readonly uncertainBelow?: number;
   /** Probabilities for every track of a table: featureMatrix + predictProbaRaw. */
   predictProba(table: TrackTable): Matrix;
 }

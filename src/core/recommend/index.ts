@@ -1,5 +1,6 @@
 /** The recommender: mood, context, seed, knob and arc playlists with reasons (see recommend.ts). */
 export { recommend, buildRecCatalog, buildConstraints, topMoodIndex } from './recommend.ts';
+export { moodsOfRows } from './rec-catalog.ts';
 export type { RecCatalog, RecOptions, RecResult, RecTrack } from './recommend.ts';
 export { resolveQuery, resolveMood, findTrack, nearestIds, normaliseId, DEFAULT_LIMIT, MAX_LIMIT, MAX_SEEDS } from './query.ts';
 export type { RecQuery, ResolvedQuery, TargetSpec, BoundSpec } from './query.ts';

@@ -3,7 +3,9 @@ import type { Matrix } from '../common/matrix.ts';
 import type { MoodTagger } from '../classify/mood-model.ts';
 import type { TrackTable } from '../data/track-table.ts';
 import { buildScaledSpace, type NearestNeighbourIndex } from './similarity.ts';
-import { tagTracks, type TagOptions } from '../tag/tag-tracks.ts';
+import { tagProbabilities, tagTracks, type TagOptions } from '../tag/tag-tracks.ts';
+import { takeRows } from '../common/matrix.ts';
+import type { MoodDecision } from '../classify/uncertain.ts';
 
 export interface RecCatalog {
   readonly table: TrackTable;
@@ -24,6 +26,8 @@ export interface RecCatalog {
   readonly rowOf?: ReadonlyMap<string, number>;
   /** With the prior shift: the catalogue's estimated mood mix the probabilities were adjusted to. */
   readonly estimatedMix?: Readonly<Record<string, number>> | null;
+  /** The threshold the tags used: a returned track below it is `uncertain` (default DEFAULT_UNCERTAIN_BELOW). */
+  readonly uncertainBelow?: number;
 }
 
 /**
@@ -35,7 +39,16 @@ export function buildRecCatalog(table: TrackTable, tagger: MoodTagger, index?: N
   const tags = table.rowCount ? tagTracks(tagger, table, tag) : null;
   const proba = tags ? tags.proba : tagger.predictProba(table);
   const space = buildScaledSpace(table);
-  return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index, estimatedMix: tags?.estimatedPriors ?? null };
+  const uncertainBelow = tag.uncertainBelow ?? tagger.uncertainBelow;
+  return { table, classes: [...tagger.classes], proba, scaled: space.scaled, dims: space.dims, topMood: topMoodIndex(proba), index, estimatedMix: tags?.estimatedPriors ?? null, uncertainBelow };
+}
+
+/**
+ * The moods of some rows through the one tagging path: the probabilities are already the adjusted
+ * ones, so only the threshold applies (no second prior shift).
+ */
+export function moodsOfRows(catalog: Pick<RecCatalog, 'classes' | 'proba' | 'uncertainBelow'>, rows: ArrayLike<number>): readonly MoodDecision[] {
+  return tagProbabilities(catalog.classes, takeRows(catalog.proba, rows), { uncertainBelow: catalog.uncertainBelow }).decisions;
 }
 
 export function topMoodIndex(proba: Matrix): Int32Array {

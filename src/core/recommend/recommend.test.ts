@@ -249,3 +249,15 @@ describe('one-mood queries scanned by descending probability', () => {
     }
   });
 });
+
+describe('moods of returned tracks', () => it('a returned track\'s mood is the tagging path\'s: uncertain below the catalogue\'s threshold, topMood whatever it', () => {
+  const base = catalog;
+  const strict = recommend({ ...base, uncertainBelow: 1 }, { moods: ['happy'], limit: 10 });
+  const lax = recommend({ ...base, uncertainBelow: 0 }, { moods: ['happy'], limit: 10 });
+  assert.deepEqual(strict.tracks.map((t) => t.id), lax.tracks.map((t) => t.id));
+  for (const [i, t] of strict.tracks.entries()) {
+    assert.equal(t.mood, 'uncertain');
+    assert.equal(lax.tracks[i].mood, t.topMood);
+    assert.ok(base.classes.includes(t.topMood));
+  }
+}));

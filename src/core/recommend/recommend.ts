@@ -42,6 +42,7 @@ import { scorePool, topScored, W_CONTEXT, W_MOOD, W_SEEDS, W_TARGETS } from './s
 import { EXACT_SCAN_LIMIT, rowVector, squaredDistance, topByScore } from './similarity.ts';
 import { describeShifts, tasteShifts, type TasteShift } from './taste.ts';
 
+import { moodsOfRows } from './rec-catalog.ts';
 export { buildRecCatalog, topMoodIndex, type RecCatalog } from './rec-catalog.ts';
 export { buildConstraints } from './build-constraints.ts';
 
@@ -62,7 +63,10 @@ export interface RecTrack {
   readonly id: string;
   readonly name: string;
   readonly artist: string;
+  /** The tagging path's mood: the top mood, or `uncertain` below the model's threshold. */
   readonly mood: string;
+  /** The most probable mood whatever the threshold. */
+  readonly topMood: string;
   readonly confidence: number;
   readonly score: number;
   readonly why: readonly string[];
@@ -253,7 +257,6 @@ function describeTracks(step: Step, picked: Picked, constraintLine: string | und
   const { table, classes, proba } = catalog;
   const { tdist, seedDist, seedNearest } = scratch;
   const { arcReport, arcInfo } = picked;
-  const top = st.top;
   const num = (k: string, row: number) => table.numeric[k]?.[row] ?? NaN;
   const ids = table.text.id, names = table.text.name, artists = table.text.artist;
   const seedLabel = (si: number) => {
@@ -262,6 +265,7 @@ function describeTracks(step: Step, picked: Picked, constraintLine: string | und
     return nm ? `"${nm}"${ar ? ` by ${ar}` : ''} (${rq.seeds[si].id})` : rq.seeds[si].id;
   };
   const numericCols = Object.keys(table.numeric);
+  const moods = moodsOfRows(catalog, picked.rows);
   return picked.rows.map((r, pos) => {
     const o = r * proba.cols;
     const pr = proba.data.subarray(o, o + proba.cols);
@@ -285,8 +289,9 @@ function describeTracks(step: Step, picked: Picked, constraintLine: string | und
       id: ids?.[r] ?? String(r),
       name: names?.[r] ?? '',
       artist: artists?.[r] ?? '',
-      mood: classes[top[r]],
-      confidence: round(pr[top[r]]),
+      mood: moods[pos].mood,
+      topMood: moods[pos].topMood,
+      confidence: round(moods[pos].confidence),
       score: round(s),
       why,
       ...features,

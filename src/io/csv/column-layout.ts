@@ -8,7 +8,8 @@ import { InputError } from '../../core/common/errors.ts';
 import { normaliseHeaderName, planHeader, type ColumnMapping } from './header.ts';
 import { TextInterner } from './text-interner.ts';
 
-export const K_IGNORED = 0;
+/** A column the parser skips: what `kinds` holds until a column is given a kind. */
+const K_IGNORED = 0;
 export const K_NUMERIC = 1;
 export const K_TEXT = 2;
 
@@ -47,7 +48,7 @@ export class ColumnLayout {
     const plan = planHeader(header);
     this.columns = plan.columns;
     this.ncols = header.length;
-    this.kinds = new Uint8Array(this.ncols);
+    this.kinds = new Uint8Array(this.ncols).fill(K_IGNORED);
     this.slots = new Int32Array(this.ncols).fill(-1);
     const present = new Set<string>();
     for (let i = 0; i < this.ncols; i++) {

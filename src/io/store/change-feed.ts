@@ -10,7 +10,8 @@ import pg from 'pg';
 
 export const CHANGE_CHANNEL = 'moodscape_catalogue';
 
-export type CatalogueChange = { what: 'catalogue' } | { what: 'feedback'; user: string };
+/** `model`: the store's current model changed (POST /models/adapt); replicas load and serve it. */
+export type CatalogueChange = { what: 'catalogue' } | { what: 'model' } | { what: 'feedback'; user: string };
 
 export interface ChangeFeed {
   publish(change: CatalogueChange): Promise<void>;

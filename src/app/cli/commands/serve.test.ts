@@ -6,11 +6,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { BIN, ROOT } from '../../../../test/support/cli.ts';
+import { withServeChild } from '../../../../test/support/serve-child.ts';
 import { trainMoodsModel } from '../../../../test/support/moods-model.ts';
 import { DATA_MOODS } from '../../../../test/support/server-fixtures.ts';
 import { importCsv } from '../../../io/store/import-csv.ts';
@@ -54,4 +55,21 @@ test('serve --json prints where it listens, answers /health and exits 0 on SIGTE
   const { code } = await exited;
   assert.equal(code, 0, stderr);
   assert.deepEqual(stdout, [first], 'with --json, stdout holds only the JSON line (request logs go to stderr)');
+});
+
+test('serve without --model on an analysed catalogue with no current model uses the audio mood model and says so', { timeout: 60_000 }, async () => {
+  const csv = join(dir, 'analysed.csv');
+  const rows = Array.from({ length: 12 }, (_, i) => `a${i},Piece ${i},Synth,${80 + i * 10},${-20 + i},${120000 + i * 5000},${i % 12},${i % 2},4,moodscape-analyze/1`);
+  await writeFile(csv, ['id,name,artist,tempo,loudness,duration_ms,key,mode,time_signature,analyzer_version', ...rows].join('\n') + '\n');
+  const analysed = join(dir, 'analysed.db');
+  await importCsv(csv, analysed);
+  await withServeChild(['--db', analysed], async (r) => {
+    assert.equal(r.listening.tracks, 12);
+    assert.match(r.stderr, /using moodscape's audio mood model/);
+    assert.doesNotMatch(r.stderr, /built-in mood model/);
+    assert.equal((await fetch(`${r.url}/health`)).status, 200);
+  });
+  await withServeChild(['--db', db, '--model', modelDir], async (r) => {
+    assert.doesNotMatch(r.stderr, /audio mood model/, 'a catalogue not written by analyze keeps the model it is given');
+  });
 });

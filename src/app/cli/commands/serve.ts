@@ -14,12 +14,13 @@ import { loadMoodModel } from '../../../io/mood-model-dir.ts';
 import cluster from 'node:cluster';
 import fp from 'fastify-plugin';
 import { isPostgresSpec, openStore } from '../../../io/store/open-store.ts';
+import type { CatalogueStore } from '../../../io/store/catalogue-store.ts';
 import { PgChangeFeed } from '../../../io/store/change-feed.ts';
 import { authMode, type AuthMode } from '../../server/auth.ts';
 import { CatalogueState } from '../../server/catalogue-state.ts';
 import { startServer } from '../../server/server.ts';
 import { DEFAULT_LIMITS, LIMIT_SETTINGS, resolveLimits, type ServerLimits } from '../../server/limits.ts';
-import { resolveModelDir } from '../model-resolution.ts';
+import { resolveModelDir, type ResolvedModel } from '../model-resolution.ts';
 import { createLogger } from '../progress.ts';
 import { action, parseNumberFlag } from '../run-action.ts';
 import { readPresets } from './recommend.ts';
@@ -67,7 +68,7 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
     .command('serve')
     .description('serve the HTTP API and the web app over a catalogue store (token for writes in MOODSCAPE_TOKEN)')
     .requiredOption('--db <spec>', 'catalogue store: a SQLite file or a postgres:// URL')
-    .option('--model <dir>', 'model directory written by train (default: the built-in model; untagged tracks are tagged at start-up)')
+    .option('--model <dir>', 'model directory written by train (default: the built-in model, or the audio mood model for a catalogue written by analyze while the store has no current model; untagged tracks are tagged at start-up)')
     .option('--port <n>', 'port to listen on (0 = any free port)', '8080')
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--no-auth', 'allow writes without a token (local use only)')
@@ -98,15 +99,15 @@ export function registerServe(program: Command, extensions: readonly ServeExtens
       const auth = authMode(process.env.MOODSCAPE_TOKEN, !flags.auth);
       if (auth.kind === 'open' && !LOOPBACK.has(flags.host)) log(`warning: --no-auth on ${flags.host}: anyone who can reach this address can write`);
       const presets = await readPresets(flags.presets);
-      const resolved = resolveModelDir(flags.model, log);
-      const modelDir = resolved.dir;
-      // The built-in model lives inside the package: an adapted copy goes to the working directory.
-      const adaptDir = flags.adaptDir ?? (resolved.builtin ? 'moodscape-adapted' : undefined);
-      const loaded = await loadMoodModel(modelDir);
       const store = await openStore(flags.db);
       let state: CatalogueState;
       let changes: PgChangeFeed | undefined;
       try {
+        const resolved = await serveModelDir(flags.model, store, log);
+        const modelDir = resolved.dir;
+        // The built-in model lives inside the package: an adapted copy goes to the working directory.
+        const adaptDir = flags.adaptDir ?? (resolved.builtin ? 'moodscape-adapted' : undefined);
+        const loaded = await loadMoodModel(modelDir);
         // On PostgreSQL every serve process is a replica: writes anywhere reach the others' snapshots.
         if (isPostgresSpec(flags.db)) changes = await PgChangeFeed.open(flags.db, { log });
         state = await CatalogueState.open({ store, modelDir, loaded, contexts: presets, log, changes, tagOnOpen: first, priorShift, adaptDir });
@@ -172,4 +173,13 @@ async function superviseWorkers(n: number, log: (line: string) => void): Promise
     process.once('SIGTERM', onSignal);
   });
   log(`moodscape: ${n} workers stopped`);
+}
+
+/**
+ * Without --model, a store that has no current model yet and holds a catalogue written by
+ * `analyze` gets the audio mood model, as `tag` and `recommend` do; otherwise the built-in model.
+ */
+async function serveModelDir(model: string | undefined, store: CatalogueStore, log: (line: string) => void): Promise<ResolvedModel> {
+  if (model !== undefined || (await store.getCurrentModel())) return resolveModelDir(model, log);
+  return resolveModelDir(undefined, log, await store.loadCatalog());
 }

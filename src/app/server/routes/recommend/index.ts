@@ -10,7 +10,12 @@ type Query = RecQuery & { user?: string };
 
 export default async function recommendRoutes(app: FastifyInstance): Promise<void> {
   const run = async (q: Query, format: string | undefined, reply: FastifyReply) => {
-    const { result, snapshot, cached } = await app.catalogue.recommend(q);
+    const { result: made, snapshot, cached, tasteUnavailable } = await app.catalogue.recommend(q);
+    let result = made;
+    if (tasteUnavailable) {
+      app.storeHealth.markDown(tasteUnavailable);
+      result = { ...made, warnings: [...made.warnings, `the catalogue store is unavailable: recommended from snapshot ${snapshot.version} without ${q.user}'s likes and skips`] };
+    }
     if (format === 'm3u') {
       return reply
         .type('audio/x-mpegurl; charset=utf-8')

@@ -5,6 +5,8 @@ import { resolveMood } from '../../../../core/recommend/index.ts';
 import type { TrackTable } from '../../../../core/data/track-table.ts';
 import type { TrackRecord } from '../../../../io/store/open-store.ts';
 import { ApiError } from '../../errors.ts';
+import { isStoreUnavailable } from '../../../../io/store/store-errors.ts';
+import { listFromSnapshot } from './snapshot-listing.ts';
 import {
   errorResponses, errorSchema, featuresOut, mapPointSchema, probabilitiesSchema, trackIdSchema, trackInSchema, writeErrorResponses, type TrackIn,
 } from '../../schemas/common.ts';
@@ -48,7 +50,10 @@ export default async function trackRoutes(app: FastifyInstance): Promise<void> {
       response: {
         200: {
           type: 'object',
-          properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: listedTrack } },
+          properties: {
+            total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, items: { type: 'array', items: listedTrack },
+            degraded: { type: 'string', description: 'present when the store does not answer: the listing comes from the in-memory snapshot (also in the x-moodscape-degraded header)' },
+          },
           required: ['total', 'items'],
         },
         ...errorResponses,
@@ -58,7 +63,15 @@ export default async function trackRoutes(app: FastifyInstance): Promise<void> {
     const s = app.catalogue;
     const { limit, offset } = req.query;
     const mood = req.query.mood !== undefined ? resolveMood(s.classes, req.query.mood).name : undefined;
-    const page = await s.store.listTracks({ mood, q: req.query.q, limit, offset, modelId: s.modelRecord.id });
+    let page;
+    try {
+      page = await s.store.listTracks({ mood, q: req.query.q, limit, offset, modelId: s.modelRecord.id });
+    } catch (e) {
+      if (!isStoreUnavailable(e)) throw e;
+      app.storeHealth.markDown(e);
+      const snap = s.snapshot;
+      return { ...listFromSnapshot(snap, { mood, q: req.query.q, limit, offset }), limit, offset, degraded: `the catalogue store is unavailable: listed from snapshot ${snap.version}, loaded ${snap.loadedAt}` };
+    }
     return {
       total: page.total,
       limit,
