@@ -1,5 +1,5 @@
 /**
- * The recommender on a real catalogue (tidytuesday, /work/shared/data) and the recommend,
+ * The recommender on a real catalogue (tidytuesday, from ../shared/data) and the recommend,
  * contexts, feedback and evaluate-recs commands end to end.
  */
 import { after, before, describe, it } from 'node:test';
